@@ -1,0 +1,349 @@
+package brine
+
+import (
+	"encoding/binary"
+	"math"
+	"math/big"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Decoder holds the limits for decoding untrusted input. The zero value is
+// ready to use with the defaults.
+//
+// Decoding is strict: anything Python's brine.load would reject is an
+// error, and so are inputs Python quietly accepts but no encoder produces
+// (truncated bytes payloads, trailing bytes after the value, a slice or
+// frozenset built from something other than a tuple). Int text must be
+// ASCII digits with an optional leading '+' or '-'; leading zeros are
+// accepted, while whitespace and '_' separators (which Python's int() would
+// take) are refused. Non-canonical length forms (INT_L4 for a small number,
+// BYTES_L4 of length 1, TUPLE_L1 of one item) are accepted.
+type Decoder struct {
+	// MaxDepth bounds how deeply tuples, frozensets and slices may nest.
+	// Zero means DefaultMaxDepth (1000).
+	MaxDepth int
+	// MaxIntDigits bounds the length of an int's decimal text.
+	// Zero means DefaultMaxIntDigits (4300, as CPython).
+	MaxIntDigits int
+}
+
+// Decode decodes exactly one value filling all of data, with the default
+// limits.
+func Decode(data []byte) (any, error) {
+	var d Decoder
+	return d.Decode(data)
+}
+
+// Decode decodes exactly one value that fills all of data.
+func (d *Decoder) Decode(data []byte) (any, error) {
+	v, n, err := d.DecodePrefix(data)
+	if err != nil {
+		return nil, err
+	}
+	if n != len(data) {
+		return nil, &DecodeError{Offset: n, Msg: strconv.Itoa(len(data)-n) + " trailing bytes after the value"}
+	}
+	return v, nil
+}
+
+// DecodePrefix decodes one value from the start of data and returns it with
+// the number of bytes it used. Message layers use it when the value is
+// followed by something else.
+func (d *Decoder) DecodePrefix(data []byte) (any, int, error) {
+	st := decodeState{data: data, maxDepth: d.MaxDepth, maxDigits: d.MaxIntDigits}
+	if st.maxDepth <= 0 {
+		st.maxDepth = DefaultMaxDepth
+	}
+	if st.maxDigits <= 0 {
+		st.maxDigits = DefaultMaxIntDigits
+	}
+	v, err := st.value(0)
+	if err != nil {
+		return nil, st.pos, err
+	}
+	return v, st.pos, nil
+}
+
+type decodeState struct {
+	data      []byte
+	pos       int
+	maxDepth  int
+	maxDigits int
+}
+
+func (s *decodeState) fail(off int, msg string) error {
+	return &DecodeError{Offset: off, Msg: msg}
+}
+
+// take returns the next n bytes, or an error naming what was cut short.
+func (s *decodeState) take(n int, what string) ([]byte, error) {
+	if n < 0 || len(s.data)-s.pos < n {
+		return nil, s.fail(s.pos, "truncated "+what+": need "+strconv.Itoa(n)+" bytes, have "+strconv.Itoa(len(s.data)-s.pos))
+	}
+	b := s.data[s.pos : s.pos+n]
+	s.pos += n
+	return b, nil
+}
+
+// length reads a one- or four-byte big-endian length field.
+func (s *decodeState) length(four bool, what string) (int, error) {
+	if !four {
+		b, err := s.take(1, what+" length")
+		if err != nil {
+			return 0, err
+		}
+		return int(b[0]), nil
+	}
+	b, err := s.take(4, what+" length")
+	if err != nil {
+		return 0, err
+	}
+	return int(binary.BigEndian.Uint32(b)), nil
+}
+
+func (s *decodeState) value(depth int) (any, error) {
+	start := s.pos
+	if s.pos >= len(s.data) {
+		if s.pos == 0 {
+			return nil, s.fail(0, "empty input")
+		}
+		return nil, s.fail(s.pos, "truncated: value expected")
+	}
+	tag := s.data[s.pos]
+	s.pos++
+	switch {
+	case tag >= ImmMin+immBase && tag <= ImmMax+immBase:
+		return int64(tag) - immBase, nil
+	case tag == TagNone:
+		return nil, nil
+	case tag == TagTrue:
+		return true, nil
+	case tag == TagFalse:
+		return false, nil
+	case tag == TagEllipsis:
+		return Ellipsis, nil
+	case tag == TagNotImplemented:
+		return NotImplemented, nil
+	case tag == TagEmptyBytes:
+		return []byte{}, nil
+	case tag >= TagBytes1 && tag <= TagBytes4:
+		return s.bytes(int(tag-TagBytes1) + 1)
+	case tag == TagBytesL1 || tag == TagBytesL4:
+		n, err := s.length(tag == TagBytesL4, "bytes")
+		if err != nil {
+			return nil, err
+		}
+		return s.bytes(n)
+	case tag == TagUnicode:
+		return s.unicode(start)
+	case tag == TagEmptyTuple:
+		return Tuple{}, nil
+	case tag >= TagTuple1 && tag <= TagTuple4:
+		return s.tuple(int(tag-TagTuple1)+1, depth)
+	case tag == TagTupleL1 || tag == TagTupleL4:
+		n, err := s.length(tag == TagTupleL4, "tuple")
+		if err != nil {
+			return nil, err
+		}
+		return s.tuple(n, depth)
+	case tag == TagIntL1 || tag == TagIntL4:
+		n, err := s.length(tag == TagIntL4, "int")
+		if err != nil {
+			return nil, err
+		}
+		return s.intText(n)
+	case tag == TagFloat:
+		b, err := s.take(8, "float")
+		if err != nil {
+			return nil, err
+		}
+		return math.Float64frombits(binary.BigEndian.Uint64(b)), nil
+	case tag == TagComplex:
+		b, err := s.take(16, "complex")
+		if err != nil {
+			return nil, err
+		}
+		re := math.Float64frombits(binary.BigEndian.Uint64(b))
+		im := math.Float64frombits(binary.BigEndian.Uint64(b[8:]))
+		return complex(re, im), nil
+	case tag == TagSlice:
+		return s.slice(start, depth)
+	case tag == TagFrozenSet:
+		return s.frozenSet(start, depth)
+	}
+	return nil, s.fail(start, "unknown tag 0x"+strconv.FormatUint(uint64(tag), 16))
+}
+
+func (s *decodeState) bytes(n int) ([]byte, error) {
+	b, err := s.take(n, "bytes")
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(nil), b...), nil
+}
+
+func (s *decodeState) unicode(start int) (any, error) {
+	inner := s.pos
+	if inner >= len(s.data) {
+		return nil, s.fail(inner, "truncated str: bytes value expected")
+	}
+	tag := s.data[inner]
+	s.pos++
+	var n int
+	switch {
+	case tag == TagEmptyBytes:
+		return "", nil
+	case tag >= TagBytes1 && tag <= TagBytes4:
+		n = int(tag-TagBytes1) + 1
+	case tag == TagBytesL1 || tag == TagBytesL4:
+		var err error
+		if n, err = s.length(tag == TagBytesL4, "str"); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, s.fail(inner, "str must wrap a bytes value, found tag 0x"+strconv.FormatUint(uint64(tag), 16))
+	}
+	b, err := s.take(n, "str")
+	if err != nil {
+		return nil, err
+	}
+	if !utf8.Valid(b) {
+		return nil, s.fail(start, "str is not valid UTF-8")
+	}
+	return string(b), nil
+}
+
+// items decodes n values. n is checked against the bytes left (every value
+// takes at least one byte) before anything is allocated.
+func (s *decodeState) items(n, depth int, what string) ([]any, error) {
+	if depth >= s.maxDepth {
+		return nil, s.fail(s.pos, "nesting deeper than "+strconv.Itoa(s.maxDepth))
+	}
+	if n > len(s.data)-s.pos {
+		return nil, s.fail(s.pos, "truncated "+what+": "+strconv.Itoa(n)+" items declared, "+strconv.Itoa(len(s.data)-s.pos)+" bytes left")
+	}
+	out := make([]any, n)
+	for i := range out {
+		v, err := s.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+func (s *decodeState) tuple(n, depth int) (any, error) {
+	items, err := s.items(n, depth, "tuple")
+	if err != nil {
+		return nil, err
+	}
+	return Tuple(items), nil
+}
+
+// tupleBody reads the tuple that must follow a SLICE or FSET tag.
+func (s *decodeState) tupleBody(depth int, what string) ([]any, error) {
+	off := s.pos
+	if off >= len(s.data) {
+		return nil, s.fail(off, "truncated "+what+": tuple expected")
+	}
+	tag := s.data[off]
+	s.pos++
+	var n int
+	switch {
+	case tag == TagEmptyTuple:
+		return []any{}, nil
+	case tag >= TagTuple1 && tag <= TagTuple4:
+		n = int(tag-TagTuple1) + 1
+	case tag == TagTupleL1 || tag == TagTupleL4:
+		var err error
+		if n, err = s.length(tag == TagTupleL4, what); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, s.fail(off, what+" must wrap a tuple, found tag 0x"+strconv.FormatUint(uint64(tag), 16))
+	}
+	return s.items(n, depth, what)
+}
+
+func (s *decodeState) slice(start, depth int) (any, error) {
+	items, err := s.tupleBody(depth, "slice")
+	if err != nil {
+		return nil, err
+	}
+	if len(items) != 3 {
+		return nil, s.fail(start, "slice needs 3 items, got "+strconv.Itoa(len(items)))
+	}
+	return Slice{Start: items[0], Stop: items[1], Step: items[2]}, nil
+}
+
+func (s *decodeState) frozenSet(start, depth int) (any, error) {
+	items, err := s.tupleBody(depth, "frozenset")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range items {
+		if !Hashable(e) {
+			return nil, s.fail(start, "frozenset holds an unhashable "+typeName(e))
+		}
+	}
+	return FrozenSet(items), nil
+}
+
+// Hashable reports whether Python could hash v: everything brine carries
+// except slices (unhashable before Python 3.12) and tuples or sets holding one.
+func Hashable(v any) bool {
+	switch x := v.(type) {
+	case Slice:
+		return false
+	case Tuple:
+		for _, e := range x {
+			if !Hashable(e) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (s *decodeState) intText(n int) (any, error) {
+	off := s.pos
+	if n > s.maxDigits+1 {
+		if n > len(s.data)-s.pos {
+			return nil, s.fail(off, "truncated int: "+strconv.Itoa(n)+" digits declared, "+strconv.Itoa(len(s.data)-s.pos)+" bytes left")
+		}
+		return nil, s.fail(off, "int text of "+strconv.Itoa(n)+" chars exceeds the limit of "+strconv.Itoa(s.maxDigits)+" digits")
+	}
+	b, err := s.take(n, "int")
+	if err != nil {
+		return nil, err
+	}
+	digits := b
+	if len(digits) > 0 && (digits[0] == '-' || digits[0] == '+') {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 {
+		return nil, s.fail(off, "int text has no digits")
+	}
+	if len(digits) > s.maxDigits {
+		return nil, s.fail(off, "int text exceeds the limit of "+strconv.Itoa(s.maxDigits)+" digits")
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return nil, s.fail(off, "int text "+strconv.Quote(string(b))+" is not decimal")
+		}
+	}
+	if len(b) <= 18 {
+		v, _ := strconv.ParseInt(string(b), 10, 64)
+		return v, nil
+	}
+	if v, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+		return v, nil
+	}
+	z, ok := new(big.Int).SetString(string(b), 10)
+	if !ok {
+		return nil, s.fail(off, "int text "+strconv.Quote(string(b))+" is not decimal")
+	}
+	return z, nil
+}
