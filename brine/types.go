@@ -34,3 +34,12 @@ func (EllipsisType) String() string { return "Ellipsis" }
 
 // String returns Python's name for the value.
 func (NotImplementedType) String() string { return "NotImplemented" }
+
+// String formats the tuple as Python's repr does.
+func (t Tuple) String() string { return Repr(t) }
+
+// String formats the frozenset as Python's repr does.
+func (s FrozenSet) String() string { return Repr(s) }
+
+// String formats the slice as Python's repr does.
+func (s Slice) String() string { return Repr(s) }

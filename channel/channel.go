@@ -1,0 +1,163 @@
+package channel
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+)
+
+// Channel sends and receives RPyC frames over a byte stream. Send may be
+// called from any number of goroutines; Recv is meant for the single
+// goroutine that reads the connection (concurrent calls are serialised but
+// would race for frames). Close may be called at any time.
+//
+// Errors are sticky where continuing would be unsafe: after a failed write,
+// or a receive failure that left the stream inside a frame, every later
+// call of the same direction returns the first error. A frame that was fully
+// read but failed to decompress does not poison the stream.
+type Channel struct {
+	rw io.ReadWriteCloser
+	s  settings
+
+	sendMu  sync.Mutex
+	sendErr error
+	wscrap  [FrameOverhead]byte // header and trailer for vectored writes
+
+	recvMu  sync.Mutex
+	recvErr error
+	br      *bufio.Reader
+	rscrap  [HeaderSize]byte
+
+	closed atomic.Bool
+}
+
+// New returns a Channel framing messages over rw. cfg is copied, so later
+// changes to it have no effect; nil means [DefaultConfig]. New performs no
+// I/O.
+func New(rw io.ReadWriteCloser, cfg *Config) *Channel {
+	return &Channel{
+		rw: rw,
+		s:  resolve(cfg),
+		br: bufio.NewReaderSize(rw, readBufferSize),
+	}
+}
+
+// sendBufPool recycles frame buffers across Sends and Channels; a pool
+// rather than a per-Channel buffer lets idle connections hold no memory.
+var sendBufPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, 4096)
+	return &b
+}}
+
+// Send writes msg as one frame, compressed if the Config says so. It is
+// safe for concurrent use: compression runs outside the lock and frames
+// are never interleaved. Small and compressed frames go out in a single
+// Write; large uncompressed ones are written without copying msg, as
+// header, msg and trailer buffers (one writev on a net.Conn).
+func (c *Channel) Send(msg []byte) error {
+	if c.closed.Load() {
+		return fmt.Errorf("channel: send: %w", net.ErrClosed)
+	}
+	if !c.s.shouldCompress(len(msg)) && len(msg) >= vectoredWriteMin {
+		return c.sendVectored(msg)
+	}
+	bp := sendBufPool.Get().(*[]byte)
+	frame, err := appendFrame((*bp)[:0], msg, &c.s)
+	if err == nil {
+		err = c.write(func() error {
+			_, err := c.rw.Write(frame)
+			return err
+		})
+	}
+	if cap(frame) <= maxPooledBuffer {
+		*bp = frame[:0]
+		sendBufPool.Put(bp)
+	}
+	return err
+}
+
+func (c *Channel) sendVectored(msg []byte) error {
+	if uint64(len(msg)) > maxWireBody {
+		return frameTooLargeToSend(uint64(len(msg)))
+	}
+	return c.write(func() error {
+		h := &c.wscrap
+		binary.BigEndian.PutUint32(h[:4], uint32(len(msg)))
+		h[4], h[5] = 0, Trailer
+		bufs := net.Buffers{h[:HeaderSize], msg, h[HeaderSize:]}
+		_, err := bufs.WriteTo(c.rw)
+		return err
+	})
+}
+
+// write runs fn under the send lock, honouring and recording the sticky
+// write error.
+func (c *Channel) write(fn func() error) error {
+	c.sendMu.Lock()
+	defer c.sendMu.Unlock()
+	if c.sendErr != nil {
+		return c.sendErr
+	}
+	if err := fn(); err != nil {
+		if c.closed.Load() {
+			err = net.ErrClosed
+		}
+		c.sendErr = fmt.Errorf("channel: send: %w", err)
+		return c.sendErr
+	}
+	return nil
+}
+
+// Recv returns the next non-empty message, decompressed, in a freshly
+// allocated slice the caller owns. Empty frames are skipped, as rpyc's
+// Connection ignores them. At a clean end of stream it returns io.EOF; an
+// end inside a frame gives an error wrapping io.ErrUnexpectedEOF. Call it
+// from one goroutine.
+func (c *Channel) Recv() ([]byte, error) {
+	c.recvMu.Lock()
+	defer c.recvMu.Unlock()
+	for {
+		if c.recvErr != nil {
+			return nil, c.recvErr
+		}
+		if c.closed.Load() {
+			return nil, fmt.Errorf("channel: recv: %w", net.ErrClosed)
+		}
+		msg, started, err := readFrame(c.br, &c.s, &c.rscrap)
+		if err != nil {
+			if c.closed.Load() {
+				return nil, fmt.Errorf("channel: recv: %w", net.ErrClosed)
+			}
+			if err == io.EOF || (started && !isDecodeError(err)) {
+				c.recvErr = err
+			}
+			return nil, err
+		}
+		if len(msg) > 0 {
+			return msg, nil
+		}
+	}
+}
+
+// isDecodeError reports errors raised after the whole frame was consumed,
+// which leave the stream usable.
+func isDecodeError(err error) bool {
+	return errors.Is(err, ErrBadCompression) || errors.Is(err, ErrInflatedTooLarge)
+}
+
+// Close closes the underlying stream, which for a net.Conn or net.Pipe also
+// unblocks pending Send and Recv calls. It is
+// idempotent: the first call returns the stream's Close error, later calls
+// return nil. Send and Recv fail with an error wrapping net.ErrClosed
+// afterwards.
+func (c *Channel) Close() error {
+	if !c.closed.CompareAndSwap(false, true) {
+		return nil
+	}
+	return c.rw.Close()
+}

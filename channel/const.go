@@ -1,0 +1,65 @@
+package channel
+
+import "math"
+
+// Wire layout constants. They are fixed by the RPyC protocol; changing any of
+// them would break interoperability with Python peers.
+const (
+	// HeaderSize is the size of the frame header: a big-endian uint32 body
+	// length followed by a one-byte compression flag.
+	HeaderSize = 5
+
+	// FrameOverhead is the number of bytes a frame adds around its body: the
+	// header plus the one-byte trailer.
+	FrameOverhead = HeaderSize + 1
+
+	// Trailer is the byte written after every body. Python writes "\n" and
+	// never checks it on receipt, so neither do we.
+	Trailer byte = '\n'
+)
+
+// Defaults applied by [DefaultConfig] and to zero [Config] fields.
+const (
+	// DefaultCompressThreshold matches rpyc's Channel.COMPRESSION_THRESHOLD:
+	// messages strictly longer than this many bytes are compressed.
+	DefaultCompressThreshold = 3000
+
+	// DefaultCompressLevel matches rpyc's Channel.COMPRESSION_LEVEL (zlib
+	// level 1, fastest).
+	DefaultCompressLevel = 1
+
+	// DefaultMaxFrameSize bounds the declared body length of a received
+	// frame. 512 MiB leaves ample room for a 256 MiB blob plus brine and
+	// zlib overhead while still refusing absurd declarations early.
+	DefaultMaxFrameSize int64 = 512 << 20
+
+	// DefaultMaxInflatedSize bounds the decompressed size of a received
+	// compressed frame, so a small zlib bomb cannot exhaust memory. It is
+	// sized like DefaultMaxFrameSize.
+	DefaultMaxInflatedSize int64 = 512 << 20
+)
+
+// Implementation tuning; not part of the wire format.
+const (
+	// maxWireBody is the largest body the uint32 length field can describe.
+	maxWireBody = math.MaxUint32
+
+	// readBufferSize is the bufio size of a Channel's receive side: large
+	// enough that a burst of small frames costs one read syscall.
+	readBufferSize = 64 << 10
+
+	// firstReadChunk is the largest buffer allocated for a frame body before
+	// any of its bytes have arrived. Bigger bodies grow the buffer by
+	// doubling as data actually arrives, so a peer that lies about the
+	// length cannot make us allocate more than about twice what it sent.
+	firstReadChunk = 1 << 20
+
+	// vectoredWriteMin is the uncompressed message size from which Send
+	// writes header, message and trailer as separate buffers (writev on a
+	// net.Conn) instead of copying the message into one frame buffer.
+	vectoredWriteMin = 64 << 10
+
+	// maxPooledBuffer caps the capacity of send buffers kept for reuse, so
+	// one huge message does not pin a huge buffer.
+	maxPooledBuffer = 4 << 20
+)

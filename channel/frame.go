@@ -1,0 +1,134 @@
+package channel
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+)
+
+// AppendFrame appends the frame carrying msg to dst and returns the extended
+// slice, compressing msg as cfg dictates (nil cfg means [DefaultConfig]). It
+// is the pure encoder behind [Channel.Send], usable without a stream. On
+// error dst is returned unchanged.
+func AppendFrame(dst, msg []byte, cfg *Config) ([]byte, error) {
+	s := resolve(cfg)
+	return appendFrame(dst, msg, &s)
+}
+
+func appendFrame(dst, msg []byte, s *settings) ([]byte, error) {
+	compressed := s.shouldCompress(len(msg))
+	if !compressed && uint64(len(msg)) > maxWireBody {
+		return dst, frameTooLargeToSend(uint64(len(msg)))
+	}
+	start := len(dst)
+	dst = append(dst, 0, 0, 0, 0, 0)
+	if compressed {
+		if err := checkLevel(s.level); err != nil {
+			return dst[:start], err
+		}
+		var err error
+		if dst, err = deflate(dst, msg, s.level); err != nil {
+			return dst[:start], err
+		}
+		dst[start+4] = 1
+	} else {
+		dst = append(dst, msg...)
+	}
+	body := uint64(len(dst) - start - HeaderSize)
+	if body > maxWireBody {
+		return dst[:start], frameTooLargeToSend(body)
+	}
+	binary.BigEndian.PutUint32(dst[start:], uint32(body))
+	return append(dst, Trailer), nil
+}
+
+func frameTooLargeToSend(n uint64) error {
+	return fmt.Errorf("channel: body of %d bytes does not fit the 32-bit length field: %w",
+		n, ErrFrameTooLarge)
+}
+
+// ReadFrame reads exactly one frame from r and returns its message,
+// decompressed when the flag byte is non-zero, as a freshly allocated slice.
+// nil cfg means [DefaultConfig]. It is the pure decoder behind
+// [Channel.Recv], usable without a Channel; unlike Recv it returns empty
+// messages instead of skipping them, as Python's Channel.recv does.
+//
+// ReadFrame consumes no byte beyond the frame, so it can be called
+// repeatedly on the same reader; wrap unbuffered readers in a bufio.Reader
+// for speed. A clean end of stream before the first header byte returns
+// io.EOF itself; an end inside a frame returns an error wrapping
+// io.ErrUnexpectedEOF.
+func ReadFrame(r io.Reader, cfg *Config) ([]byte, error) {
+	s := resolve(cfg)
+	var scratch [HeaderSize]byte
+	msg, _, err := readFrame(r, &s, &scratch)
+	return msg, err
+}
+
+// readFrame decodes one frame using scratch for the header. started reports
+// whether any byte of the frame was consumed, i.e. whether a failure has
+// left r in the middle of a frame.
+func readFrame(r io.Reader, s *settings, scratch *[HeaderSize]byte) (msg []byte, started bool, err error) {
+	n, err := io.ReadFull(r, scratch[:])
+	if err != nil {
+		if err == io.EOF {
+			return nil, false, io.EOF
+		}
+		return nil, n > 0, readError("header", err)
+	}
+	length := int64(binary.BigEndian.Uint32(scratch[:4]))
+	compressed := scratch[4] != 0
+	if length > s.maxFrame {
+		return nil, true, fmt.Errorf("channel: declared body length %d exceeds limit %d: %w",
+			length, s.maxFrame, ErrFrameTooLarge)
+	}
+	body, err := readBody(r, int(length))
+	if err != nil {
+		return nil, true, readError("body", err)
+	}
+	// The trailer is read but, like Python, never checked.
+	if br, ok := r.(io.ByteReader); ok {
+		_, err = br.ReadByte()
+	} else {
+		_, err = io.ReadFull(r, scratch[:1])
+	}
+	if err != nil {
+		return nil, true, readError("trailer", err)
+	}
+	if !compressed {
+		return body, true, nil
+	}
+	msg, err = inflate(body, s.maxInflated)
+	return msg, true, err
+}
+
+// readBody reads an n-byte body. Small bodies get one exact allocation;
+// larger ones start at firstReadChunk and double as bytes arrive, so memory
+// tracks what the peer actually sent rather than what it declared.
+func readBody(r io.Reader, n int) ([]byte, error) {
+	buf := make([]byte, min(n, firstReadChunk))
+	got := 0
+	for {
+		m, err := io.ReadFull(r, buf[got:])
+		got += m
+		if err != nil {
+			return nil, err
+		}
+		if got == n {
+			return buf, nil
+		}
+		next := min(doubled(len(buf)), n)
+		buf = slices.Grow(buf, next-len(buf))[:next]
+	}
+}
+
+// readError wraps a read failure, turning an end of stream inside a frame
+// into io.ErrUnexpectedEOF.
+func readError(part string, err error) error {
+	if errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF
+	}
+	return fmt.Errorf("channel: reading frame %s: %w", part, err)
+}

@@ -1,0 +1,5 @@
+package stream
+
+// isDisconnectErrno reports false: Plan 9 has no errno values to match, and
+// its disconnects surface as io.EOF or net.ErrClosed instead.
+func isDisconnectErrno(error) bool { return false }

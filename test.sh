@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The one command that runs every test of rpyc-go: formatting, vet, the
+# unit and interop tests under the race detector, and a short fuzz run of
+# every fuzz target. It installs Debian's python3-rpyc (the real Python
+# peer of the interop tests) when it is missing. Usage: ./test.sh
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PY=/usr/bin/python3
+FUZZTIME=${FUZZTIME:-10s}
+
+if ! "$PY" -c 'import rpyc' >/dev/null 2>&1; then
+  echo "== installing python3-rpyc (interop peer)"
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq </dev/null
+  $SUDO apt-get install -y -qq python3-rpyc </dev/null
+  "$PY" -c 'import rpyc; print("python rpyc", rpyc.__version__)'
+fi
+
+echo "== gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt needed on:"; echo "$unformatted"; exit 1
+fi
+
+echo "== go vet"
+go vet ./...
+
+echo "== go test -race"
+go test -race -count=1 -timeout 12m ./...
+
+echo "== fuzz (${FUZZTIME} per target)"
+go test -run='^$' -fuzz='^FuzzDecode$' -fuzztime="$FUZZTIME" ./brine/
+go test -run='^$' -fuzz='^FuzzReadFrame$' -fuzztime="$FUZZTIME" ./channel/
+for target in $(go test -list '^Fuzz' . 2>/dev/null | grep '^Fuzz' || true); do
+  go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" .
+done
+
+echo "== all tests passed"
