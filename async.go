@@ -1,0 +1,167 @@
+package rpyc
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/rpyc-go/rpyc/message"
+)
+
+// AsyncResult is the future of a request (Python's AsyncResult): it is
+// ready when the reply or exception arrives, or when the connection ends.
+// All methods are safe for concurrent use. Exactly one outcome is ever
+// recorded; later deliveries are ignored.
+type AsyncResult struct {
+	conn    *Conn
+	seq     int64
+	handler message.Handler
+	done    chan struct{}
+
+	mu        sync.Mutex // protects the following
+	value     any
+	err       error
+	ready     bool
+	expiry    time.Time
+	callbacks []func(*AsyncResult)
+}
+
+func newAsyncResult(c *Conn) *AsyncResult {
+	return &AsyncResult{conn: c, done: make(chan struct{})}
+}
+
+// deliver records the outcome once and runs the callbacks, each on its own
+// goroutine so the reader is never blocked by user code.
+func (r *AsyncResult) deliver(v any, err error) {
+	r.mu.Lock()
+	if r.ready {
+		r.mu.Unlock()
+		return
+	}
+	r.value, r.err, r.ready = v, err, true
+	cbs := r.callbacks
+	r.callbacks = nil
+	r.mu.Unlock()
+	close(r.done)
+	for _, cb := range cbs {
+		go cb(r)
+	}
+}
+
+// Done is closed when the result is ready.
+func (r *AsyncResult) Done() <-chan struct{} { return r.done }
+
+// Ready reports whether the result has arrived.
+func (r *AsyncResult) Ready() bool {
+	select {
+	case <-r.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// Error reports whether the result is an error (Python's .error). It is
+// false while the result is not ready.
+func (r *AsyncResult) Error() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.ready && r.err != nil
+}
+
+// SetExpiry makes the result expire d from now: Wait and Value then fail
+// with ErrTimeout if it has not arrived. d <= 0 removes the expiry.
+func (r *AsyncResult) SetExpiry(d time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if d <= 0 {
+		r.expiry = time.Time{}
+		return
+	}
+	r.expiry = time.Now().Add(d)
+}
+
+// Expired reports whether the expiry passed before the result arrived.
+func (r *AsyncResult) Expired() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return !r.ready && !r.expiry.IsZero() && time.Now().After(r.expiry)
+}
+
+// AddCallback arranges for f to be called (on its own goroutine) when the
+// result is ready; at once if it already is.
+func (r *AsyncResult) AddCallback(f func(*AsyncResult)) {
+	r.mu.Lock()
+	if !r.ready {
+		r.callbacks = append(r.callbacks, f)
+		r.mu.Unlock()
+		return
+	}
+	r.mu.Unlock()
+	go f(r)
+}
+
+// Wait blocks until the result is ready, ctx ends, or the expiry passes.
+// It returns the request's error, if any.
+func (r *AsyncResult) Wait(ctx context.Context) error {
+	_, err := r.wait(ctx, 0)
+	return err
+}
+
+// Value waits like Wait and returns the value (Python's .value).
+func (r *AsyncResult) Value(ctx context.Context) (any, error) {
+	return r.wait(ctx, 0)
+}
+
+// Result returns the outcome without waiting; ok is false if not ready.
+func (r *AsyncResult) Result() (v any, err error, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.value, r.err, r.ready
+}
+
+// wait waits for the outcome. fallback is the timeout applied when neither
+// ctx nor the expiry sets a deadline.
+func (r *AsyncResult) wait(ctx context.Context, fallback time.Duration) (any, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if !r.Ready() {
+		r.mu.Lock()
+		expiry := r.expiry
+		r.mu.Unlock()
+		dctx := ctx
+		if !expiry.IsZero() {
+			var cancel context.CancelFunc
+			dctx, cancel = context.WithDeadline(ctx, expiry)
+			defer cancel()
+		} else if _, has := ctx.Deadline(); !has && fallback > 0 {
+			var cancel context.CancelFunc
+			dctx, cancel = context.WithTimeout(ctx, fallback)
+			defer cancel()
+		}
+		if c := r.conn; c != nil && !c.auto.Load() {
+			// Nobody else reads: dispatch messages until ours is in.
+			for !r.Ready() && dctx.Err() == nil {
+				if _, err := c.serveOne(dctx, r.done); err != nil && dctx.Err() == nil {
+					r.deliver(nil, err) // the connection ended
+				}
+			}
+		}
+		select {
+		case <-r.done:
+		case <-dctx.Done():
+			if r.Ready() {
+				break
+			}
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("rpyc: %v #%d: %w", r.handler, r.seq, ctx.Err())
+			}
+			return nil, fmt.Errorf("rpyc: %v #%d: %w", r.handler, r.seq, ErrTimeout)
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.value, r.err
+}

@@ -1,0 +1,145 @@
+package rpyc
+
+import (
+	"fmt"
+	"math/big"
+	"reflect"
+
+	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/message"
+	"github.com/rpyc-go/rpyc/vinegar"
+)
+
+// box turns a Go value into its wire box, as Python's _box does: plain data
+// by value (label 1, the whole tuple at once when all of it is plain), a
+// tuple holding references item by item (label 2), a netref of this
+// connection back as LOCAL_REF (3), anything else by reference (4).
+func (c *Conn) box(v any) (any, error) {
+	v = normalize(v)
+	if brine.Dumpable(v) {
+		return brine.Tuple{int64(message.LabelValue), v}, nil
+	}
+	switch x := v.(type) {
+	case brine.Tuple:
+		items := make(brine.Tuple, len(x))
+		for i, e := range x {
+			b, err := c.box(e)
+			if err != nil {
+				return nil, err
+			}
+			items[i] = b
+		}
+		return brine.Tuple{int64(message.LabelTuple), items}, nil
+	case *Netref:
+		if x.conn == c {
+			return brine.Tuple{int64(message.LabelLocalRef), x.id.Tuple()}, nil
+		}
+	case localRef:
+		return brine.Tuple{int64(message.LabelLocalRef), message.IDPack(x).Tuple()}, nil
+	case string:
+		return nil, fmt.Errorf("string %.40q is not valid UTF-8: send []byte", x)
+	case brine.FrozenSet, brine.Slice:
+		return nil, fmt.Errorf("%s holds a value that cannot travel by value", describe(v))
+	}
+	v = asIterator(v)
+	id := c.objects.add(v, pyTypeName(v))
+	return brine.Tuple{int64(message.LabelRemoteRef), id.Tuple()}, nil
+}
+
+// normalize maps Go values that Python sees as plain data onto brine's
+// types: named numeric and string types, []byte-like named types, and nil
+// pointers (None). Other values are returned unchanged.
+func normalize(v any) any {
+	switch v.(type) {
+	case nil, bool, int, int64, float64, string, []byte, brine.Tuple, *Netref, *big.Int:
+		return v
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Bool:
+		return rv.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return rv.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		if u := rv.Uint(); u <= 1<<63-1 {
+			return int64(u)
+		}
+		return new(big.Int).SetUint64(rv.Uint())
+	case reflect.Float32, reflect.Float64:
+		return rv.Float()
+	case reflect.Complex64, reflect.Complex128:
+		return rv.Complex()
+	case reflect.String:
+		return rv.String()
+	case reflect.Slice:
+		if rv.Type().Elem().Kind() == reflect.Uint8 && rv.Type() != reflect.TypeFor[[]byte]() {
+			return rv.Bytes()
+		}
+	case reflect.Pointer, reflect.Func, reflect.Map, reflect.Chan, reflect.Interface:
+		if rv.IsNil() {
+			return nil
+		}
+	}
+	return v
+}
+
+// unbox turns a wire box into a Go value: plain data as is, netrefs for the
+// peer's objects (through the proxy cache), and our own objects for
+// LOCAL_REF. It runs on the reader, in arrival order.
+func (c *Conn) unbox(v any) (any, error) {
+	b, err := message.ParseBox(v)
+	if err != nil {
+		if t, ok := v.(brine.Tuple); ok && len(t) == 2 {
+			return nil, vinegar.New("ValueError", fmt.Sprintf("invalid label %s", brine.Repr(t[0])))
+		}
+		return nil, vinegar.New("ValueError", fmt.Sprintf("invalid box %s", truncRepr(v)))
+	}
+	switch b.Label {
+	case message.LabelValue:
+		return b.Value, nil
+	case message.LabelTuple:
+		t, ok := b.Value.(brine.Tuple)
+		if !ok {
+			return nil, vinegar.New("TypeError", "TUPLE box does not hold a tuple")
+		}
+		out := make(brine.Tuple, len(t))
+		for i, e := range t {
+			if out[i], err = c.unbox(e); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	case message.LabelLocalRef:
+		id, err := message.ParseIDPack(b.Value)
+		if err != nil {
+			return nil, vinegar.New("KeyError", b.Value)
+		}
+		return c.objects.get(id)
+	default: // LabelRemoteRef
+		id, err := message.ParseIDPack(b.Value)
+		if err != nil {
+			return nil, vinegar.New("ValueError", err.Error())
+		}
+		return c.proxy(id), nil
+	}
+}
+
+func truncRepr(v any) string {
+	s := brine.Repr(v)
+	if len(s) > 80 {
+		s = s[:80] + "..."
+	}
+	return s
+}
+
+// describe names a value's kind for error messages: the Python type for
+// brine values, the Go type otherwise.
+func describe(v any) string {
+	switch v.(type) {
+	case nil:
+		return "None"
+	case *Netref:
+		return "netref " + v.(*Netref).id.Name
+	}
+	return fmt.Sprintf("%T", v)
+}

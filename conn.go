@@ -1,0 +1,468 @@
+package rpyc
+
+// How a Conn works
+//
+// A Conn guards three resources: the stream (through a channel.Channel),
+// the table of local objects the peer holds references to (objTable), and
+// the cache of netrefs to the peer's objects (proxyCache). Three kinds of
+// goroutine touch them:
+//
+//   - The reader. Exactly one goroutine reads frames. In automatic mode
+//     (Start, Connect, Dial) it is the Conn's own loop; in manual mode a
+//     pump goroutine only reads frames into a channel and whoever calls
+//     Serve, PollAll or waits on a reply dispatches them, one at a time.
+//     Dispatching decodes the message and unboxes it in arrival order, so
+//     a HANDLE_DEL can never overtake an earlier request that uses the same
+//     object (Python's #137), and netref counts stay in step with the peer.
+//     The reader never runs user code: replies are handed to the waiting
+//     caller, requests are handed to a handler goroutine.
+//   - Handler goroutines, one per incoming request, at most
+//     Config.MaxInFlight at once. When the limit is reached the reader
+//     waits for a slot: backpressure, not an unbounded queue. A handler
+//     that calls back into the peer simply waits for its reply, which the
+//     reader delivers, so nested callbacks need no serving thread.
+//   - Callers: any number of user goroutines making requests. Writes are
+//     serialised by the channel's own lock; no Conn lock is held while
+//     writing or while user code runs.
+//
+// Shutdown (shutdown) is idempotent and ordered: record the first cause,
+// close done, close the channel (which unblocks the reader), fail every
+// pending call with ErrClosed wrapping the cause, release the object table,
+// then wait for the reader. Handlers still running see their context
+// cancelled and their replies fail quietly; Close waits for them.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+
+	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/channel"
+	"github.com/rpyc-go/rpyc/message"
+)
+
+var connCounter atomic.Int64
+
+// Conn is one RPyC connection. It is symmetric: both sides can make
+// requests and serve them. A Conn is safe for concurrent use by any number
+// of goroutines.
+type Conn struct {
+	cfg    *Config
+	log    *slog.Logger
+	ch     *channel.Channel
+	dec    brine.Decoder
+	root   any  // what GETROOT returns to the peer
+	detect bool // server side: learn the layout from the first message
+
+	layout atomic.Uint32 // message.Layout; 0 until known
+	seq    atomic.Int64
+
+	mu         sync.Mutex // protects the following
+	pending    map[int64]*AsyncResult
+	closing    bool
+	cause      error
+	remoteRoot *Netref
+	void       *rootObject
+
+	objects objTable
+	proxies proxyCache
+
+	startOnce sync.Once
+	auto      atomic.Bool   // set once by Start, before the loop runs
+	frames    chan []byte   // manual mode: pump -> dispatchers
+	readErr   error         // manual mode: why the pump stopped (set before frames closes)
+	dispatch  chan struct{} // manual mode: one-slot lock, held while dispatching
+
+	slots    chan struct{} // handler slots (MaxInFlight)
+	handlers sync.WaitGroup
+	ctx      context.Context // cancelled at shutdown; parent of handler contexts
+	cancel   context.CancelFunc
+	done     chan struct{}
+	readDone chan struct{} // closed when the reader (loop or pump) exits
+	hooks    []func(*Conn) // run once after shutdown (services' on_disconnect)
+	hookOnce sync.Once
+	lastSeen atomic.Int64
+}
+
+// NewConn makes a connection over stream that serves root to the peer (nil
+// serves nothing, like rpyc's VoidService). It does no I/O and starts no
+// goroutine: call Start to have the Conn serve itself in the background,
+// or drive it by hand with Serve, ServeAll or PollAll. Requests made from a
+// Conn that was never started dispatch incoming messages themselves while
+// they wait, as Python does.
+func NewConn(stream io.ReadWriteCloser, root any, cfg *Config) (*Conn, error) {
+	c, err := cfg.clone()
+	if err != nil {
+		return nil, err
+	}
+	if c.ConnID == "" {
+		c.ConnID = fmt.Sprintf("conn%d", connCounter.Add(1))
+	}
+	if nc, ok := stream.(net.Conn); ok && c.Endpoints == ([2]string{}) {
+		c.Endpoints = [2]string{addrString(nc.LocalAddr()), addrString(nc.RemoteAddr())}
+	}
+	log := c.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	conn := &Conn{
+		cfg:      c,
+		log:      log.With("conn", c.ConnID),
+		ch:       channel.New(stream, c.Channel),
+		dec:      brine.Decoder{MaxDepth: c.MaxDepth},
+		pending:  make(map[int64]*AsyncResult),
+		slots:    make(chan struct{}, c.MaxInFlight),
+		done:     make(chan struct{}),
+		readDone: make(chan struct{}),
+		dispatch: make(chan struct{}, 1),
+	}
+	conn.ctx, conn.cancel = context.WithCancel(context.Background())
+	conn.objects.init()
+	conn.objects.conn = conn
+	conn.proxies.init()
+	if f, ok := root.(ServiceFactory); ok {
+		root = f(conn)
+	}
+	if root != nil {
+		r, err := newRoot(root)
+		if err != nil {
+			return nil, err
+		}
+		conn.root = r
+	}
+	return conn, nil
+}
+
+func addrString(a net.Addr) string {
+	if a == nil {
+		return ""
+	}
+	return a.String()
+}
+
+// Start makes the Conn serve itself: a background goroutine reads and
+// dispatches every message until the connection ends. It returns at once.
+// Calling it more than once, or after manual serving began, does nothing.
+func (c *Conn) Start() {
+	c.startOnce.Do(func() {
+		c.auto.Store(true)
+		go c.loop()
+	})
+}
+
+// startManual starts the frame pump for hand-driven connections.
+func (c *Conn) startManual() {
+	c.startOnce.Do(func() {
+		c.frames = make(chan []byte)
+		go c.pump()
+	})
+}
+
+// setServerSide makes the Conn learn its layout from the peer's first
+// message instead of using Config.Layout.
+func (c *Conn) setServerSide() { c.detect = true }
+
+// Config returns a copy of the connection's configuration.
+func (c *Conn) Config() Config { return *c.cfg }
+
+// ID returns the connection's name (Config.ConnID).
+func (c *Conn) ID() string { return c.cfg.ConnID }
+
+// Logger returns the connection's logger.
+func (c *Conn) Logger() *slog.Logger { return c.log }
+
+// Layout returns the message layout in use, or 0 while a server
+// connection has not yet seen its peer's first message.
+func (c *Conn) Layout() message.Layout { return message.Layout(c.layout.Load()) }
+
+// Done is closed when the connection has ended.
+func (c *Conn) Done() <-chan struct{} { return c.done }
+
+// Closed reports whether the connection has ended.
+func (c *Conn) Closed() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// Err returns why the connection ended (wrapping ErrClosed), or nil while
+// it is open.
+func (c *Conn) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.closing {
+		return nil
+	}
+	return closedError(c.cause)
+}
+
+// Context returns a context that is cancelled when the connection ends.
+func (c *Conn) Context() context.Context { return c.ctx }
+
+// OnClose registers f to run once, after the connection has ended. Services
+// use it for their on_disconnect hook.
+func (c *Conn) OnClose(f func(*Conn)) {
+	c.mu.Lock()
+	if !c.closing {
+		c.hooks = append(c.hooks, f)
+		c.mu.Unlock()
+		return
+	}
+	c.mu.Unlock()
+	f(c)
+}
+
+// Close tells the peer (HANDLE_CLOSE, which has no reply), closes the
+// stream, fails pending calls with ErrClosed, releases every local object
+// the peer held and waits for running handlers. It is idempotent: later
+// calls return nil.
+func (c *Conn) Close() error {
+	c.mu.Lock()
+	if c.closing {
+		c.mu.Unlock()
+		return nil
+	}
+	root := c.remoteRoot
+	c.mu.Unlock()
+	if c.cfg.BeforeClosed != nil && root != nil {
+		c.cfg.BeforeClosed(root)
+	}
+	var err error
+	if c.layout.Load() != 0 || !c.detect {
+		err = c.sendRequest(message.HandleClose, nil, brine.Tuple{})
+	}
+	c.shutdown(ErrClosedLocally)
+	c.wait()
+	if err != nil && !c.cfg.CloseCatchall && !errors.Is(err, ErrClosed) {
+		return fmt.Errorf("rpyc: close: %w", err)
+	}
+	return nil
+}
+
+// wait blocks until the reader and all handlers have finished. Handlers
+// calling wait (Close from inside a handler) must not wait for themselves,
+// so only the reader is awaited then.
+func (c *Conn) wait() {
+	<-c.readDone
+	c.handlers.Wait()
+}
+
+// shutdown ends the connection once; the first cause wins.
+func (c *Conn) shutdown(cause error) {
+	c.mu.Lock()
+	if c.closing {
+		c.mu.Unlock()
+		return
+	}
+	c.closing = true
+	c.cause = cause
+	pending := c.pending
+	c.pending = make(map[int64]*AsyncResult)
+	hooks := c.hooks
+	c.hooks = nil
+	c.remoteRoot = nil
+	c.mu.Unlock()
+
+	close(c.done)
+	c.cancel()
+	_ = c.ch.Close()
+	err := closedError(cause)
+	for _, r := range pending {
+		r.deliver(nil, err)
+	}
+	c.objects.clear()
+	c.proxies.clear()
+	c.startOnce.Do(func() { close(c.readDone) }) // never started: no reader to wait for
+	if cause != ErrClosedLocally && cause != nil {
+		c.log.Debug("rpyc: connection ended", "cause", cause)
+	}
+	go func() {
+		<-c.readDone
+		c.handlers.Wait()
+		c.hookOnce.Do(func() {
+			for _, h := range hooks {
+				h(c)
+			}
+		})
+	}()
+}
+
+// loop is the automatic reader: read, dispatch, repeat.
+func (c *Conn) loop() {
+	defer close(c.readDone)
+	for {
+		data, err := c.ch.Recv()
+		if err != nil {
+			c.readFailed(err)
+			return
+		}
+		if !c.handleFrame(data) {
+			return
+		}
+	}
+}
+
+// pump is the manual-mode reader: it only moves frames to dispatchers.
+func (c *Conn) pump() {
+	defer close(c.readDone)
+	for {
+		data, err := c.ch.Recv()
+		if err != nil {
+			c.readErr = err
+			close(c.frames)
+			c.readFailed(err)
+			return
+		}
+		select {
+		case c.frames <- data:
+		case <-c.done:
+			return
+		}
+	}
+}
+
+func (c *Conn) readFailed(err error) {
+	if c.Closed() {
+		return
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
+		c.shutdown(err)
+		return
+	}
+	c.log.Warn("rpyc: closing connection after read error", "err", err)
+	c.shutdown(fmt.Errorf("%w: %w", ErrProtocol, err))
+}
+
+// handleFrame decodes and dispatches one frame. It reports false when the
+// connection must stop reading.
+func (c *Conn) handleFrame(data []byte) bool {
+	layout := message.Layout(c.layout.Load())
+	var m message.Message
+	var err error
+	if layout == 0 {
+		if !c.detect {
+			layout = c.cfg.Layout
+			c.layout.Store(uint32(layout))
+			m, err = message.DecodeLayout(data, layout, &c.dec)
+		} else {
+			m, layout, err = message.Decode(data, &c.dec)
+			if err == nil {
+				c.layout.Store(uint32(layout))
+			}
+		}
+	} else {
+		m, err = message.DecodeLayout(data, layout, &c.dec)
+	}
+	if err != nil {
+		// Python 5.3 sends HANDLE_CLOSE and closes on a message it cannot
+		// read; so do we, with a log line naming the problem.
+		c.log.Warn("rpyc: closing connection: undecodable message", "err", err, "len", len(data))
+		if c.layout.Load() != 0 {
+			_ = c.sendRequest(message.HandleClose, nil, brine.Tuple{})
+		}
+		c.shutdown(fmt.Errorf("%w: %w", ErrProtocol, err))
+		return false
+	}
+	switch m.Type {
+	case message.Request:
+		return c.handleRequest(m.Seq, m.Payload)
+	case message.Reply, message.Exception:
+		c.handleReply(m)
+	}
+	return true
+}
+
+// Serve dispatches incoming messages until at least one has been handled
+// or ctx ends, for connections driven by hand (see NewConn). On a started
+// connection it only waits for ctx or the end of the connection.
+func (c *Conn) Serve(ctx context.Context) error {
+	c.startManual()
+	if c.auto.Load() {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-c.done:
+			return c.Err()
+		}
+	}
+	_, err := c.serveOne(ctx, nil)
+	return err
+}
+
+// ServeAll dispatches messages until the connection ends, then returns nil
+// if this side closed it, else the reason. Python's serve_all.
+func (c *Conn) ServeAll() error {
+	c.startManual()
+	if !c.auto.Load() {
+		for {
+			if _, err := c.serveOne(context.Background(), nil); err != nil {
+				break
+			}
+		}
+	}
+	<-c.done
+	err := c.Err()
+	if errors.Is(err, ErrClosedLocally) || errors.Is(err, ErrClosedByPeer) || errors.Is(err, io.EOF) {
+		return nil
+	}
+	return err
+}
+
+// PollAll dispatches every message that arrives until ctx ends, and
+// reports whether any was. Python's poll_all.
+func (c *Conn) PollAll(ctx context.Context) (bool, error) {
+	c.startManual()
+	served := false
+	for {
+		ok, err := c.serveOne(ctx, nil)
+		served = served || ok
+		if err != nil {
+			if ctx.Err() != nil {
+				return served, nil
+			}
+			return served, err
+		}
+	}
+}
+
+// serveOne dispatches one message in manual mode. It returns early (false,
+// nil) when stop closes, so a caller waiting for its own reply stops
+// dispatching as soon as the reply is in.
+func (c *Conn) serveOne(ctx context.Context, stop <-chan struct{}) (bool, error) {
+	if c.auto.Load() {
+		return false, errors.New("rpyc: connection serves itself (Start was called)")
+	}
+	select {
+	case c.dispatch <- struct{}{}:
+	case <-stop:
+		return false, nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	case <-c.done:
+		return false, c.Err()
+	}
+	defer func() { <-c.dispatch }()
+	select {
+	case data, ok := <-c.frames:
+		if !ok {
+			<-c.done
+			return false, c.Err()
+		}
+		c.handleFrame(data)
+		return true, nil
+	case <-stop:
+		return false, nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	case <-c.done:
+		return false, c.Err()
+	}
+}

@@ -1,0 +1,350 @@
+package rpyc
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/vinegar"
+)
+
+// The object model: how a local Go value answers the peer's requests, the
+// Python data model over Go types. A value's behaviour comes from, in this
+// order: its native kind (a slice is a list, a map a dict, an iterator, a
+// file, a func), then the methods and marked fields of its Go type
+// (typeinfo.go). Every name goes through the exposure policy first.
+
+// nativeMethod is a method a kind provides (list.append, dict.keys, the
+// dunders). self is the object, as a reflect.Value.
+type nativeMethod func(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error)
+
+// kindSpec is the Python face of one family of Go values.
+type kindSpec struct {
+	pyName  string
+	methods map[string]nativeMethod
+	// docs are the INSPECT docstrings, optional.
+	docs map[string]string
+}
+
+// boundMethod is what GETATTR returns for a method: a callable the peer
+// holds by reference (Python's 'builtins.method').
+type boundMethod struct {
+	self any
+	name string
+	call func(ctx context.Context, args brine.Tuple, kw Kwargs) (any, error)
+}
+
+func (m *boundMethod) String() string {
+	return fmt.Sprintf("<bound method %s of %s>", m.name, defaultRepr(m.self))
+}
+
+// attrAccess says which permission an attribute operation needs.
+type attrAccess int
+
+const (
+	accessGet attrAccess = iota
+	accessSet
+	accessDel
+)
+
+// checkName applies the exposure policy (Python's _check_attr) and returns
+// the name to look up: the exposed prefix stripped, private names refused.
+func (c *Conn) checkName(name string, access attrAccess) (string, error) {
+	cfg := c.cfg
+	allowed := cfg.AllowGetattr
+	switch access {
+	case accessSet:
+		allowed = cfg.AllowSetattr
+	case accessDel:
+		allowed = cfg.AllowDelattr
+	}
+	if !allowed {
+		return "", cannotAccess(name)
+	}
+	if p := cfg.ExposedPrefix; cfg.AllowExposedAttrs && p != "" && len(name) > len(p) && strings.HasPrefix(name, p) {
+		name = name[len(p):]
+	}
+	if strings.HasPrefix(name, "_") {
+		if cfg.AllowSafeAttrs && cfg.SafeAttrs[name] {
+			return name, nil
+		}
+		return "", cannotAccess(name)
+	}
+	if !cfg.AllowExposedAttrs && !cfg.AllowPublicAttrs && !cfg.AllowAllAttrs {
+		return "", cannotAccess(name)
+	}
+	return name, nil
+}
+
+func cannotAccess(name string) error {
+	return vinegar.New("AttributeError", fmt.Sprintf("cannot access '%s'", name))
+}
+
+func noAttribute(obj any, name string) error {
+	return vinegar.New("AttributeError", fmt.Sprintf("'%s' object has no attribute '%s'", shortTypeName(obj), name))
+}
+
+func shortTypeName(obj any) string {
+	n := pyTypeName(obj)
+	if i := strings.LastIndexByte(n, '.'); i >= 0 {
+		return n[i+1:]
+	}
+	return n
+}
+
+// resolved is the outcome of looking a name up on a local object: either
+// a callable or a plain value.
+type resolved struct {
+	call  func(ctx context.Context, args brine.Tuple, kw Kwargs) (any, error)
+	value any
+}
+
+// resolve finds an exposed attribute of obj. name has passed checkName.
+func (c *Conn) resolve(obj any, name string) (resolved, error) {
+	switch x := obj.(type) {
+	case *rootObject:
+		if r, ok := x.special(c, name); ok {
+			return r, nil
+		}
+		return c.resolve(x.value, name)
+	case *Netref:
+		// A reference to a third party's object, chained through us.
+		return resolved{call: func(ctx context.Context, args brine.Tuple, kw Kwargs) (any, error) {
+			return x.CallMethod(ctx, name, append([]any(args), kw)...)
+		}}, nil
+	case *boundMethod:
+		if name == "__call__" {
+			return resolved{call: x.call}, nil
+		}
+	case *restricted:
+		if !x.read[name] {
+			return resolved{}, noAttribute(x.obj, name)
+		}
+		return c.resolve(x.obj, name)
+	}
+	rv := reflect.ValueOf(obj)
+	if k := kindFor(obj); k != nil {
+		if m := k.methods[name]; m != nil {
+			return resolved{call: func(ctx context.Context, args brine.Tuple, kw Kwargs) (any, error) {
+				return m(c, ctx, rv, args, kw)
+			}}, nil
+		}
+	}
+	if obj == nil {
+		return resolved{}, noAttribute(obj, name)
+	}
+	ti := infoOf(rv.Type())
+	if m := ti.methods[name]; m != nil {
+		fn := rv.Method(m.index)
+		return resolved{call: func(ctx context.Context, args brine.Tuple, kw Kwargs) (any, error) {
+			return m.sig.call(reflect.ValueOf(ctx), fn, args, kw)
+		}}, nil
+	}
+	if f := ti.fields[name]; f != nil && (f.marked || c.cfg.AllowPublicAttrs || c.cfg.AllowAllAttrs) {
+		fv, err := fieldValue(rv, f)
+		if err != nil {
+			return resolved{}, err
+		}
+		return resolved{value: fv.Interface()}, nil
+	}
+	if name == "__call__" && rv.Kind() == reflect.Func {
+		return resolved{call: func(ctx context.Context, args brine.Tuple, kw Kwargs) (any, error) {
+			return c.call(ctx, obj, args, kw)
+		}}, nil
+	}
+	return resolved{}, noAttribute(obj, name)
+}
+
+func fieldValue(rv reflect.Value, f *fieldInfo) (reflect.Value, error) {
+	for rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return reflect.Value{}, vinegar.New("AttributeError", "nil object has no attribute '"+f.pyName+"'")
+		}
+		rv = rv.Elem()
+	}
+	fv, err := rv.FieldByIndexErr(f.index)
+	if err != nil {
+		return reflect.Value{}, vinegar.New("AttributeError", err.Error())
+	}
+	return fv, nil
+}
+
+// getattr serves HANDLE_GETATTR: methods come back as bound methods (by
+// reference), fields as their values.
+func (c *Conn) getattr(obj any, name string) (any, error) {
+	if n, ok := obj.(*Netref); ok {
+		return n.GetAttr(c.ctx, name)
+	}
+	name, err := c.checkName(name, accessGet)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.resolve(obj, name)
+	if err != nil {
+		return nil, err
+	}
+	if r.call != nil {
+		return &boundMethod{self: obj, name: name, call: r.call}, nil
+	}
+	return r.value, nil
+}
+
+// callattr serves HANDLE_CALLATTR: obj.name(*args, **kwargs) without
+// making a bound method object.
+func (c *Conn) callattr(ctx context.Context, obj any, name string, args brine.Tuple, kw Kwargs) (any, error) {
+	name, err := c.checkName(name, accessGet)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.resolve(obj, name)
+	if err != nil {
+		return nil, err
+	}
+	if r.call != nil {
+		return r.call(ctx, args, kw)
+	}
+	return c.call(ctx, r.value, args, kw)
+}
+
+// call serves HANDLE_CALL on a local callable.
+func (c *Conn) call(ctx context.Context, obj any, args brine.Tuple, kw Kwargs) (any, error) {
+	switch x := obj.(type) {
+	case *boundMethod:
+		return x.call(ctx, args, kw)
+	case *Netref:
+		return x.Call(ctx, append([]any(args), kw)...)
+	case *rootObject:
+		return c.call(ctx, x.value, args, kw)
+	}
+	rv := reflect.ValueOf(obj)
+	if rv.Kind() == reflect.Func && !rv.IsNil() {
+		sig, err := funcSignature(rv.Type())
+		if err != nil {
+			return nil, err
+		}
+		return sig.call(reflect.ValueOf(ctx), rv, args, kw)
+	}
+	if obj != nil {
+		if m := infoOf(rv.Type()).methods["__call__"]; m != nil {
+			return m.sig.call(reflect.ValueOf(ctx), rv.Method(m.index), args, kw)
+		}
+	}
+	return nil, typeError("'%s' object is not callable", shortTypeName(obj))
+}
+
+var funcSigs = newSigCache()
+
+func funcSignature(t reflect.Type) (*signature, error) {
+	return funcSigs.get(t)
+}
+
+// setattr serves HANDLE_SETATTR: only fields marked `rpyc:"name,rw"` (or
+// any exported field under AllowPublicAttrs) can be set, and only when
+// AllowSetattr.
+func (c *Conn) setattr(obj any, name string, value any) error {
+	if n, ok := obj.(*Netref); ok {
+		return n.SetAttr(c.ctx, name, value)
+	}
+	name, err := c.checkName(name, accessSet)
+	if err != nil {
+		return err
+	}
+	if r, ok := obj.(*rootObject); ok {
+		obj = r.value
+	}
+	if r, ok := obj.(*restricted); ok {
+		if !r.write[name] {
+			return vinegar.New("AttributeError", fmt.Sprintf("cannot set attribute '%s'", name))
+		}
+		obj = r.obj
+	}
+	rv := reflect.ValueOf(obj)
+	if obj == nil || rv.Kind() != reflect.Pointer {
+		return noAttribute(obj, name)
+	}
+	f := infoOf(rv.Type()).fields[name]
+	if f == nil || !(f.writable || c.cfg.AllowPublicAttrs || c.cfg.AllowAllAttrs) {
+		return vinegar.New("AttributeError", fmt.Sprintf("cannot set attribute '%s'", name))
+	}
+	fv, err := fieldValue(rv, f)
+	if err != nil {
+		return err
+	}
+	nv, err := convertTo(value, fv.Type())
+	if err != nil {
+		return typeError("attribute '%s': %v", name, err)
+	}
+	fv.Set(nv)
+	return nil
+}
+
+// delattr serves HANDLE_DELATTR. Go values have no deletable attributes.
+func (c *Conn) delattr(obj any, name string) error {
+	if n, ok := obj.(*Netref); ok {
+		return n.DelAttr(c.ctx, name)
+	}
+	name, err := c.checkName(name, accessDel)
+	if err != nil {
+		return err
+	}
+	return vinegar.New("AttributeError", fmt.Sprintf("cannot delete attribute '%s'", name))
+}
+
+// dir lists what the peer may reach on obj.
+func (c *Conn) dir(obj any) brine.Tuple {
+	seen := map[string]bool{}
+	var names []string
+	add := func(n string) {
+		if !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	if r, ok := obj.(*rootObject); ok {
+		add("get_service_aliases")
+		add("get_service_name")
+		obj = r.value
+	}
+	if r, ok := obj.(*restricted); ok {
+		return r.names()
+	}
+	if k := kindFor(obj); k != nil {
+		for n := range k.methods {
+			add(n)
+		}
+	}
+	if obj != nil {
+		ti := infoOf(reflect.TypeOf(obj))
+		for _, n := range ti.names {
+			add(n)
+		}
+		if c.cfg.AllowPublicAttrs || c.cfg.AllowAllAttrs {
+			for n := range ti.fields {
+				add(n)
+			}
+		}
+	}
+	sort.Strings(names)
+	out := make(brine.Tuple, len(names))
+	for i, n := range names {
+		out[i] = n
+	}
+	return out
+}
+
+// inspect serves HANDLE_INSPECT: the methods a Python client should give
+// its netref class, as (name, doc) pairs. Only the names of dunders
+// matter to the client (they become CALLATTR methods).
+func (c *Conn) inspect(obj any) brine.Tuple {
+	var out brine.Tuple
+	for _, n := range c.dir(obj) {
+		name := n.(string)
+		if r, err := c.resolve(obj, name); err == nil && r.call != nil {
+			out = append(out, brine.Tuple{name, nil})
+		}
+	}
+	return out
+}

@@ -1,0 +1,173 @@
+package rpyc
+
+import (
+	"fmt"
+	"reflect"
+	"sync"
+
+	"github.com/rpyc-go/rpyc/message"
+	"github.com/rpyc-go/rpyc/vinegar"
+)
+
+// objTable holds the local objects the peer has references to, counted as
+// Python's _local_objects counts them: +1 each time an object is boxed by
+// reference, -n on HANDLE_DEL(n), all dropped when the connection ends.
+type objTable struct {
+	conn    *Conn
+	mu      sync.Mutex // protects the following
+	byID    map[int64]*objEntry
+	byIdent map[identKey]*objEntry
+	classes map[reflect.Type]int64
+	nextID  int64
+}
+
+type objEntry struct {
+	obj   any
+	id    message.IDPack
+	refs  int64
+	ident identKey
+	keyed bool
+}
+
+// identKey identifies values that have an identity in Go (pointers, maps,
+// channels, slices), so the same value boxed twice gets the same id_pack,
+// and the peer's proxy cache (and `is`) work as they do against Python.
+type identKey struct {
+	t   reflect.Type
+	ptr uintptr
+	n   int
+}
+
+func (t *objTable) init() {
+	t.byID = make(map[int64]*objEntry)
+	t.byIdent = make(map[identKey]*objEntry)
+	t.classes = make(map[reflect.Type]int64)
+}
+
+func identOf(obj any) (identKey, bool) {
+	v := reflect.ValueOf(obj)
+	switch v.Kind() {
+	case reflect.Pointer:
+		// Pointers to zero-size values may share one address.
+		if v.IsNil() || v.Type().Elem().Size() == 0 {
+			return identKey{}, false
+		}
+		return identKey{t: v.Type(), ptr: v.Pointer()}, true
+	case reflect.Map, reflect.Chan, reflect.UnsafePointer:
+		if v.IsNil() {
+			return identKey{}, false
+		}
+		return identKey{t: v.Type(), ptr: v.Pointer()}, true
+	case reflect.Slice:
+		// Empty slices may share the zero-size base address.
+		if v.Len() == 0 || v.Type().Elem().Size() == 0 {
+			return identKey{}, false
+		}
+		return identKey{t: v.Type(), ptr: v.Pointer(), n: v.Len()}, true
+	}
+	return identKey{}, false
+}
+
+// add records one more reference to obj and returns its id_pack.
+func (t *objTable) add(obj any, name string) message.IDPack {
+	key, keyed := identOf(obj)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if keyed {
+		if e := t.byIdent[key]; e != nil {
+			e.refs++
+			return e.id
+		}
+	}
+	rt := reflect.TypeOf(obj)
+	cid, ok := t.classes[rt]
+	if !ok {
+		t.nextID++
+		cid = t.nextID
+		t.classes[rt] = cid
+	}
+	t.nextID++
+	e := &objEntry{obj: obj, refs: 1, ident: key, keyed: keyed,
+		id: message.IDPack{Name: name, ClassID: cid, InstanceID: t.nextID}}
+	t.byID[e.id.InstanceID] = e
+	if keyed {
+		t.byIdent[key] = e
+	}
+	return e.id
+}
+
+// get finds a local object by the id_pack the peer sent back. An unknown
+// id_pack is Python's KeyError(id_pack).
+func (t *objTable) get(id message.IDPack) (any, error) {
+	t.mu.Lock()
+	e := t.byID[id.InstanceID]
+	t.mu.Unlock()
+	if e == nil || e.id != id {
+		return nil, vinegar.New("KeyError", id.Tuple())
+	}
+	return e.obj, nil
+}
+
+// decref drops n references; the object is forgotten at zero.
+func (t *objTable) decref(id message.IDPack, n int64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e := t.byID[id.InstanceID]
+	if e == nil || e.id != id {
+		return
+	}
+	e.refs -= n
+	if e.refs <= 0 {
+		delete(t.byID, id.InstanceID)
+		if e.keyed {
+			delete(t.byIdent, e.ident)
+		}
+		go t.released(e.obj) // never under the table lock
+	}
+}
+
+// clear drops everything (connection closed).
+func (t *objTable) clear() {
+	t.mu.Lock()
+	objs := make([]any, 0, len(t.byID))
+	for _, e := range t.byID {
+		objs = append(objs, e.obj)
+	}
+	clear(t.byID)
+	clear(t.byIdent)
+	t.mu.Unlock()
+	for _, o := range objs {
+		t.released(o)
+	}
+}
+
+// released tells an object the peer no longer holds it.
+func (t *objTable) released(obj any) {
+	if r, ok := obj.(releaser); ok {
+		r.rpycRelease()
+	}
+	if r, ok := obj.(Releaser); ok {
+		r.RPyCRelease(t.conn)
+	}
+}
+
+// Releaser is implemented by values that want to know when a peer drops
+// its last reference to them (HANDLE_DEL brought the count to zero, or the
+// connection ended): to free resources, or to count live objects.
+type Releaser interface {
+	RPyCRelease(c *Conn)
+}
+
+// Len returns how many distinct local objects the peer holds.
+func (t *objTable) len() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.byID)
+}
+
+// LocalObjects returns how many distinct local objects the peer currently
+// holds references to (Python's len(conn._local_objects)). Tests use it to
+// see that releases arrive.
+func (c *Conn) LocalObjects() int { return c.objects.len() }
+
+func (e *objEntry) String() string { return fmt.Sprintf("%v x%d", e.id, e.refs) }

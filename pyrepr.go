@@ -1,0 +1,136 @@
+package rpyc
+
+import (
+	"fmt"
+	"math/big"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/rpyc-go/rpyc/brine"
+)
+
+// pyRepr is Python's repr() of a local value: brine values exactly as
+// Python prints them, slices as lists, maps as dicts (keys sorted, since Go
+// maps have no order), a fmt.GoStringer's GoString, and
+// "<pkg.Type object at 0x...>" for the rest.
+func pyRepr(v any) string {
+	var b strings.Builder
+	writePyRepr(&b, v, 0)
+	return b.String()
+}
+
+// pyStr is Python's str(): strings as themselves, fmt.Stringer and error
+// text, else repr.
+func pyStr(v any) string {
+	switch x := unrootAll(v).(type) {
+	case string:
+		return x
+	case fmt.Stringer:
+		return x.String()
+	case error:
+		return x.Error()
+	}
+	if r, ok := v.(*rootObject); ok {
+		return defaultRepr(r.value)
+	}
+	return pyRepr(v)
+}
+
+func writePyRepr(b *strings.Builder, v any, depth int) {
+	if depth > 20 {
+		b.WriteString("...")
+		return
+	}
+	switch x := v.(type) {
+	case nil, bool, int64, *big.Int, float64, complex128, string, []byte,
+		brine.Tuple, brine.FrozenSet, brine.Slice, brine.EllipsisType, brine.NotImplementedType:
+		if brine.Dumpable(v) {
+			b.WriteString(brine.Repr(v))
+			return
+		}
+		if t, ok := v.(brine.Tuple); ok {
+			b.WriteByte('(')
+			for i, e := range t {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				writePyRepr(b, e, depth+1)
+			}
+			if len(t) == 1 {
+				b.WriteByte(',')
+			}
+			b.WriteByte(')')
+			return
+		}
+	case *Netref:
+		b.WriteString(x.String())
+		return
+	case *rootObject:
+		b.WriteString(defaultRepr(x.value))
+		return
+	case fmt.GoStringer:
+		b.WriteString(x.GoString())
+		return
+	}
+	n := normalize(v)
+	if brine.Dumpable(n) {
+		b.WriteString(brine.Repr(n))
+		return
+	}
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() && (rv.Elem().Kind() == reflect.Slice || rv.Elem().Kind() == reflect.Map) {
+		rv = rv.Elem()
+	}
+	switch rv.Kind() {
+	case reflect.Slice, reflect.Array:
+		b.WriteByte('[')
+		for i := 0; i < rv.Len(); i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writePyRepr(b, rv.Index(i).Interface(), depth+1)
+		}
+		b.WriteByte(']')
+		return
+	case reflect.Map:
+		type kv struct{ k, v string }
+		items := make([]kv, 0, rv.Len())
+		iter := rv.MapRange()
+		for iter.Next() {
+			var kb, vb strings.Builder
+			writePyRepr(&kb, iter.Key().Interface(), depth+1)
+			writePyRepr(&vb, iter.Value().Interface(), depth+1)
+			items = append(items, kv{kb.String(), vb.String()})
+		}
+		sort.Slice(items, func(i, j int) bool { return items[i].k < items[j].k })
+		b.WriteByte('{')
+		for i, it := range items {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(it.k)
+			b.WriteString(": ")
+			b.WriteString(it.v)
+		}
+		b.WriteByte('}')
+		return
+	}
+	b.WriteString(defaultRepr(v))
+}
+
+// defaultRepr is Python's object.__repr__: "<module.Type object at 0x...>".
+func defaultRepr(v any) string {
+	if v == nil {
+		return "None"
+	}
+	name := pyTypeName(v)
+	if k, ok := identOf(v); ok {
+		return fmt.Sprintf("<%s object at %#x>", name, k.ptr)
+	}
+	switch reflect.TypeOf(v).Kind() {
+	case reflect.Func:
+		return fmt.Sprintf("<function %s>", name)
+	}
+	return fmt.Sprintf("<%s object>", name)
+}

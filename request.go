@@ -1,0 +1,145 @@
+package rpyc
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/message"
+)
+
+// bufPool holds encoding buffers for outgoing messages.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// send encodes and writes one message. The channel serialises writers.
+func (c *Conn) send(t message.Type, seq any, payload any) error {
+	layout := message.Layout(c.layout.Load())
+	if layout == 0 {
+		layout = c.cfg.Layout
+	}
+	bp := bufPool.Get().(*[]byte)
+	buf, err := message.Append((*bp)[:0], layout, message.Message{Type: t, Seq: seq, Payload: payload})
+	if err == nil {
+		err = c.ch.Send(buf)
+	}
+	if cap(buf) <= 1<<16 {
+		*bp = buf[:0]
+		bufPool.Put(bp)
+	}
+	if err != nil {
+		if c.Closed() {
+			return c.Err()
+		}
+		return fmt.Errorf("rpyc: send %v: %w", t, err)
+	}
+	return nil
+}
+
+// sendRequest boxes args and sends a request. res, when not nil, is
+// registered under the new seq before sending, so the reply cannot race
+// past it.
+func (c *Conn) sendRequest(h message.Handler, res *AsyncResult, args brine.Tuple) error {
+	seq := c.seq.Add(1) - 1
+	boxed, err := c.box(args)
+	if err != nil {
+		return fmt.Errorf("rpyc: %v: %w", h, err)
+	}
+	if res != nil {
+		res.seq = seq
+		res.handler = h
+		c.mu.Lock()
+		if c.closing {
+			c.mu.Unlock()
+			return c.Err()
+		}
+		c.pending[seq] = res
+		c.mu.Unlock()
+	} else if c.Closed() {
+		return c.Err()
+	}
+	if err := c.send(message.Request, seq, brine.Tuple{int64(h), boxed}); err != nil {
+		if res != nil {
+			c.forget(seq)
+		}
+		return err
+	}
+	return nil
+}
+
+// forget drops a pending call; its reply, if it comes, is discarded.
+func (c *Conn) forget(seq int64) {
+	c.mu.Lock()
+	delete(c.pending, seq)
+	c.mu.Unlock()
+}
+
+// AsyncRequest sends a request without waiting for its reply. Most code
+// uses the Netref methods instead; this is the raw protocol operation
+// (Python's async_request), e.g. AsyncRequest(message.HandlePing, "x").
+func (c *Conn) AsyncRequest(h message.Handler, args ...any) *AsyncResult {
+	res := newAsyncResult(c)
+	if err := c.sendRequest(h, res, brine.Tuple(args)); err != nil {
+		res.deliver(nil, err)
+	}
+	return res
+}
+
+// Request sends a request and waits for its result (Python's
+// sync_request). The context's deadline wins; without one,
+// Config.SyncRequestTimeout applies. A cancelled or expired call leaves the
+// connection usable: its late reply is dropped.
+func (c *Conn) Request(ctx context.Context, h message.Handler, args ...any) (any, error) {
+	res := c.AsyncRequest(h, args...)
+	v, err := res.wait(ctx, c.cfg.SyncRequestTimeout)
+	if err != nil && !res.Ready() {
+		c.forget(res.seq) // nobody will read it now: drop the late reply
+	}
+	return v, err
+}
+
+// handleReply delivers a reply or exception to its caller. It runs on the
+// reader so that netrefs in replies are counted in arrival order.
+func (c *Conn) handleReply(m message.Message) {
+	seq, ok := m.Seq.(int64)
+	var res *AsyncResult
+	if ok {
+		c.mu.Lock()
+		res = c.pending[seq]
+		delete(c.pending, seq)
+		c.mu.Unlock()
+	}
+	var value any
+	var err error
+	if m.Type == message.Exception {
+		err = c.loadException(m.Payload)
+	} else {
+		value, err = c.unbox(m.Payload)
+	}
+	if res == nil {
+		// A reply nobody waits for (a cancelled call, a DEL, or a peer's
+		// stray message): still unboxed above so that any netref in it is
+		// counted, and released again at once.
+		if r, ok := value.(*Netref); ok {
+			r.Release()
+		} else if t, ok := value.(brine.Tuple); ok {
+			releaseAll(t)
+		}
+		if !ok && c.log.Enabled(context.Background(), -4) {
+			c.log.Debug("rpyc: reply for unknown seq dropped", "seq", brine.Repr(m.Seq))
+		}
+		return
+	}
+	res.deliver(value, err)
+}
+
+func releaseAll(t brine.Tuple) {
+	for _, v := range t {
+		switch x := v.(type) {
+		case *Netref:
+			x.Release()
+		case brine.Tuple:
+			releaseAll(x)
+		}
+	}
+}

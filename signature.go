@@ -1,0 +1,285 @@
+package rpyc
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/vinegar"
+)
+
+// ParamNamer lets a type give its methods Python signatures, so Python
+// callers can pass keyword arguments and leave out defaulted ones. The map
+// is keyed by Go method name; each value is a Python parameter list such
+// as "a, b=2, *rest, sep='', **opts". The names match the Go parameters in
+// order (after an optional leading context.Context): plain names first,
+// then a Kwargs parameter for "**opts", then the variadic parameter for
+// "*rest". Names after "*rest" are keyword-only, as in Python. Defaults
+// are Python literals: ints, floats, 'strings', True, False, None.
+type ParamNamer interface {
+	RPyCParams() map[string]string
+}
+
+// signature describes how Python arguments map onto a Go function.
+type signature struct {
+	name     string
+	ft       reflect.Type // the function type (receiver already bound)
+	hasCtx   bool
+	params   []param // plain Go parameters, in order
+	kwargsAt int     // index in Go args of the Kwargs parameter, or -1
+	varAt    int     // index of the variadic parameter, or -1
+	varName  string
+	errOut   int // index of the error result, or -1
+}
+
+type param struct {
+	name       string
+	t          reflect.Type
+	at         int // index in the Go argument list
+	kwOnly     bool
+	hasDefault bool
+	def        any
+}
+
+var kwargsType = reflect.TypeFor[Kwargs]()
+
+// newSignature reads ft (and the optional spec) into a signature.
+func newSignature(name string, ft reflect.Type, spec string) (*signature, error) {
+	s := &signature{name: name, ft: ft, kwargsAt: -1, varAt: -1, errOut: -1}
+	n := ft.NumIn()
+	i := 0
+	if n > 0 && ft.In(0) == ctxType {
+		s.hasCtx = true
+		i = 1
+	}
+	last := n
+	if ft.IsVariadic() {
+		last--
+		s.varAt = last
+		s.varName = "args"
+	}
+	if last > i && ft.In(last-1) == kwargsType {
+		last--
+		s.kwargsAt = last
+	}
+	for j := i; j < last; j++ {
+		s.params = append(s.params, param{name: "arg" + strconv.Itoa(j-i), t: ft.In(j), at: j})
+	}
+	if k := ft.NumOut(); k > 0 && ft.Out(k-1) == errorType {
+		s.errOut = k - 1
+	}
+	if spec != "" {
+		if err := s.applySpec(spec); err != nil {
+			return nil, fmt.Errorf("rpyc: %s: signature %q: %w", name, spec, err)
+		}
+	}
+	return s, nil
+}
+
+func (s *signature) applySpec(spec string) error {
+	named := 0
+	kwOnly := false
+	for _, raw := range strings.Split(spec, ",") {
+		p := strings.TrimSpace(raw)
+		switch {
+		case p == "":
+			continue
+		case strings.HasPrefix(p, "**"):
+			if s.kwargsAt < 0 {
+				return fmt.Errorf("%s needs a Kwargs parameter", p)
+			}
+		case strings.HasPrefix(p, "*"):
+			if s.varAt < 0 {
+				return fmt.Errorf("%s needs a variadic parameter", p)
+			}
+			s.varName = p[1:]
+			kwOnly = true
+		default:
+			if named >= len(s.params) {
+				return fmt.Errorf("more names than parameters")
+			}
+			name, def, hasDef := strings.Cut(p, "=")
+			pp := &s.params[named]
+			pp.name = strings.TrimSpace(name)
+			pp.kwOnly = kwOnly
+			if hasDef {
+				v, err := parseLiteral(strings.TrimSpace(def))
+				if err != nil {
+					return err
+				}
+				pp.hasDefault, pp.def = true, v
+			}
+			named++
+		}
+	}
+	if named != len(s.params) {
+		return fmt.Errorf("%d names for %d parameters", named, len(s.params))
+	}
+	return nil
+}
+
+// parseLiteral reads the Python literals allowed as defaults.
+func parseLiteral(s string) (any, error) {
+	switch s {
+	case "None":
+		return nil, nil
+	case "True":
+		return true, nil
+	case "False":
+		return false, nil
+	}
+	if len(s) >= 2 && (s[0] == '\'' || s[0] == '"') && s[len(s)-1] == s[0] {
+		return s[1 : len(s)-1], nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return n, nil
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		return f, nil
+	}
+	return nil, fmt.Errorf("default %q is not a supported literal", s)
+}
+
+func typeError(format string, a ...any) error {
+	return vinegar.New("TypeError", fmt.Sprintf(format, a...))
+}
+
+// bind maps Python arguments onto Go arguments, with Python's TypeErrors.
+func (s *signature) bind(ctxv reflect.Value, args brine.Tuple, kw Kwargs) ([]reflect.Value, error) {
+	in := make([]reflect.Value, s.ft.NumIn())
+	filled := make([]bool, len(s.params))
+	vals := make([]any, len(s.params))
+	pos := 0
+	for i := range s.params {
+		if pos >= len(args) || s.params[i].kwOnly {
+			break
+		}
+		vals[i], filled[i] = args[pos], true
+		pos++
+	}
+	extra := args[pos:]
+	if len(extra) > 0 && s.varAt < 0 {
+		return nil, typeError("%s() takes %d positional arguments but %d were given", s.name, pos, len(args))
+	}
+	var rest Kwargs
+	for k, v := range kw {
+		idx := -1
+		for i := range s.params {
+			if s.params[i].name == k {
+				idx = i
+				break
+			}
+		}
+		switch {
+		case idx >= 0 && filled[idx]:
+			return nil, typeError("%s() got multiple values for argument '%s'", s.name, k)
+		case idx >= 0:
+			vals[idx], filled[idx] = v, true
+		case s.kwargsAt >= 0:
+			if rest == nil {
+				rest = Kwargs{}
+			}
+			rest[k] = v
+		default:
+			return nil, typeError("%s() got an unexpected keyword argument '%s'", s.name, k)
+		}
+	}
+	for i, p := range s.params {
+		if !filled[i] {
+			if !p.hasDefault {
+				return nil, typeError("%s() missing required argument: '%s'", s.name, p.name)
+			}
+			vals[i] = p.def
+		}
+		rv, err := convertTo(vals[i], p.t)
+		if err != nil {
+			return nil, typeError("%s() argument '%s': %v", s.name, p.name, err)
+		}
+		in[p.at] = rv
+	}
+	if s.hasCtx {
+		in[0] = ctxv
+	}
+	if s.kwargsAt >= 0 {
+		if rest == nil {
+			in[s.kwargsAt] = reflect.Zero(kwargsType)
+		} else {
+			in[s.kwargsAt] = reflect.ValueOf(rest)
+		}
+	}
+	if s.varAt >= 0 {
+		et := s.ft.In(s.varAt).Elem()
+		sl := reflect.MakeSlice(s.ft.In(s.varAt), len(extra), len(extra))
+		for i, v := range extra {
+			rv, err := convertTo(v, et)
+			if err != nil {
+				return nil, typeError("%s() argument %d of *%s: %v", s.name, pos+i, s.varName, err)
+			}
+			sl.Index(i).Set(rv)
+		}
+		in[s.varAt] = sl
+	}
+	return in, nil
+}
+
+// results turns Go results into one Python value: nothing is None, one
+// value is itself, several are a tuple; a non-nil error result wins.
+func (s *signature) results(out []reflect.Value) (any, error) {
+	if s.errOut >= 0 {
+		if e := out[s.errOut]; !e.IsNil() {
+			return nil, e.Interface().(error)
+		}
+		out = out[:s.errOut]
+	}
+	switch len(out) {
+	case 0:
+		return nil, nil
+	case 1:
+		return out[0].Interface(), nil
+	}
+	t := make(brine.Tuple, len(out))
+	for i, o := range out {
+		t[i] = o.Interface()
+	}
+	return t, nil
+}
+
+// call binds, calls and collects.
+func (s *signature) call(ctx reflect.Value, fn reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+	in, err := s.bind(ctx, args, kw)
+	if err != nil {
+		return nil, err
+	}
+	var out []reflect.Value
+	if s.ft.IsVariadic() {
+		out = fn.CallSlice(in)
+	} else {
+		out = fn.Call(in)
+	}
+	return s.results(out)
+}
+
+// sigCache caches the signatures of plain funcs by type.
+type sigCache struct {
+	mu sync.Mutex
+	m  map[reflect.Type]*signature
+}
+
+func newSigCache() *sigCache { return &sigCache{m: map[reflect.Type]*signature{}} }
+
+func (s *sigCache) get(t reflect.Type) (*signature, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sig := s.m[t]; sig != nil {
+		return sig, nil
+	}
+	sig, err := newSignature("function", t, "")
+	if err != nil {
+		return nil, err
+	}
+	s.m[t] = sig
+	return sig, nil
+}

@@ -1,0 +1,162 @@
+package rpyc
+
+import (
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Exposer lets a type rename or hide what it exposes. Keys are Go method or
+// field names; a value is the Python name to use, or "" to hide it.
+type Exposer interface {
+	RPyCNames() map[string]string
+}
+
+// typeInfo is what a Go type exposes to Python, computed once per type by
+// reflection (net/rpc's suitableMethods idea): exported methods under
+// their snake_case names, and fields marked with an `rpyc:"name"` tag
+// (`rpyc:"name,rw"` makes one settable when the config allows setattr).
+type typeInfo struct {
+	t       reflect.Type
+	methods map[string]*methodInfo
+	fields  map[string]*fieldInfo
+	names   []string // sorted exposed names, for dir()
+	err     error    // a bad RPyCParams spec
+}
+
+type methodInfo struct {
+	goName string
+	pyName string
+	index  int
+	sig    *signature
+	doc    string
+}
+
+type fieldInfo struct {
+	goName   string
+	pyName   string
+	index    []int
+	marked   bool
+	writable bool
+}
+
+var typeInfos sync.Map // reflect.Type -> *typeInfo
+
+// hiddenMethods are the hooks this package calls itself; they are never
+// exposed as ordinary methods.
+var hiddenMethods = map[string]bool{
+	"OnConnect": true, "OnDisconnect": true, "String": true, "GoString": true,
+	"Error": true, "Unwrap": true,
+}
+
+func infoOf(t reflect.Type) *typeInfo {
+	if ti, ok := typeInfos.Load(t); ok {
+		return ti.(*typeInfo)
+	}
+	ti := buildTypeInfo(t)
+	actual, _ := typeInfos.LoadOrStore(t, ti)
+	return actual.(*typeInfo)
+}
+
+func buildTypeInfo(t reflect.Type) *typeInfo {
+	ti := &typeInfo{t: t, methods: map[string]*methodInfo{}, fields: map[string]*fieldInfo{}}
+	zero := reflect.Zero(t)
+	if t.Kind() == reflect.Pointer {
+		zero = reflect.New(t.Elem())
+	}
+	var renames map[string]string
+	var specs map[string]string
+	if t.Implements(reflect.TypeFor[Exposer]()) && canCallOnZero(t) {
+		renames = safeCall(func() map[string]string { return zero.Interface().(Exposer).RPyCNames() })
+	}
+	if t.Implements(reflect.TypeFor[ParamNamer]()) && canCallOnZero(t) {
+		specs = safeCall(func() map[string]string { return zero.Interface().(ParamNamer).RPyCParams() })
+	}
+	pyName := func(goName string) (string, bool) {
+		if n, ok := renames[goName]; ok {
+			return n, n != ""
+		}
+		return SnakeCase(goName), true
+	}
+	for i := 0; i < t.NumMethod(); i++ {
+		m := t.Method(i)
+		if !m.IsExported() || hiddenMethods[m.Name] || strings.HasPrefix(m.Name, "RPyC") {
+			continue
+		}
+		name, ok := pyName(m.Name)
+		if !ok {
+			continue
+		}
+		// The method's type without the receiver.
+		ft := m.Type
+		ins := make([]reflect.Type, 0, ft.NumIn()-1)
+		for j := 1; j < ft.NumIn(); j++ {
+			ins = append(ins, ft.In(j))
+		}
+		outs := make([]reflect.Type, ft.NumOut())
+		for j := range outs {
+			outs[j] = ft.Out(j)
+		}
+		bound := reflect.FuncOf(ins, outs, ft.IsVariadic())
+		sig, err := newSignature(name, bound, specs[m.Name])
+		if err != nil {
+			ti.err = err
+			continue
+		}
+		ti.methods[name] = &methodInfo{goName: m.Name, pyName: name, index: i, sig: sig}
+	}
+	st := t
+	if st.Kind() == reflect.Pointer {
+		st = st.Elem()
+	}
+	if st.Kind() == reflect.Struct {
+		for _, f := range reflect.VisibleFields(st) {
+			if !f.IsExported() || f.Anonymous {
+				continue
+			}
+			tag, marked := f.Tag.Lookup("rpyc")
+			if tag == "-" {
+				continue
+			}
+			name, opts, _ := strings.Cut(tag, ",")
+			if name == "" {
+				var ok bool
+				if name, ok = pyName(f.Name); !ok {
+					continue
+				}
+			}
+			if _, clash := ti.methods[name]; clash {
+				continue
+			}
+			ti.fields[name] = &fieldInfo{goName: f.Name, pyName: name, index: f.Index,
+				marked: marked, writable: marked && opts == "rw"}
+		}
+	}
+	for n := range ti.methods {
+		ti.names = append(ti.names, n)
+	}
+	for n, f := range ti.fields {
+		if f.marked {
+			ti.names = append(ti.names, n)
+		}
+	}
+	sort.Strings(ti.names)
+	return ti
+}
+
+// canCallOnZero: the naming hooks are called on the zero value, so they
+// must not depend on the receiver's state; pointers get a fresh zero value.
+func canCallOnZero(t reflect.Type) bool {
+	return t.Kind() != reflect.Interface
+}
+
+func safeCall(f func() map[string]string) (m map[string]string) {
+	defer func() {
+		if recover() != nil {
+			m = nil
+		}
+	}()
+	return f()
+}
+
