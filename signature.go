@@ -14,7 +14,7 @@ import (
 // ParamNamer lets a type give its methods Python signatures, so Python
 // callers can pass keyword arguments and leave out defaulted ones. The map
 // is keyed by Go method name; each value is a Python parameter list such
-// as "a, b=2, *rest, sep='', **opts". The names match the Go parameters in
+// as "a, b=2, *rest, sep=”, **opts". The names match the Go parameters in
 // order (after an optional leading context.Context): plain names first,
 // then a Kwargs parameter for "**opts", then the variadic parameter for
 // "*rest". Names after "*rest" are keyword-only, as in Python. Defaults

@@ -159,4 +159,3 @@ func safeCall(f func() map[string]string) (m map[string]string) {
 	}()
 	return f()
 }
-

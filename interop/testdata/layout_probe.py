@@ -12,6 +12,7 @@ if getattr(protocol.brine, "rpyc6_layout", False):
     import rpyc6_layout  # the runner's own module, not a second copy
 
     assert rpyc6_layout.installed()
+    assert rpyc6_layout.__name__ == "__main__", rpyc6_layout.__name__
     packed = protocol.brine.dump((2, 7, "x"))
     assert packed == bytes([2]) + brine.dump((7, "x")), packed
     assert protocol.brine.load(packed) == (2, 7, "x")
