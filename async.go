@@ -142,7 +142,10 @@ func (r *AsyncResult) wait(ctx context.Context, fallback time.Duration) (any, er
 			defer cancel()
 		}
 		if c := r.conn; c != nil && !c.auto.Load() {
-			// Nobody else reads: dispatch messages until ours is in.
+			// Nobody else reads: dispatch messages until ours is in. The
+			// first such wait on a connection that was never started puts
+			// it in manual mode.
+			c.startManual()
 			for !r.Ready() && dctx.Err() == nil {
 				if _, err := c.serveOne(dctx, r.done); err != nil && dctx.Err() == nil {
 					r.deliver(nil, err) // the connection ended
