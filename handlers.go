@@ -145,6 +145,10 @@ func handleCmp(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
 	if n, ok := args[0].(*Netref); ok {
 		return n.Compare(ctx, args[1], op)
 	}
+	if sameObject(args[0], args[1]) {
+		// The same reference twice (root == root) is equal whatever it is.
+		return compare(args[0], args[0], op), nil
+	}
 	return compare(unrootAll(args[0]), unrootAll(args[1]), op), nil
 }
 

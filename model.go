@@ -3,6 +3,7 @@ package rpyc
 import (
 	"context"
 	"fmt"
+	"io"
 	"reflect"
 	"sort"
 	"strings"
@@ -149,6 +150,16 @@ func (c *Conn) resolve(obj any, name string) (resolved, error) {
 			return resolved{}, err
 		}
 		return resolved{value: fv.Interface()}, nil
+	}
+	if cl, ok := obj.(io.Closer); ok && (name == "__enter__" || name == "__exit__") {
+		// Anything closable works in a with block: enter returns the
+		// object, exit closes it and lets the exception through.
+		return resolved{call: func(context.Context, brine.Tuple, Kwargs) (any, error) {
+			if name == "__enter__" {
+				return obj, nil
+			}
+			return false, cl.Close()
+		}}, nil
 	}
 	if name == "__call__" && rv.Kind() == reflect.Func {
 		return resolved{call: func(ctx context.Context, args brine.Tuple, kw Kwargs) (any, error) {
@@ -315,6 +326,10 @@ func (c *Conn) dir(obj any) brine.Tuple {
 		for n := range k.methods {
 			add(n)
 		}
+	}
+	if _, ok := obj.(io.Closer); ok {
+		add("__enter__")
+		add("__exit__")
 	}
 	if obj != nil {
 		ti := infoOf(reflect.TypeOf(obj))

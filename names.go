@@ -51,6 +51,9 @@ func pyTypeName(v any) string {
 			return "builtins.BaseException"
 		}
 	}
+	if k := fileKindFor(v); k != nil {
+		return k.pyName
+	}
 	t := reflect.TypeOf(v)
 	switch t.Kind() {
 	case reflect.Func:

@@ -15,6 +15,9 @@ import (
 // maps have no order), a fmt.GoStringer's GoString, and
 // "<pkg.Type object at 0x...>" for the rest.
 func pyRepr(v any) string {
+	// Lists and dicts may be changed by the peer at the same time.
+	containerMu.RLock()
+	defer containerMu.RUnlock()
 	var b strings.Builder
 	writePyRepr(&b, v, 0)
 	return b.String()

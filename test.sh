@@ -32,10 +32,13 @@ echo "== go test -race"
 go test -race -count=1 -timeout 12m ./...
 
 echo "== fuzz (${FUZZTIME} per target)"
-go test -run='^$' -fuzz='^FuzzDecode$' -fuzztime="$FUZZTIME" ./brine/
-go test -run='^$' -fuzz='^FuzzReadFrame$' -fuzztime="$FUZZTIME" ./channel/
-for target in $(go test -list '^Fuzz' . 2>/dev/null | grep '^Fuzz' || true); do
-  go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" .
+# Every Fuzz* target of every package, briefly; the kept corpora under
+# testdata/fuzz run as plain tests above as well.
+for pkg in $(go list ./...); do
+  for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
+    echo "-- $pkg $target"
+    go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" -fuzzminimizetime=2s "$pkg"
+  done
 done
 
 echo "== all tests passed"
