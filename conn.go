@@ -80,6 +80,7 @@ type Conn struct {
 
 	slots    chan struct{} // handler slots (MaxInFlight)
 	handlers sync.WaitGroup
+	quick    sync.WaitGroup  // replies sent without a handler (DEL, errors)
 	ctx      context.Context // cancelled at shutdown; parent of handler contexts
 	cancel   context.CancelFunc
 	done     chan struct{}

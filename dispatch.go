@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"time"
 
 	"github.com/rpyc-go/rpyc/brine"
 	"github.com/rpyc-go/rpyc/message"
@@ -94,7 +95,12 @@ func (c *Conn) handleRequest(seq any, payload any) bool {
 	}
 	switch h {
 	case message.HandleClose:
-		// No reply: the peer is going away. Python closes the socket.
+		// No reply: the peer is going away. Python closes the socket, after
+		// answering what came before (it serves one message at a time), so
+		// let the quick replies already on their way (DEL, errors) go out
+		// first. Handlers still running are not waited for: one may be
+		// waiting on the departing peer.
+		c.waitQuick(time.Second)
 		c.shutdown(ErrClosedByPeer)
 		return false
 	}
@@ -114,8 +120,10 @@ func (c *Conn) handleRequest(seq any, payload any) bool {
 // still happens off the reader so a slow peer cannot stall it.
 func (c *Conn) replyAsync(seq any, value any, err error) {
 	c.handlers.Add(1)
+	c.quick.Add(1)
 	go func() {
 		defer c.handlers.Done()
+		defer c.quick.Done()
 		c.reply(seq, value, err)
 	}()
 }
@@ -198,6 +206,7 @@ func (c *Conn) reply(seq any, value any, err error) {
 		IncludeVersion:   c.cfg.IncludeLocalVersion,
 		Version:          c.version(),
 		Traceback:        tracebackText(err),
+		Repr:             pyRepr,
 	})
 	if serr := c.send(message.Exception, seq, payload); serr != nil {
 		c.log.Debug("rpyc: exception reply not sent", "err", serr)
@@ -246,4 +255,19 @@ func withConn(ctx context.Context, c *Conn) context.Context {
 func ConnFromContext(ctx context.Context) (*Conn, bool) {
 	c, ok := ctx.Value(connKey{}).(*Conn)
 	return c, ok
+}
+
+// waitQuick waits up to d for the replies sent by replyAsync.
+func (c *Conn) waitQuick(d time.Duration) {
+	done := make(chan struct{})
+	go func() {
+		c.quick.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+	}
 }

@@ -30,6 +30,10 @@ type DumpOptions struct {
 	IncludeVersion bool
 	// Version is this side's rpyc version string, e.g. "6.0.1".
 	Version string
+	// Repr formats args and attribute values brine cannot carry (Python
+	// sends their repr()); nil means brine.Repr, which falls back to %v.
+	// The rpyc package passes its Python-style repr of Go values.
+	Repr func(any) string
 	// Traceback is the text to send when IncludeTraceback is set. When
 	// empty, Dump writes one in Python's format from the Go error chain.
 	Traceback string
@@ -80,14 +84,14 @@ func Dump(err error, opts DumpOptions) any {
 
 	args := make(brine.Tuple, len(exc.Args))
 	for i, a := range exc.Args {
-		args[i] = dumpValue(a)
+		args[i] = dumpValue(a, opts.Repr)
 	}
 	attrs := make(brine.Tuple, 0, len(exc.Attrs)+1)
 	for _, a := range exc.Attrs {
 		if a.Name == "args" || a.Name == "with_traceback" || strings.HasPrefix(a.Name, "_") {
 			continue
 		}
-		attrs = append(attrs, brine.Tuple{validText(a.Name), dumpValue(a.Value)})
+		attrs = append(attrs, brine.Tuple{validText(a.Name), dumpValue(a.Value, opts.Repr)})
 	}
 	version := versionDenied
 	if opts.IncludeVersion {
@@ -167,9 +171,12 @@ func addOSAttrs(e *Exception, err error, errno int64, strerror string) {
 }
 
 // dumpValue keeps v when brine can carry it and otherwise sends its text.
-func dumpValue(v any) any {
+func dumpValue(v any, repr func(any) string) any {
 	if brine.Dumpable(v) {
 		return v
+	}
+	if repr != nil {
+		return validText(repr(v))
 	}
 	return validText(brine.Repr(v))
 }
