@@ -131,40 +131,76 @@ func (r *AsyncResult) wait(ctx context.Context, fallback time.Duration) (any, er
 		r.mu.Lock()
 		expiry := r.expiry
 		r.mu.Unlock()
-		dctx := ctx
+		// A plain timer (not a derived context) bounds the wait: this runs
+		// on every synchronous call.
+		var limit time.Duration
 		if !expiry.IsZero() {
-			var cancel context.CancelFunc
-			dctx, cancel = context.WithDeadline(ctx, expiry)
-			defer cancel()
+			limit = max(time.Until(expiry), 1)
 		} else if _, has := ctx.Deadline(); !has && fallback > 0 {
-			var cancel context.CancelFunc
-			dctx, cancel = context.WithTimeout(ctx, fallback)
-			defer cancel()
+			limit = fallback
+		}
+		var timeout <-chan time.Time
+		if limit > 0 {
+			t := time.NewTimer(limit)
+			defer t.Stop()
+			timeout = t.C
 		}
 		if c := r.conn; c != nil && !c.auto.Load() {
 			// Nobody else reads: dispatch messages until ours is in. The
 			// first such wait on a connection that was never started puts
 			// it in manual mode.
 			c.startManual()
-			for !r.Ready() && dctx.Err() == nil {
-				if _, err := c.serveOne(dctx, r.done); err != nil && dctx.Err() == nil {
-					r.deliver(nil, err) // the connection ended
-				}
+			if !r.serveUntilReady(ctx, timeout) {
+				return nil, r.timeoutError(ctx)
 			}
 		}
 		select {
 		case <-r.done:
-		case <-dctx.Done():
-			if r.Ready() {
-				break
+		case <-ctx.Done():
+			if !r.Ready() {
+				return nil, r.timeoutError(ctx)
 			}
-			if ctx.Err() != nil {
-				return nil, fmt.Errorf("rpyc: %v #%d: %w", r.handler, r.seq, ctx.Err())
+		case <-timeout:
+			if !r.Ready() {
+				return nil, r.timeoutError(ctx)
 			}
-			return nil, fmt.Errorf("rpyc: %v #%d: %w", r.handler, r.seq, ErrTimeout)
 		}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.value, r.err
+}
+
+// serveUntilReady dispatches incoming messages (manual mode) until the
+// result is in; false if ctx or the timeout ended the wait first.
+func (r *AsyncResult) serveUntilReady(ctx context.Context, timeout <-chan time.Time) bool {
+	c := r.conn
+	dctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if timeout != nil {
+		go func() {
+			select {
+			case <-timeout:
+				cancel()
+			case <-dctx.Done():
+			}
+		}()
+	}
+	for !r.Ready() {
+		if dctx.Err() != nil {
+			return false
+		}
+		if _, err := c.serveOne(dctx, r.done); err != nil && dctx.Err() == nil {
+			r.deliver(nil, err) // the connection ended
+		}
+	}
+	return true
+}
+
+// timeoutError says why a wait ended early: ctx's error, or ErrTimeout.
+func (r *AsyncResult) timeoutError(ctx context.Context) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("rpyc: %v #%d: %w", r.handler, r.seq, ctx.Err())
+	}
+	return fmt.Errorf("rpyc: %v #%d: %w", r.handler, r.seq, ErrTimeout)
 }

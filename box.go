@@ -13,37 +13,73 @@ import (
 // box turns a Go value into its wire box, as Python's _box does: plain data
 // by value (label 1, the whole tuple at once when all of it is plain), a
 // tuple holding references item by item (label 2), a netref of this
-// connection back as LOCAL_REF (3), anything else by reference (4).
-func (c *Conn) box(v any) (any, error) {
+// connection back as LOCAL_REF (3), anything else by reference (4). The
+// result is a brine.Appender that writes the box straight into the message
+// being encoded; objects enter the table as it is written.
+func (c *Conn) box(v any) any {
+	return &boxed{c: c, v: v}
+}
+
+type boxed struct {
+	c *Conn
+	v any
+}
+
+func (b *boxed) AppendBrine(dst []byte) ([]byte, error) {
+	return b.c.appendBox(dst, b.v)
+}
+
+// appendBox writes the box of v: (label, value) as a brine 2-tuple.
+func (c *Conn) appendBox(dst []byte, v any) ([]byte, error) {
 	v = normalize(v)
 	if brine.Dumpable(v) {
-		return brine.Tuple{int64(message.LabelValue), v}, nil
+		dst = append(dst, brine.TagTuple2, labelByte(message.LabelValue))
+		return brine.Append(dst, v)
 	}
 	switch x := v.(type) {
 	case brine.Tuple:
-		items := make(brine.Tuple, len(x))
-		for i, e := range x {
-			b, err := c.box(e)
-			if err != nil {
-				return nil, err
+		dst = append(dst, brine.TagTuple2, labelByte(message.LabelTuple))
+		dst = brine.AppendTupleHeader(dst, len(x))
+		var err error
+		for _, e := range x {
+			if dst, err = c.appendBox(dst, e); err != nil {
+				return dst, err
 			}
-			items[i] = b
 		}
-		return brine.Tuple{int64(message.LabelTuple), items}, nil
+		return dst, nil
 	case *Netref:
 		if x.conn == c {
-			return brine.Tuple{int64(message.LabelLocalRef), x.id.Tuple()}, nil
+			return appendRef(dst, message.LabelLocalRef, x.id), nil
 		}
 	case localRef:
-		return brine.Tuple{int64(message.LabelLocalRef), message.IDPack(x).Tuple()}, nil
+		return appendRef(dst, message.LabelLocalRef, message.IDPack(x)), nil
 	case string:
-		return nil, fmt.Errorf("string %.40q is not valid UTF-8: send []byte", x)
+		return dst, fmt.Errorf("string %.40q is not valid UTF-8: send []byte", x)
 	case brine.FrozenSet, brine.Slice:
-		return nil, fmt.Errorf("%s holds a value that cannot travel by value", describe(v))
+		return dst, fmt.Errorf("%s holds a value that cannot travel by value", describe(v))
 	}
 	v = asIterator(v)
 	id := c.objects.add(v, pyTypeName(v))
-	return brine.Tuple{int64(message.LabelRemoteRef), id.Tuple()}, nil
+	return appendRef(dst, message.LabelRemoteRef, id), nil
+}
+
+// labelByte is a box label as a brine immediate int (0x50 + n).
+func labelByte(l message.Label) byte {
+	return labelBytes[l]
+}
+
+var labelBytes = func() (b [5]byte) {
+	for l := range b {
+		b[l] = brine.AppendInt(nil, int64(l))[0]
+	}
+	return b
+}()
+
+func appendRef(dst []byte, l message.Label, id message.IDPack) []byte {
+	dst = append(dst, brine.TagTuple2, labelByte(l), brine.TagTuple3)
+	dst = brine.AppendString(dst, id.Name)
+	dst = brine.AppendInt(dst, id.ClassID)
+	return brine.AppendInt(dst, id.InstanceID)
 }
 
 // normalize maps Go values that Python sees as plain data onto brine's

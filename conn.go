@@ -44,6 +44,7 @@ import (
 	"github.com/rpyc-go/rpyc/brine"
 	"github.com/rpyc-go/rpyc/channel"
 	"github.com/rpyc-go/rpyc/message"
+	streampkg "github.com/rpyc-go/rpyc/stream"
 )
 
 var connCounter atomic.Int64
@@ -79,6 +80,7 @@ type Conn struct {
 	dispatch  chan struct{} // manual mode: one-slot lock, held while dispatching
 
 	slots    chan struct{} // handler slots (MaxInFlight)
+	work     chan request  // hands requests to idle workers
 	handlers sync.WaitGroup
 	quick    sync.WaitGroup  // replies sent without a handler (DEL, errors)
 	ctx      context.Context // cancelled at shutdown; parent of handler contexts
@@ -104,8 +106,11 @@ func NewConn(stream io.ReadWriteCloser, root any, cfg *Config) (*Conn, error) {
 	if c.ConnID == "" {
 		c.ConnID = fmt.Sprintf("conn%d", connCounter.Add(1))
 	}
-	if nc, ok := stream.(net.Conn); ok && c.Endpoints == ([2]string{}) {
-		c.Endpoints = [2]string{addrString(nc.LocalAddr()), addrString(nc.RemoteAddr())}
+	if nc, ok := stream.(net.Conn); ok {
+		if c.Endpoints == ([2]string{}) {
+			c.Endpoints = [2]string{addrString(nc.LocalAddr()), addrString(nc.RemoteAddr())}
+		}
+		stream = streampkg.WithQuickAck(nc)
 	}
 	log := c.Logger
 	if log == nil {
@@ -115,9 +120,10 @@ func NewConn(stream io.ReadWriteCloser, root any, cfg *Config) (*Conn, error) {
 		cfg:      c,
 		log:      log.With("conn", c.ConnID),
 		ch:       channel.New(stream, c.Channel),
-		dec:      brine.Decoder{MaxDepth: c.MaxDepth},
+		dec:      brine.Decoder{MaxDepth: c.MaxDepth, AliasBytes: true},
 		pending:  make(map[int64]*AsyncResult),
 		slots:    make(chan struct{}, c.MaxInFlight),
+		work:     make(chan request),
 		done:     make(chan struct{}),
 		readDone: make(chan struct{}),
 		dispatch: make(chan struct{}, 1),

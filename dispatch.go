@@ -111,9 +111,43 @@ func (c *Conn) handleRequest(seq any, payload any) bool {
 	case <-c.done:
 		return false
 	}
-	c.handlers.Add(1)
-	go c.serveRequest(request{seq: seq, h: h, args: args})
+	r := request{seq: seq, h: h, args: args}
+	select {
+	case c.work <- r: // an idle worker took it
+	default:
+		c.handlers.Add(1)
+		go c.worker(r)
+	}
 	return true
+}
+
+// workerIdle is how long a handler goroutine waits for more work before
+// it exits. Keeping workers keeps their grown stacks: a new goroutine per
+// request spent a quarter of its time growing its stack through reflect.
+const workerIdle = 5 * time.Second
+
+// worker serves r, then further requests handed over c.work, until it has
+// been idle for workerIdle or the connection ends. At most MaxInFlight
+// workers exist, since each holds a slot while it serves.
+func (c *Conn) worker(r request) {
+	defer c.handlers.Done()
+	var idle *time.Timer
+	for {
+		c.serveRequest(r)
+		if idle == nil {
+			idle = time.NewTimer(workerIdle)
+			defer idle.Stop()
+		} else {
+			idle.Reset(workerIdle)
+		}
+		select {
+		case r = <-c.work:
+		case <-idle.C:
+			return
+		case <-c.done:
+			return
+		}
+	}
 }
 
 // replyAsync answers a request without a handler goroutine slot. The write
@@ -166,7 +200,6 @@ func (c *Conn) handleDel(raw any) error {
 // serveRequest runs one handler and sends its reply; a panic becomes an
 // exception for the peer, and the connection lives on.
 func (c *Conn) serveRequest(r request) {
-	defer c.handlers.Done()
 	defer func() { <-c.slots }()
 	var (
 		value any
@@ -189,14 +222,14 @@ func (c *Conn) serveRequest(r request) {
 // reply sends a REPLY with the boxed value, or an EXCEPTION for err.
 func (c *Conn) reply(seq any, value any, err error) {
 	if err == nil {
-		boxed, berr := c.box(value)
-		if berr == nil {
-			if serr := c.send(message.Reply, seq, boxed); serr != nil {
+		serr := c.send(message.Reply, seq, c.box(value))
+		if serr == nil || !errors.Is(serr, brine.ErrUndumpable) && !isBoxError(serr) {
+			if serr != nil {
 				c.log.Debug("rpyc: reply not sent", "err", serr)
 			}
 			return
 		}
-		err = vinegar.New("TypeError", fmt.Sprintf("cannot send the result: %v", berr))
+		err = vinegar.New("TypeError", fmt.Sprintf("cannot send the result: %v", serr))
 	}
 	if c.cfg.LogExceptions && !errors.Is(err, vinegar.ErrStopIteration) {
 		c.log.Debug("rpyc: request failed", "err", err)

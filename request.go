@@ -2,6 +2,7 @@ package rpyc
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -20,7 +21,9 @@ func (c *Conn) send(t message.Type, seq any, payload any) error {
 	}
 	bp := bufPool.Get().(*[]byte)
 	buf, err := message.Append((*bp)[:0], layout, message.Message{Type: t, Seq: seq, Payload: payload})
-	if err == nil {
+	if err != nil {
+		err = &encodeError{err: err}
+	} else {
 		err = c.ch.Send(buf)
 	}
 	if cap(buf) <= 1<<16 {
@@ -28,6 +31,9 @@ func (c *Conn) send(t message.Type, seq any, payload any) error {
 		bufPool.Put(bp)
 	}
 	if err != nil {
+		if ee, ok := err.(*encodeError); ok {
+			return ee
+		}
 		if c.Closed() {
 			return c.Err()
 		}
@@ -41,10 +47,6 @@ func (c *Conn) send(t message.Type, seq any, payload any) error {
 // past it.
 func (c *Conn) sendRequest(h message.Handler, res *AsyncResult, args brine.Tuple) error {
 	seq := c.seq.Add(1) - 1
-	boxed, err := c.box(args)
-	if err != nil {
-		return fmt.Errorf("rpyc: %v: %w", h, err)
-	}
 	if res != nil {
 		res.seq = seq
 		res.handler = h
@@ -58,13 +60,37 @@ func (c *Conn) sendRequest(h message.Handler, res *AsyncResult, args brine.Tuple
 	} else if c.Closed() {
 		return c.Err()
 	}
-	if err := c.send(message.Request, seq, brine.Tuple{int64(h), boxed}); err != nil {
+	if err := c.send(message.Request, seq, requestPayload{h: h, args: c.box(args)}); err != nil {
 		if res != nil {
 			c.forget(seq)
 		}
 		return err
 	}
 	return nil
+}
+
+// encodeError is a message that could not be encoded (a value with no
+// wire form); nothing was sent, and the connection is fine.
+type encodeError struct{ err error }
+
+func (e *encodeError) Error() string { return "rpyc: cannot encode: " + e.err.Error() }
+func (e *encodeError) Unwrap() error { return e.err }
+
+func isBoxError(err error) bool {
+	var ee *encodeError
+	return errors.As(err, &ee)
+}
+
+// requestPayload is (handler, boxed args), written without a Tuple.
+type requestPayload struct {
+	h    message.Handler
+	args any
+}
+
+func (p requestPayload) AppendBrine(dst []byte) ([]byte, error) {
+	dst = append(dst, brine.TagTuple2)
+	dst = brine.AppendInt(dst, int64(p.h))
+	return brine.Append(dst, p.args)
 }
 
 // forget drops a pending call; its reply, if it comes, is discarded.

@@ -26,6 +26,12 @@ type Decoder struct {
 	// MaxIntDigits bounds the length of an int's decimal text.
 	// Zero means DefaultMaxIntDigits (4300, as CPython).
 	MaxIntDigits int
+	// AliasBytes makes decoded []byte values share the input's memory
+	// instead of copying it: for callers that hand over a buffer they
+	// will not reuse (a freshly read frame), it saves a copy of every
+	// blob. The capacity of each such slice is clipped to its length, so
+	// appending to it cannot write into the input.
+	AliasBytes bool
 }
 
 // Decode decodes exactly one value filling all of data, with the default
@@ -51,7 +57,7 @@ func (d *Decoder) Decode(data []byte) (any, error) {
 // the number of bytes it used. Message layers use it when the value is
 // followed by something else.
 func (d *Decoder) DecodePrefix(data []byte) (any, int, error) {
-	st := decodeState{data: data, maxDepth: d.MaxDepth, maxDigits: d.MaxIntDigits}
+	st := decodeState{data: data, maxDepth: d.MaxDepth, maxDigits: d.MaxIntDigits, alias: d.AliasBytes}
 	if st.maxDepth <= 0 {
 		st.maxDepth = DefaultMaxDepth
 	}
@@ -70,6 +76,7 @@ type decodeState struct {
 	pos       int
 	maxDepth  int
 	maxDigits int
+	alias     bool
 }
 
 func (s *decodeState) fail(off int, msg string) error {
@@ -179,6 +186,9 @@ func (s *decodeState) bytes(n int) ([]byte, error) {
 	b, err := s.take(n, "bytes")
 	if err != nil {
 		return nil, err
+	}
+	if s.alias {
+		return b[:len(b):len(b)], nil
 	}
 	return append([]byte(nil), b...), nil
 }

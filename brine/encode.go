@@ -136,7 +136,26 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 	case NotImplementedType:
 		return append(dst, TagNotImplemented), nil
 	}
+	if a, ok := v.(Appender); ok {
+		return a.AppendBrine(dst)
+	}
 	return dst, &EncodeError{Type: typeName(v)}
+}
+
+// Appender is implemented by values that write their own brine encoding.
+// Layers above brine use it to encode straight into the output buffer
+// (the RPyC engine writes its boxes this way, without building tuples
+// first). The bytes appended must be one complete, valid brine value.
+// Dumpable reports false for Appenders: they are not plain data.
+type Appender interface {
+	AppendBrine(dst []byte) ([]byte, error)
+}
+
+// AppendTupleHeader appends the tag (and length) that starts a tuple of n
+// items; the caller then appends the n items. It lets an Appender write a
+// tuple without building a Tuple.
+func AppendTupleHeader(dst []byte, n int) []byte {
+	return appendTupleHeader(dst, n)
 }
 
 func appendSeq(dst []byte, items []any, depth int) ([]byte, error) {

@@ -24,9 +24,20 @@ type Channel struct {
 	rw io.ReadWriteCloser
 	s  settings
 
-	sendMu  sync.Mutex
-	sendErr error
-	wscrap  [FrameOverhead]byte // header and trailer for vectored writes
+	// Writes are group-committed: one sender at a time writes (the
+	// leader) while others append their frames to pending and wait; the
+	// leader then writes everything queued in one Write. Under load this
+	// turns many small frames into few syscalls; a lone sender writes at
+	// once, with no handoff to another goroutine.
+	sendMu   sync.Mutex // protects the following
+	sendCond *sync.Cond // signalled when a batch is written or fails
+	sendErr  error
+	writing  bool                // a leader is writing
+	pending  []byte              // frames queued for the next batch
+	spare    []byte              // the other buffer, swapped with pending
+	batch    uint64              // id of the batch pending is collecting for
+	written  uint64              // id of the last batch written
+	wscrap   [FrameOverhead]byte // header and trailer for vectored writes
 
 	recvMu  sync.Mutex
 	recvErr error
@@ -40,11 +51,14 @@ type Channel struct {
 // changes to it have no effect; nil means [DefaultConfig]. New performs no
 // I/O.
 func New(rw io.ReadWriteCloser, cfg *Config) *Channel {
-	return &Channel{
-		rw: rw,
-		s:  resolve(cfg),
-		br: bufio.NewReaderSize(rw, readBufferSize),
+	c := &Channel{
+		rw:    rw,
+		s:     resolve(cfg),
+		br:    bufio.NewReaderSize(rw, readBufferSize),
+		batch: 1,
 	}
+	c.sendCond = sync.NewCond(&c.sendMu)
+	return c
 }
 
 // sendBufPool recycles frame buffers across Sends and Channels; a pool
@@ -69,10 +83,7 @@ func (c *Channel) Send(msg []byte) error {
 	bp := sendBufPool.Get().(*[]byte)
 	frame, err := appendFrame((*bp)[:0], msg, &c.s)
 	if err == nil {
-		err = c.write(func() error {
-			_, err := c.rw.Write(frame)
-			return err
-		})
+		err = c.sendFrame(frame)
 	}
 	if cap(frame) <= maxPooledBuffer {
 		*bp = frame[:0]
@@ -81,11 +92,94 @@ func (c *Channel) Send(msg []byte) error {
 	return err
 }
 
+// sendFrame writes a complete frame, joining the batch of a leader that is
+// already writing, or leading one itself.
+func (c *Channel) sendFrame(frame []byte) error {
+	c.sendMu.Lock()
+	if c.sendErr != nil {
+		err := c.sendErr
+		c.sendMu.Unlock()
+		return err
+	}
+	if c.writing {
+		c.pending = append(c.pending, frame...)
+		want := c.batch
+		for c.written < want && c.sendErr == nil {
+			c.sendCond.Wait()
+		}
+		var err error
+		if c.written < want {
+			err = c.sendErr
+		}
+		c.sendMu.Unlock()
+		return err
+	}
+	return c.lead(func() error {
+		_, err := c.rw.Write(frame)
+		return err
+	})
+}
+
+// lead is called with sendMu held and no leader: it writes first, then
+// everything other senders queued meanwhile, batch by batch, and returns
+// first's error. It returns with sendMu released.
+func (c *Channel) lead(first func() error) error {
+	c.writing = true
+	c.sendMu.Unlock()
+	err := first()
+	c.sendMu.Lock()
+	ownErr := c.fail(err)
+	for c.sendErr == nil && len(c.pending) > 0 {
+		buf := c.pending
+		c.pending, c.spare = c.spare[:0], buf
+		id := c.batch
+		c.batch++
+		c.sendMu.Unlock()
+		_, err := c.rw.Write(buf)
+		c.sendMu.Lock()
+		if c.fail(err) == nil {
+			c.written = id
+		}
+		c.sendCond.Broadcast()
+	}
+	if cap(c.spare) > maxPooledBuffer {
+		c.spare = nil
+	}
+	c.writing = false
+	c.sendCond.Broadcast()
+	c.sendMu.Unlock()
+	return ownErr
+}
+
+// fail records a write error as the sticky send error (sendMu held) and
+// returns it.
+func (c *Channel) fail(err error) error {
+	if err == nil {
+		return c.sendErr
+	}
+	if c.sendErr == nil {
+		if c.closed.Load() {
+			err = net.ErrClosed
+		}
+		c.sendErr = fmt.Errorf("channel: send: %w", err)
+	}
+	return c.sendErr
+}
+
 func (c *Channel) sendVectored(msg []byte) error {
 	if uint64(len(msg)) > maxWireBody {
 		return frameTooLargeToSend(uint64(len(msg)))
 	}
-	return c.write(func() error {
+	c.sendMu.Lock()
+	for c.writing && c.sendErr == nil {
+		c.sendCond.Wait()
+	}
+	if c.sendErr != nil {
+		err := c.sendErr
+		c.sendMu.Unlock()
+		return err
+	}
+	return c.lead(func() error {
 		h := &c.wscrap
 		binary.BigEndian.PutUint32(h[:4], uint32(len(msg)))
 		h[4], h[5] = 0, Trailer
@@ -93,24 +187,6 @@ func (c *Channel) sendVectored(msg []byte) error {
 		_, err := bufs.WriteTo(c.rw)
 		return err
 	})
-}
-
-// write runs fn under the send lock, honouring and recording the sticky
-// write error.
-func (c *Channel) write(fn func() error) error {
-	c.sendMu.Lock()
-	defer c.sendMu.Unlock()
-	if c.sendErr != nil {
-		return c.sendErr
-	}
-	if err := fn(); err != nil {
-		if c.closed.Load() {
-			err = net.ErrClosed
-		}
-		c.sendErr = fmt.Errorf("channel: send: %w", err)
-		return c.sendErr
-	}
-	return nil
 }
 
 // Recv returns the next non-empty message, decompressed, in a freshly

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 )
 
 // AppendFrame appends the frame carrying msg to dst and returns the extended
@@ -108,7 +107,14 @@ func readFrame(r io.Reader, s *settings, scratch *[HeaderSize]byte) (msg []byte,
 // larger ones start at firstReadChunk and double as bytes arrive, so memory
 // tracks what the peer actually sent rather than what it declared.
 func readBody(r io.Reader, n int) ([]byte, error) {
-	buf := make([]byte, min(n, firstReadChunk))
+	// Up to 2*firstReadChunk the body is allocated at once: a peer can make
+	// us commit that much before sending, no more. Beyond, the buffer
+	// grows (doubling, exactly, by copy) only as bytes arrive.
+	size := n
+	if n > 2*firstReadChunk {
+		size = firstReadChunk
+	}
+	buf := make([]byte, size)
 	got := 0
 	for {
 		m, err := io.ReadFull(r, buf[got:])
@@ -119,8 +125,9 @@ func readBody(r io.Reader, n int) ([]byte, error) {
 		if got == n {
 			return buf, nil
 		}
-		next := min(doubled(len(buf)), n)
-		buf = slices.Grow(buf, next-len(buf))[:next]
+		next := make([]byte, min(doubled(len(buf)), n))
+		copy(next, buf)
+		buf = next
 	}
 }
 

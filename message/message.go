@@ -23,17 +23,21 @@ type Message struct {
 	Payload any
 }
 
-// Append encodes m in the given layout after dst.
+// Append encodes m in the given layout after dst. The bytes are those of
+// brine.Append of the whole tuple, written without building it.
 func Append(dst []byte, layout Layout, m Message) ([]byte, error) {
 	var err error
 	switch layout {
 	case LayoutV5:
-		dst, err = brine.Append(dst, brine.Tuple{int64(m.Type), m.Seq, m.Payload})
+		dst = append(dst, brine.TagTuple3)
+		dst = brine.AppendInt(dst, int64(m.Type))
 	case LayoutV6:
-		dst = append(dst, byte(m.Type))
-		dst, err = brine.Append(dst, brine.Tuple{m.Seq, m.Payload})
+		dst = append(dst, byte(m.Type), brine.TagTuple2)
 	default:
 		return dst, fmt.Errorf("message: unknown layout %d", layout)
+	}
+	if dst, err = brine.Append(dst, m.Seq); err == nil {
+		dst, err = brine.Append(dst, m.Payload)
 	}
 	if err != nil {
 		return dst, fmt.Errorf("message: encode %v #%v: %w", m.Type, m.Seq, err)

@@ -45,9 +45,10 @@ func (s *ConformanceService) RPyCNames() map[string]string {
 	return map[string]string{"Secret": ""}
 }
 
-// RPyCParams gives concat Python's signature concat(*parts, sep="").
+// RPyCParams gives Python signatures: parameter names for keyword calls
+// (r.add(1, b=2)) and concat(*parts, sep="").
 func (s *ConformanceService) RPyCParams() map[string]string {
-	return map[string]string{"Concat": "*parts, sep=''"}
+	return map[string]string{"Concat": "*parts, sep=''", "Add": "a, b", "Divide": "a, b", "Echo": "x", "Blob": "n", "Fail": "kind, msg", "Sleep": "seconds"}
 }
 
 // OnConnect and OnDisconnect keep the connection count.
