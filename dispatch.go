@@ -86,11 +86,15 @@ func (c *Conn) handleRequest(seq any, payload any) bool {
 	}
 	args, ok := unboxed.(brine.Tuple)
 	if !ok {
-		c.replyAsync(seq, nil, vinegar.New("TypeError", fmt.Sprintf("%v argument after * must be an iterable, not %s", h, pyTypeName(unboxed))))
+		c.replyAsync(seq, nil, vinegar.New("TypeError", fmt.Sprintf("%v argument after * must be an iterable, not %s", h, shortTypeName(unboxed))))
 		return true
 	}
 	if ar := handlerArity[h]; len(args) < ar[0] || len(args) > ar[1] {
-		c.replyAsync(seq, nil, vinegar.New("TypeError", fmt.Sprintf("%v takes %d to %d arguments but %d were given", h, ar[0], ar[1], len(args))))
+		want := fmt.Sprintf("%d to %d arguments", ar[0], ar[1])
+		if ar[0] == ar[1] {
+			want = fmt.Sprintf("%d argument%s", ar[0], map[bool]string{true: "", false: "s"}[ar[0] == 1])
+		}
+		c.replyAsync(seq, nil, vinegar.New("TypeError", fmt.Sprintf("%v takes %s but %d were given", h, want, len(args))))
 		return true
 	}
 	switch h {

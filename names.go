@@ -1,10 +1,13 @@
 package rpyc
 
 import (
+	"math/big"
 	"reflect"
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/rpyc-go/rpyc/brine"
 )
 
 // SnakeCase turns a Go identifier into the Python name it is exposed
@@ -38,6 +41,24 @@ func pyTypeName(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "builtins.NoneType"
+	case bool:
+		return "builtins.bool"
+	case int64, *big.Int:
+		return "builtins.int"
+	case float64:
+		return "builtins.float"
+	case complex128:
+		return "builtins.complex"
+	case string:
+		return "builtins.str"
+	case []byte:
+		return "builtins.bytes"
+	case brine.Tuple:
+		return "builtins.tuple"
+	case brine.FrozenSet:
+		return "builtins.frozenset"
+	case brine.Slice:
+		return "builtins.slice"
 	case TypeNamer:
 		return x.RPyCTypeName()
 	case *boundMethod:

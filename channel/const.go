@@ -29,14 +29,15 @@ const (
 	DefaultCompressLevel = 1
 
 	// DefaultMaxFrameSize bounds the declared body length of a received
-	// frame. 512 MiB leaves ample room for a 256 MiB blob plus brine and
-	// zlib overhead while still refusing absurd declarations early.
-	DefaultMaxFrameSize int64 = 512 << 20
+	// frame: a 256 MiB blob plus 1 MiB for the message around it and for
+	// zlib's worst-case expansion of incompressible data. A peer can make
+	// us hold at most this much per connection.
+	DefaultMaxFrameSize int64 = 257 << 20
 
 	// DefaultMaxInflatedSize bounds the decompressed size of a received
-	// compressed frame, so a small zlib bomb cannot exhaust memory. It is
-	// sized like DefaultMaxFrameSize.
-	DefaultMaxInflatedSize int64 = 512 << 20
+	// compressed frame, so a 1 MiB zlib bomb costs at most this much
+	// memory (and a second of inflating) before the connection is closed.
+	DefaultMaxInflatedSize int64 = 257 << 20
 )
 
 // Implementation tuning; not part of the wire format.

@@ -113,25 +113,36 @@ func inflate(body []byte, limit int64) ([]byte, error) {
 	tooLarge := func() error {
 		return fmt.Errorf("channel: frame inflates to more than %d bytes: %w", limit, ErrInflatedTooLarge)
 	}
-	// Twice the body suits typical ratios with at most one regrowth.
-	out := make([]byte, 0, min(hardCap, max(512, doubled(len(body)))))
+	// Inflate into chunks that double in size (up to 8 MiB each) and join
+	// them once at the end: memory grows only with what was inflated, so
+	// a bomb is refused at about limit bytes, not at the 2-3x a doubling
+	// buffer would have reached.
+	var chunks [][]byte
+	total := 0
+	cur := make([]byte, 0, min(hardCap, max(512, doubled(len(body)))))
 	for {
-		if len(out) == cap(out) {
-			if len(out) >= hardCap {
+		if len(cur) == cap(cur) {
+			if total+len(cur) >= hardCap {
 				return nil, tooLarge()
 			}
-			newCap := min(hardCap, max(doubled(cap(out)), 512))
-			next := make([]byte, len(out), newCap)
-			copy(next, out)
-			out = next
+			chunks = append(chunks, cur)
+			total += len(cur)
+			cur = make([]byte, 0, min(hardCap-total, min(8<<20, doubled(cap(cur)))))
 		}
-		n, rerr := inf.zr.Read(out[len(out):cap(out)])
-		out = out[:len(out)+n]
+		n, rerr := inf.zr.Read(cur[len(cur):cap(cur)])
+		cur = cur[:len(cur)+n]
 		if rerr == io.EOF {
-			if int64(len(out)) > limit {
+			if int64(total+len(cur)) > limit {
 				return nil, tooLarge()
 			}
-			return out, nil
+			if len(chunks) == 0 {
+				return cur, nil
+			}
+			out := make([]byte, 0, total+len(cur))
+			for _, c := range chunks {
+				out = append(out, c...)
+			}
+			return append(out, cur...), nil
 		}
 		if rerr != nil {
 			return nil, badCompression(rerr)

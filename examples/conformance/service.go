@@ -48,7 +48,7 @@ func (s *ConformanceService) RPyCNames() map[string]string {
 // RPyCParams gives Python signatures: parameter names for keyword calls
 // (r.add(1, b=2)) and concat(*parts, sep="").
 func (s *ConformanceService) RPyCParams() map[string]string {
-	return map[string]string{"Concat": "*parts, sep=''", "Add": "a, b", "Divide": "a, b", "Echo": "x", "Blob": "n", "Fail": "kind, msg", "Sleep": "seconds"}
+	return map[string]string{"Concat": "*parts, sep=''", "Add": "a, b", "Divide": "a, b", "Echo": "x", "Blob": "n", "Fail": "kind, msg", "Sleep": "seconds", "GetList": "n", "MakeCounter": "start", "CallMeN": "fn, n", "Checksum": "data", "Kinds": "x", "FailCustom": "msg"}
 }
 
 // OnConnect and OnDisconnect keep the connection count.
