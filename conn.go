@@ -129,6 +129,10 @@ func NewConn(stream io.ReadWriteCloser, root any, cfg *Config) (*Conn, error) {
 		dispatch: make(chan struct{}, 1),
 	}
 	conn.ctx, conn.cancel = context.WithCancel(context.Background())
+	conn.ch.OnWriteError = func(err error) {
+		// A queued frame could not be written: the stream is broken.
+		conn.shutdown(fmt.Errorf("%w: write: %w", ErrProtocol, err))
+	}
 	conn.objects.init()
 	conn.objects.conn = conn
 	conn.proxies.init()

@@ -86,7 +86,7 @@ func (st *refState) release() {
 	}
 	// Asynchronous, like Python's netref __del__: nobody waits for the
 	// reply, which the reader drops.
-	_ = c.sendRequest(message.HandleDel, nil, brine.Tuple{localRef(st.id), n})
+	_ = c.request(message.HandleDel, nil, brine.Tuple{localRef(st.id), n}, true)
 }
 
 // localRef marks an id_pack the peer owns, so box sends it as LOCAL_REF

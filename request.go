@@ -15,6 +15,13 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }
 
 // send encodes and writes one message. The channel serialises writers.
 func (c *Conn) send(t message.Type, seq any, payload any) error {
+	return c.sendMessage(t, seq, payload, false)
+}
+
+// sendMessage encodes and writes one message; queued messages go out with
+// the next batch instead of waiting for their own write (see
+// channel.Queue), which turns bursts of async calls into few writes.
+func (c *Conn) sendMessage(t message.Type, seq any, payload any, queued bool) error {
 	layout := message.Layout(c.layout.Load())
 	if layout == 0 {
 		layout = c.cfg.Layout
@@ -23,6 +30,8 @@ func (c *Conn) send(t message.Type, seq any, payload any) error {
 	buf, err := message.Append((*bp)[:0], layout, message.Message{Type: t, Seq: seq, Payload: payload})
 	if err != nil {
 		err = &encodeError{err: err}
+	} else if queued {
+		err = c.ch.Queue(buf)
 	} else {
 		err = c.ch.Send(buf)
 	}
@@ -46,6 +55,11 @@ func (c *Conn) send(t message.Type, seq any, payload any) error {
 // registered under the new seq before sending, so the reply cannot race
 // past it.
 func (c *Conn) sendRequest(h message.Handler, res *AsyncResult, args brine.Tuple) error {
+	return c.request(h, res, args, false)
+}
+
+// request sends a request, queued or written at once.
+func (c *Conn) request(h message.Handler, res *AsyncResult, args brine.Tuple, queued bool) error {
 	seq := c.seq.Add(1) - 1
 	if res != nil {
 		res.seq = seq
@@ -60,7 +74,7 @@ func (c *Conn) sendRequest(h message.Handler, res *AsyncResult, args brine.Tuple
 	} else if c.Closed() {
 		return c.Err()
 	}
-	if err := c.send(message.Request, seq, requestPayload{h: h, args: c.box(args)}); err != nil {
+	if err := c.sendMessage(message.Request, seq, requestPayload{h: h, args: c.box(args)}, queued); err != nil {
 		if res != nil {
 			c.forget(seq)
 		}
@@ -104,8 +118,15 @@ func (c *Conn) forget(seq int64) {
 // uses the Netref methods instead; this is the raw protocol operation
 // (Python's async_request), e.g. AsyncRequest(message.HandlePing, "x").
 func (c *Conn) AsyncRequest(h message.Handler, args ...any) *AsyncResult {
+	return c.asyncRequest(h, brine.Tuple(args), true)
+}
+
+// asyncRequest sends a request and returns its future. queued requests
+// are written with the next batch (async calls); others at once (a
+// synchronous call is about to wait for its reply anyway).
+func (c *Conn) asyncRequest(h message.Handler, args brine.Tuple, queued bool) *AsyncResult {
 	res := newAsyncResult(c)
-	if err := c.sendRequest(h, res, brine.Tuple(args)); err != nil {
+	if err := c.request(h, res, args, queued); err != nil {
 		res.deliver(nil, err)
 	}
 	return res
@@ -116,7 +137,7 @@ func (c *Conn) AsyncRequest(h message.Handler, args ...any) *AsyncResult {
 // Config.SyncRequestTimeout applies. A cancelled or expired call leaves the
 // connection usable: its late reply is dropped.
 func (c *Conn) Request(ctx context.Context, h message.Handler, args ...any) (any, error) {
-	res := c.AsyncRequest(h, args...)
+	res := c.asyncRequest(h, brine.Tuple(args), false)
 	v, err := res.wait(ctx, c.cfg.SyncRequestTimeout)
 	if err != nil && !res.Ready() {
 		c.forget(res.seq) // nobody will read it now: drop the late reply

@@ -33,6 +33,7 @@ type Channel struct {
 	sendCond *sync.Cond // signalled when a batch is written or fails
 	sendErr  error
 	writing  bool                // a leader is writing
+	flushing bool                // a flush goroutine started by Queue is on its way
 	pending  []byte              // frames queued for the next batch
 	spare    []byte              // the other buffer, swapped with pending
 	batch    uint64              // id of the batch pending is collecting for
@@ -45,6 +46,10 @@ type Channel struct {
 	rscrap  [HeaderSize]byte
 
 	closed atomic.Bool
+
+	// OnWriteError, if set before the first send, is called with the error
+	// of a write that no caller waited for (frames sent with Queue).
+	OnWriteError func(error)
 }
 
 // New returns a Channel framing messages over rw. cfg is copied, so later
@@ -101,18 +106,15 @@ func (c *Channel) sendFrame(frame []byte) error {
 		c.sendMu.Unlock()
 		return err
 	}
-	if c.writing {
+	if c.writing || len(c.pending) > 0 {
+		// Join the queue: a leader is writing, or frames queued by Queue
+		// are waiting and must go out first, in order.
 		c.pending = append(c.pending, frame...)
 		want := c.batch
-		for c.written < want && c.sendErr == nil {
-			c.sendCond.Wait()
+		if !c.writing {
+			return c.leadFor(want)
 		}
-		var err error
-		if c.written < want {
-			err = c.sendErr
-		}
-		c.sendMu.Unlock()
-		return err
+		return c.waitFor(want)
 	}
 	return c.lead(func() error {
 		_, err := c.rw.Write(frame)
@@ -120,15 +122,104 @@ func (c *Channel) sendFrame(frame []byte) error {
 	})
 }
 
-// lead is called with sendMu held and no leader: it writes first, then
-// everything other senders queued meanwhile, batch by batch, and returns
-// first's error. It returns with sendMu released.
+// waitFor waits (sendMu held) until batch want is written or sending
+// failed, and returns with sendMu released.
+func (c *Channel) waitFor(want uint64) error {
+	for c.written < want && c.sendErr == nil {
+		c.sendCond.Wait()
+	}
+	var err error
+	if c.written < want {
+		err = c.sendErr
+	}
+	c.sendMu.Unlock()
+	return err
+}
+
+// leadFor leads (sendMu held, no leader) to write what is queued, then
+// reports on batch want.
+func (c *Channel) leadFor(want uint64) error {
+	_ = c.lead(nil)
+	c.sendMu.Lock()
+	return c.waitFor(want)
+}
+
+// Queue sends msg without waiting for the write: the frame joins the
+// queue, and a leader (another sender, or a goroutine started here) writes
+// it with whatever else is queued by then. A burst of queued messages thus
+// goes out in a few large writes instead of one syscall (and one TCP
+// segment the peer must process) each. Frames keep their order with those
+// of Send. A write error is reported to OnWriteError, and by later calls.
+func (c *Channel) Queue(msg []byte) error {
+	if c.closed.Load() {
+		return fmt.Errorf("channel: send: %w", net.ErrClosed)
+	}
+	bp := sendBufPool.Get().(*[]byte)
+	frame, err := appendFrame((*bp)[:0], msg, &c.s)
+	if err != nil {
+		return err
+	}
+	c.sendMu.Lock()
+	if c.sendErr != nil {
+		err = c.sendErr
+	} else {
+		c.pending = append(c.pending, frame...)
+		if !c.writing && !c.flushing {
+			c.flushing = true
+			go c.flush()
+		}
+	}
+	c.sendMu.Unlock()
+	if cap(frame) <= maxPooledBuffer {
+		*bp = frame[:0]
+		sendBufPool.Put(bp)
+	}
+	return err
+}
+
+// flush writes what Queue left, unless a sender already did.
+func (c *Channel) flush() {
+	c.sendMu.Lock()
+	c.flushing = false
+	if c.writing || len(c.pending) == 0 || c.sendErr != nil {
+		c.sendMu.Unlock()
+		return
+	}
+	if err := c.lead(nil); err != nil && c.OnWriteError != nil {
+		c.OnWriteError(err)
+	}
+}
+
+// lead is called with sendMu held and no leader: it writes what is queued,
+// then first (if not nil), then everything other senders queued meanwhile,
+// batch by batch. It returns first's error, or the error of a queued batch
+// when first is nil, with sendMu released.
 func (c *Channel) lead(first func() error) error {
 	c.writing = true
+	c.flushPending()
+	var ownErr error
+	if first != nil && c.sendErr == nil {
+		c.sendMu.Unlock()
+		err := first()
+		c.sendMu.Lock()
+		ownErr = c.fail(err)
+	}
+	c.flushPending()
+	if first == nil {
+		ownErr = c.sendErr
+	}
+	if cap(c.spare) > maxPooledBuffer {
+		c.spare = nil
+	}
+	c.writing = false
+	c.sendCond.Broadcast()
 	c.sendMu.Unlock()
-	err := first()
-	c.sendMu.Lock()
-	ownErr := c.fail(err)
+	return ownErr
+}
+
+// flushPending writes queued batches until none is left (sendMu held; it
+// is released around each write).
+func (c *Channel) flushPending() {
 	for c.sendErr == nil && len(c.pending) > 0 {
 		buf := c.pending
 		c.pending, c.spare = c.spare[:0], buf
@@ -142,13 +233,6 @@ func (c *Channel) lead(first func() error) error {
 		}
 		c.sendCond.Broadcast()
 	}
-	if cap(c.spare) > maxPooledBuffer {
-		c.spare = nil
-	}
-	c.writing = false
-	c.sendCond.Broadcast()
-	c.sendMu.Unlock()
-	return ownErr
 }
 
 // fail records a write error as the sticky send error (sendMu held) and
