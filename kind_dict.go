@@ -40,22 +40,22 @@ var dictKind = &kindSpec{pyName: "builtins.dict"}
 
 func init() {
 	dictKind.methods = map[string]nativeMethod{
-		"__len__":      dictLen,
-		"__getitem__":  dictGetItem,
+		"__len__":      dictReader("__len__", 0, 0, dictLen),
+		"__getitem__":  dictReader("__getitem__", 1, 1, dictGetItem),
 		"__setitem__":  dictSetItem,
-		"__delitem__":  dictDelItem,
-		"__contains__": dictContains,
-		"__iter__":     dictIter,
-		"keys":         dictKeys,
-		"values":       dictValues,
-		"items":        dictItems,
-		"get":          dictGet,
-		"pop":          dictPop,
+		"__delitem__":  dictWriter("__delitem__", 1, 1, dictDelItem),
+		"__contains__": dictReader("__contains__", 1, 1, dictContains),
+		"__iter__":     dictReader("__iter__", 0, 0, dictIter),
+		"keys":         dictReader("keys", 0, 0, dictKeys),
+		"values":       dictReader("values", 0, 0, dictValues),
+		"items":        dictReader("items", 0, 0, dictItems),
+		"get":          dictReader("get", 1, 2, dictGet),
+		"pop":          dictWriter("pop", 1, 2, dictPop),
 		"setdefault":   dictSetDefault,
 		"update":       dictUpdate,
-		"clear":        dictClear,
-		"copy":         dictCopy,
-		"popitem":      dictPopItem,
+		"clear":        dictWriter("clear", 0, 0, dictClear),
+		"copy":         dictReader("copy", 0, 0, dictCopy),
+		"popitem":      dictWriter("popitem", 0, 0, dictPopItem),
 	}
 }
 
@@ -76,6 +76,44 @@ func mapOf(self reflect.Value, write bool) (reflect.Value, error) {
 		return reflect.Value{}, typeError("cannot store into a nil %s: pass a *%s so it can be allocated", self.Type(), self.Type())
 	}
 	return self, nil
+}
+
+// readMap runs f on the map behind self with containerMu held shared.
+func readMap[T any](self reflect.Value, f func(m reflect.Value) (T, error)) (T, error) {
+	containerMu.RLock()
+	defer containerMu.RUnlock()
+	m, err := mapOf(self, false)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return f(m)
+}
+
+// writeMap runs f on the map behind self with containerMu held
+// exclusively. The map may still be a nil one behind a pointer: it is
+// allocated only when something is stored (see storeItems), so a write
+// that fails leaves the owner's nil as it was.
+func writeMap(self reflect.Value, f func(m reflect.Value) (any, error)) (any, error) {
+	containerMu.Lock()
+	defer containerMu.Unlock()
+	m, err := mapOf(self, false)
+	if err != nil {
+		return nil, err
+	}
+	return f(m)
+}
+
+// dictReader makes a dict method of body, which only reads the map (see
+// containerMethod).
+func dictReader(name string, lo, hi int, body containerBody) nativeMethod {
+	return containerMethod(name, lo, hi, readMap[any], body)
+}
+
+// dictWriter makes a dict method of body, which only removes from the
+// map and so never needs a nil one allocated (see writeMap).
+func dictWriter(name string, lo, hi int, body containerBody) nativeMethod {
+	return containerMethod(name, lo, hi, writeMap, body)
 }
 
 // mapType is the map type behind self, read without the lock.
@@ -126,6 +164,36 @@ func storeKey(m reflect.Value, key any) (reflect.Value, error) {
 	return kv, nil
 }
 
+// storeItems stores vals[i] under keys[i] (keys from the peer) in m, the
+// map behind self. Every key is resolved before anything is stored, and
+// a nil map behind a pointer is allocated only then, so an unusable key
+// changes nothing. Call with containerMu held.
+func storeItems(self, m reflect.Value, keys []any, vals []reflect.Value) error {
+	ks := make([]reflect.Value, len(keys))
+	for i, key := range keys {
+		k, err := storeKey(m, key)
+		if err != nil {
+			return err
+		}
+		ks[i] = k
+	}
+	m, err := mapOf(self, true)
+	if err != nil {
+		return err
+	}
+	for i, k := range ks {
+		m.SetMapIndex(k, vals[i])
+	}
+	return nil
+}
+
+// takeItem removes k, a key as stored, from m and returns its value.
+func takeItem(m, k reflect.Value) any {
+	v := m.MapIndex(k).Interface()
+	m.SetMapIndex(k, reflect.Value{})
+	return v
+}
+
 func keyError(key any) error {
 	return vinegar.New("KeyError", key)
 }
@@ -138,16 +206,7 @@ func mapKeysSorted(m reflect.Value) []reflect.Value {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		slices.SortFunc(keys, func(a, b reflect.Value) int { return cmpOrdered(a.Int(), b.Int()) })
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		slices.SortFunc(keys, func(a, b reflect.Value) int {
-			x, y := a.Uint(), b.Uint()
-			switch {
-			case x < y:
-				return -1
-			case x > y:
-				return 1
-			}
-			return 0
-		})
+		slices.SortFunc(keys, func(a, b reflect.Value) int { return cmpOrdered(a.Uint(), b.Uint()) })
 	case reflect.Float32, reflect.Float64:
 		slices.SortFunc(keys, func(a, b reflect.Value) int { return cmpOrdered(a.Float(), b.Float()) })
 	case reflect.String:
@@ -157,19 +216,8 @@ func mapKeysSorted(m reflect.Value) []reflect.Value {
 		for i, k := range keys {
 			norm[i] = normalize(k.Interface())
 		}
-		order := make([]int, len(keys))
-		for i := range order {
-			order[i] = i
-		}
-		var cmpErr error
-		sort.SliceStable(order, func(i, j int) bool {
-			r, err := pyCompare(norm[order[i]], norm[order[j]])
-			if err != nil {
-				cmpErr = err
-			}
-			return r < 0
-		})
-		if cmpErr != nil {
+		order, err := pyOrder(norm, false)
+		if err != nil {
 			// No Python order (mixed types, structs): order by type
 			// name, then repr, which is at least stable.
 			reprs := make([]string, len(keys))
@@ -187,29 +235,11 @@ func mapKeysSorted(m reflect.Value) []reflect.Value {
 	return keys
 }
 
-func dictLen(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
-	if err := checkArgs("__len__", args, kw, 0, 0); err != nil {
-		return nil, err
-	}
-	containerMu.RLock()
-	defer containerMu.RUnlock()
-	m, err := mapOf(self, false)
-	if err != nil {
-		return nil, err
-	}
+func dictLen(m reflect.Value, _ brine.Tuple) (any, error) {
 	return int64(m.Len()), nil
 }
 
-func dictGetItem(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
-	if err := checkArgs("__getitem__", args, kw, 1, 1); err != nil {
-		return nil, err
-	}
-	containerMu.RLock()
-	defer containerMu.RUnlock()
-	m, err := mapOf(self, false)
-	if err != nil {
-		return nil, err
-	}
+func dictGetItem(m reflect.Value, args brine.Tuple) (any, error) {
 	k, ok := findKey(m, args[0])
 	if !ok {
 		return nil, keyError(args[0])
@@ -225,33 +255,12 @@ func dictSetItem(c *Conn, ctx context.Context, self reflect.Value, args brine.Tu
 	if err != nil {
 		return nil, err
 	}
-	containerMu.Lock()
-	defer containerMu.Unlock()
-	m, err := mapOf(self, false)
-	if err != nil {
-		return nil, err
-	}
-	k, err := storeKey(m, args[0])
-	if err != nil {
-		return nil, err
-	}
-	if m, err = mapOf(self, true); err != nil {
-		return nil, err
-	}
-	m.SetMapIndex(k, v)
-	return nil, nil
+	return writeMap(self, func(m reflect.Value) (any, error) {
+		return nil, storeItems(self, m, []any{args[0]}, []reflect.Value{v})
+	})
 }
 
-func dictDelItem(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
-	if err := checkArgs("__delitem__", args, kw, 1, 1); err != nil {
-		return nil, err
-	}
-	containerMu.Lock()
-	defer containerMu.Unlock()
-	m, err := mapOf(self, false)
-	if err != nil {
-		return nil, err
-	}
+func dictDelItem(m reflect.Value, args brine.Tuple) (any, error) {
 	k, ok := findKey(m, args[0])
 	if !ok {
 		return nil, keyError(args[0])
@@ -260,28 +269,14 @@ func dictDelItem(c *Conn, ctx context.Context, self reflect.Value, args brine.Tu
 	return nil, nil
 }
 
-func dictContains(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
-	if err := checkArgs("__contains__", args, kw, 1, 1); err != nil {
-		return nil, err
-	}
-	containerMu.RLock()
-	defer containerMu.RUnlock()
-	m, err := mapOf(self, false)
-	if err != nil {
-		return nil, err
-	}
+func dictContains(m reflect.Value, args brine.Tuple) (any, error) {
 	_, ok := findKey(m, args[0])
 	return ok, nil
 }
 
-// dictSnapshot returns the keys and values in sorted-key order.
-func dictSnapshot(self reflect.Value) (keys, vals []any, err error) {
-	containerMu.RLock()
-	defer containerMu.RUnlock()
-	m, err := mapOf(self, false)
-	if err != nil {
-		return nil, nil, err
-	}
+// mapItems returns the keys and values of m in sorted-key order. Call
+// with containerMu held.
+func mapItems(m reflect.Value) (keys, vals []any) {
 	ks := mapKeysSorted(m)
 	keys = make([]any, len(ks))
 	vals = make([]any, len(ks))
@@ -289,48 +284,30 @@ func dictSnapshot(self reflect.Value) (keys, vals []any, err error) {
 		keys[i] = k.Interface()
 		vals[i] = m.MapIndex(k).Interface()
 	}
-	return keys, vals, nil
+	return keys, vals
 }
 
 // dictIter iterates over a snapshot of the keys (see listIter).
-func dictIter(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
-	if err := checkArgs("__iter__", args, kw, 0, 0); err != nil {
-		return nil, err
-	}
-	keys, _, err := dictSnapshot(self)
-	if err != nil {
-		return nil, err
-	}
+func dictIter(m reflect.Value, _ brine.Tuple) (any, error) {
+	keys, _ := mapItems(m)
 	return sliceIterator(keys, "builtins.list_iterator"), nil
 }
 
 // keys, values and items return tuples, by value: Python's live views
 // would need a round trip per use, and a snapshot of plain data travels
 // in one reply. Items brine cannot carry go by reference inside the tuple.
-func dictKeys(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
-	if err := checkArgs("keys", args, kw, 0, 0); err != nil {
-		return nil, err
-	}
-	keys, _, err := dictSnapshot(self)
-	return brine.Tuple(keys), err
+func dictKeys(m reflect.Value, _ brine.Tuple) (any, error) {
+	keys, _ := mapItems(m)
+	return brine.Tuple(keys), nil
 }
 
-func dictValues(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
-	if err := checkArgs("values", args, kw, 0, 0); err != nil {
-		return nil, err
-	}
-	_, vals, err := dictSnapshot(self)
-	return brine.Tuple(vals), err
+func dictValues(m reflect.Value, _ brine.Tuple) (any, error) {
+	_, vals := mapItems(m)
+	return brine.Tuple(vals), nil
 }
 
-func dictItems(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
-	if err := checkArgs("items", args, kw, 0, 0); err != nil {
-		return nil, err
-	}
-	keys, vals, err := dictSnapshot(self)
-	if err != nil {
-		return nil, err
-	}
+func dictItems(m reflect.Value, _ brine.Tuple) (any, error) {
+	keys, vals := mapItems(m)
 	out := make(brine.Tuple, len(keys))
 	for i := range keys {
 		out[i] = brine.Tuple{keys[i], vals[i]}
@@ -339,16 +316,7 @@ func dictItems(c *Conn, ctx context.Context, self reflect.Value, args brine.Tupl
 }
 
 // dictGet is d.get(key, default=None).
-func dictGet(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
-	if err := checkArgs("get", args, kw, 1, 2); err != nil {
-		return nil, err
-	}
-	containerMu.RLock()
-	defer containerMu.RUnlock()
-	m, err := mapOf(self, false)
-	if err != nil {
-		return nil, err
-	}
+func dictGet(m reflect.Value, args brine.Tuple) (any, error) {
 	if k, ok := findKey(m, args[0]); ok {
 		return m.MapIndex(k).Interface(), nil
 	}
@@ -359,16 +327,7 @@ func dictGet(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple,
 }
 
 // dictPop is d.pop(key[, default]).
-func dictPop(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
-	if err := checkArgs("pop", args, kw, 1, 2); err != nil {
-		return nil, err
-	}
-	containerMu.Lock()
-	defer containerMu.Unlock()
-	m, err := mapOf(self, false)
-	if err != nil {
-		return nil, err
-	}
+func dictPop(m reflect.Value, args brine.Tuple) (any, error) {
 	k, ok := findKey(m, args[0])
 	if !ok {
 		if len(args) == 2 {
@@ -376,9 +335,7 @@ func dictPop(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple,
 		}
 		return nil, keyError(args[0])
 	}
-	v := m.MapIndex(k).Interface()
-	m.SetMapIndex(k, reflect.Value{})
-	return v, nil
+	return takeItem(m, k), nil
 }
 
 // dictSetDefault is d.setdefault(key, default=None): the value stored
@@ -391,28 +348,19 @@ func dictSetDefault(c *Conn, ctx context.Context, self reflect.Value, args brine
 	if len(args) == 2 {
 		def = args[1]
 	}
-	containerMu.Lock()
-	defer containerMu.Unlock()
-	m, err := mapOf(self, false)
-	if err != nil {
-		return nil, err
-	}
-	if k, ok := findKey(m, args[0]); ok {
-		return m.MapIndex(k).Interface(), nil
-	}
-	v, err := convertItem("dict value", def, m.Type().Elem())
-	if err != nil {
-		return nil, err
-	}
-	k, err := storeKey(m, args[0])
-	if err != nil {
-		return nil, err
-	}
-	if m, err = mapOf(self, true); err != nil {
-		return nil, err
-	}
-	m.SetMapIndex(k, v)
-	return v.Interface(), nil
+	return writeMap(self, func(m reflect.Value) (any, error) {
+		if k, ok := findKey(m, args[0]); ok {
+			return m.MapIndex(k).Interface(), nil
+		}
+		v, err := convertItem("dict value", def, m.Type().Elem())
+		if err != nil {
+			return nil, err
+		}
+		if err := storeItems(self, m, []any{args[0]}, []reflect.Value{v}); err != nil {
+			return nil, err
+		}
+		return v.Interface(), nil
+	})
 }
 
 // dictUpdate is d.update([other], **kw). other may be a tuple of pairs,
@@ -438,37 +386,22 @@ func dictUpdate(c *Conn, ctx context.Context, self reflect.Value, args brine.Tup
 	for _, k := range names {
 		pairs = append(pairs, [2]any{k, kw[k]})
 	}
-	mt := mapType(self)
+	if len(pairs) == 0 {
+		return nil, nil // nothing to store, so not even a nil *map is refused
+	}
+	vt := mapType(self).Elem()
+	keys := make([]any, len(pairs))
 	vals := make([]reflect.Value, len(pairs))
 	for i, p := range pairs {
-		v, err := convertItem("dict value", p[1], mt.Elem())
+		v, err := convertItem("dict value", p[1], vt)
 		if err != nil {
 			return nil, err
 		}
-		vals[i] = v
+		keys[i], vals[i] = p[0], v
 	}
-	containerMu.Lock()
-	defer containerMu.Unlock()
-	if len(pairs) == 0 {
-		return nil, nil
-	}
-	m, err := mapOf(self, false)
-	if err != nil {
-		return nil, err
-	}
-	keys := make([]reflect.Value, len(pairs))
-	for i, p := range pairs {
-		if keys[i], err = storeKey(m, p[0]); err != nil {
-			return nil, err
-		}
-	}
-	if m, err = mapOf(self, true); err != nil {
-		return nil, err
-	}
-	for i, k := range keys {
-		m.SetMapIndex(k, vals[i])
-	}
-	return nil, nil
+	return writeMap(self, func(m reflect.Value) (any, error) {
+		return nil, storeItems(self, m, keys, vals)
+	})
 }
 
 // updatePairs reads the (key, value) pairs of update's argument. It must
@@ -496,15 +429,14 @@ func updatePairs(ctx context.Context, other any) ([][2]any, error) {
 	default:
 		if rv := reflect.ValueOf(other); rv.IsValid() && (rv.Kind() == reflect.Map ||
 			rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().Kind() == reflect.Map) {
-			keys, vals, err := dictSnapshot(rv)
-			if err != nil {
-				return nil, err
-			}
-			pairs := make([][2]any, len(keys))
-			for i := range keys {
-				pairs[i] = [2]any{keys[i], vals[i]}
-			}
-			return pairs, nil
+			return readMap(rv, func(m reflect.Value) ([][2]any, error) {
+				keys, vals := mapItems(m)
+				pairs := make([][2]any, len(keys))
+				for i := range keys {
+					pairs[i] = [2]any{keys[i], vals[i]}
+				}
+				return pairs, nil
+			})
 		}
 		var err error
 		if items, err = iterableItems(ctx, other, fmt.Sprintf("'%s' object is not iterable", pyTypeOf(other))); err != nil {
@@ -532,16 +464,7 @@ func updatePairs(ctx context.Context, other any) ([][2]any, error) {
 	return pairs, nil
 }
 
-func dictClear(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
-	if err := checkArgs("clear", args, kw, 0, 0); err != nil {
-		return nil, err
-	}
-	containerMu.Lock()
-	defer containerMu.Unlock()
-	m, err := mapOf(self, false)
-	if err != nil {
-		return nil, err
-	}
+func dictClear(m reflect.Value, _ brine.Tuple) (any, error) {
 	if !m.IsNil() {
 		m.Clear()
 	}
@@ -549,16 +472,7 @@ func dictClear(c *Conn, ctx context.Context, self reflect.Value, args brine.Tupl
 }
 
 // dictCopy is d.copy(): a new map of the same type, by reference.
-func dictCopy(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
-	if err := checkArgs("copy", args, kw, 0, 0); err != nil {
-		return nil, err
-	}
-	containerMu.RLock()
-	defer containerMu.RUnlock()
-	m, err := mapOf(self, false)
-	if err != nil {
-		return nil, err
-	}
+func dictCopy(m reflect.Value, _ brine.Tuple) (any, error) {
 	out := reflect.MakeMapWithSize(m.Type(), m.Len())
 	it := m.MapRange()
 	for it.Next() {
@@ -569,24 +483,13 @@ func dictCopy(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple
 
 // dictPopItem is d.popitem(): Python pops the last inserted pair; a Go
 // map has no insertion order, so it pops the last in iteration order.
-func dictPopItem(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
-	if err := checkArgs("popitem", args, kw, 0, 0); err != nil {
-		return nil, err
-	}
-	containerMu.Lock()
-	defer containerMu.Unlock()
-	m, err := mapOf(self, false)
-	if err != nil {
-		return nil, err
-	}
+func dictPopItem(m reflect.Value, _ brine.Tuple) (any, error) {
 	if m.Len() == 0 {
 		return nil, vinegar.New("KeyError", "popitem(): dictionary is empty")
 	}
 	keys := mapKeysSorted(m)
 	k := keys[len(keys)-1]
-	v := m.MapIndex(k).Interface()
-	m.SetMapIndex(k, reflect.Value{})
-	return brine.Tuple{k.Interface(), v}, nil
+	return brine.Tuple{k.Interface(), takeItem(m, k)}, nil
 }
 
 // keyText is a stable text for a key with no Python order. It is not

@@ -21,36 +21,15 @@ package rpyc
 // for a read-only Python object. Data comes back as bytes; readlines
 // returns a tuple of bytes, by value, rather than a list by reference.
 //
-// Per-object state. readline must read ahead to find a newline, and what
-// it read beyond the line belongs to the next call; close must be
-// remembered so later calls raise ValueError("I/O operation on closed
-// file.") even for values (a *bytes.Reader) that have no Close. Both live
-// in a fileState found in fileStates, keyed by the value's type and a weak
-// pointer to it: a weak key does not keep the value alive, and, unlike an
-// address, cannot be confused with a later value allocated at the same
-// address. A runtime cleanup removes the entry when the value is
-// collected, so nothing is held until close and nothing leaks without it.
-// Values with no identity (non-pointers, pointers to zero-size types) get
-// no state: readline then reads one byte at a time so it never reads
-// ahead, and close is not remembered. A write on a value that has read
-// ahead seeks back over the unread bytes first when the value is an
-// io.Seeker, as Python's buffered files do.
-//
-// Each object's operations are serialised by its state's mutex. close
-// does not wait for that mutex: closing is how one unblocks a read stuck
-// on a pipe, so it marks the state closed and calls Close at once.
+// What readline reads ahead and whether close was called are kept per
+// value, in kind_file_state.go, which also says how operations on one
+// value are serialised.
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"reflect"
-	"runtime"
-	"sync"
-	"sync/atomic"
-	"unicode/utf8"
-	"weak"
 
 	"github.com/rpyc-go/rpyc/brine"
 	"github.com/rpyc-go/rpyc/vinegar"
@@ -94,7 +73,7 @@ func init() {
 		}
 		m := map[string]nativeMethod{
 			"close":     fileClose,
-			"flush":     fileFlush,
+			"flush":     fileMethod("flush", 0, 0, fileFlush),
 			"__enter__": fileEnter,
 			"__exit__":  fileExit,
 			"readable":  fileCan("readable", caps&fileReads != 0),
@@ -102,137 +81,37 @@ func init() {
 			"seekable":  fileCan("seekable", caps&fileSeeks != 0),
 		}
 		if caps&fileReads != 0 {
-			m["read"] = fileRead
-			m["readline"] = fileReadline
-			m["readlines"] = fileReadlines
+			m["read"] = sizedRead("read", (*fileState).read)
+			m["readline"] = sizedRead("readline", (*fileState).readLine)
+			m["readlines"] = sizedRead("readlines", (*fileState).readLines)
 			m["__iter__"] = fileIter
-			m["__next__"] = fileNext
+			m["__next__"] = fileMethod("__next__", 0, 0, fileNext)
 		}
 		if caps&fileWrites != 0 {
-			m["write"] = fileWrite
+			m["write"] = fileMethod("write", 1, 1, fileWrite)
 			m["writelines"] = fileWritelines
 		}
 		if caps&fileSeeks != 0 {
 			m["seek"] = fileSeek
-			m["tell"] = fileTell
+			m["tell"] = fileMethod("tell", 0, 0, fileTell)
 		}
 		fileKinds[caps] = &kindSpec{pyName: "rpyc.GoFile", methods: m}
 	}
 }
 
-// fileState is what a file-like value needs remembered between calls.
-type fileState struct {
-	mu      sync.Mutex // serialises the value's operations
-	pending []byte     // read ahead by readline, not yet returned
-	closed  atomic.Bool
-	keep    bool // false: a throwaway state for a value without identity
-}
+// fileBody is a file method that needs nothing done before the lock: it
+// gets the value's state locked, the value, and the checked arguments.
+type fileBody func(st *fileState, obj any, args brine.Tuple) (any, error)
 
-// fileKey identifies a value without keeping it alive.
-type fileKey struct {
-	t reflect.Type
-	p weak.Pointer[byte]
-}
-
-var fileStates sync.Map // fileKey -> *fileState
-
-// fileStateOf returns obj's state, creating it on first use.
-func fileStateOf(obj any) *fileState {
-	rv := reflect.ValueOf(obj)
-	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Type().Elem().Size() == 0 {
-		return &fileState{}
-	}
-	p := (*byte)(rv.UnsafePointer())
-	key := fileKey{t: rv.Type(), p: weak.Make(p)}
-	if st, ok := fileStates.Load(key); ok {
-		return st.(*fileState)
-	}
-	st, loaded := fileStates.LoadOrStore(key, &fileState{keep: true})
-	if !loaded {
-		runtime.AddCleanup(p, func(k fileKey) { fileStates.Delete(k) }, key)
-	}
-	return st.(*fileState)
-}
-
-func closedFile() error {
-	return vinegar.New("ValueError", "I/O operation on closed file.")
-}
-
-// lockOpen locks obj's state for an operation, or refuses a closed file.
-func lockOpen(obj any) (*fileState, error) {
-	st := fileStateOf(obj)
-	st.mu.Lock()
-	if st.closed.Load() {
-		st.mu.Unlock()
-		return nil, closedFile()
-	}
-	return st, nil
-}
-
-// take removes and returns the first n pending bytes (never nil, so the
-// peer gets b"" rather than None).
-func (st *fileState) take(n int) []byte {
-	out := make([]byte, n)
-	copy(out, st.pending)
-	st.pending = st.pending[n:]
-	if len(st.pending) == 0 {
-		st.pending = nil
-	}
-	return out
-}
-
-// read returns up to n bytes (all when n < 0), short only at EOF. On an
-// error the bytes read so far stay pending for the next call.
-func (st *fileState) read(r io.Reader, n int64) ([]byte, error) {
-	if n >= 0 && int64(len(st.pending)) >= n {
-		return st.take(int(n)), nil
-	}
-	src := r
-	if n >= 0 {
-		src = io.LimitReader(r, n-int64(len(st.pending)))
-	}
-	rest, err := io.ReadAll(src)
-	out := append(st.take(len(st.pending)), rest...)
-	if err != nil {
-		st.pending = out
-		return nil, err
-	}
-	return out, nil
-}
-
-// readLine returns the next line with its '\n', at most limit bytes when
-// limit >= 0; b"" at EOF.
-func (st *fileState) readLine(r io.Reader, limit int64) ([]byte, error) {
-	chunk := 1
-	if st.keep {
-		chunk = 4096
-	}
-	buf := make([]byte, chunk)
-	for idle := 0; ; {
-		search := st.pending
-		if limit >= 0 && int64(len(search)) > limit {
-			search = search[:limit]
-		}
-		if i := bytes.IndexByte(search, '\n'); i >= 0 {
-			return st.take(i + 1), nil
-		}
-		if limit >= 0 && int64(len(st.pending)) >= limit {
-			return st.take(int(limit)), nil
-		}
-		n, err := r.Read(buf)
-		st.pending = append(st.pending, buf[:n]...)
-		switch {
-		case err == io.EOF:
-			return st.take(len(st.pending)), nil
-		case err != nil:
+// fileMethod makes a method of body: it checks for lo to hi positional
+// arguments (Python's messages name the method name), then runs body
+// under withOpenFile.
+func fileMethod(name string, lo, hi int, body fileBody) nativeMethod {
+	return func(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+		if err := checkArgs(name, args, kw, lo, hi); err != nil {
 			return nil, err
-		case n == 0:
-			if idle++; idle > 100 {
-				return nil, io.ErrNoProgress
-			}
-		default:
-			idle = 0
 		}
+		return withOpenFile(self, func(st *fileState, obj any) (any, error) { return body(st, obj, args) })
 	}
 }
 
@@ -251,70 +130,22 @@ func sizeArg(args brine.Tuple) (int64, error) {
 	return n, nil
 }
 
-func fileRead(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
-	if err := checkArgs("read", args, kw, 0, 1); err != nil {
-		return nil, err
-	}
-	n, err := sizeArg(args)
-	if err != nil {
-		return nil, err
-	}
-	obj := self.Interface()
-	st, err := lockOpen(obj)
-	if err != nil {
-		return nil, err
-	}
-	defer st.mu.Unlock()
-	return st.read(obj.(io.Reader), n)
-}
-
-func fileReadline(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
-	if err := checkArgs("readline", args, kw, 0, 1); err != nil {
-		return nil, err
-	}
-	n, err := sizeArg(args)
-	if err != nil {
-		return nil, err
-	}
-	obj := self.Interface()
-	st, err := lockOpen(obj)
-	if err != nil {
-		return nil, err
-	}
-	defer st.mu.Unlock()
-	return st.readLine(obj.(io.Reader), n)
-}
-
-// fileReadlines reads the remaining lines (stopping once hint bytes are
-// read, when hint > 0) into a tuple of bytes.
-func fileReadlines(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
-	if err := checkArgs("readlines", args, kw, 0, 1); err != nil {
-		return nil, err
-	}
-	hint, err := sizeArg(args)
-	if err != nil {
-		return nil, err
-	}
-	obj := self.Interface()
-	st, err := lockOpen(obj)
-	if err != nil {
-		return nil, err
-	}
-	defer st.mu.Unlock()
-	out := brine.Tuple{}
-	total := int64(0)
-	for {
-		line, err := st.readLine(obj.(io.Reader), -1)
+// sizedRead makes read, readline and readlines, which take an optional
+// size (absent or None for no limit, see sizeArg) and read with the state
+// locked. The size is read first, outside the lock.
+func sizedRead[T any](name string, read func(st *fileState, r io.Reader, n int64) (T, error)) nativeMethod {
+	return func(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+		if err := checkArgs(name, args, kw, 0, 1); err != nil {
+			return nil, err
+		}
+		n, err := sizeArg(args)
 		if err != nil {
 			return nil, err
 		}
-		if len(line) == 0 {
-			return out, nil
-		}
-		out = append(out, line)
-		if total += int64(len(line)); hint > 0 && total >= hint {
-			return out, nil
-		}
+		return withOpenFile(self, func(st *fileState, obj any) (any, error) {
+			v, err := read(st, obj.(io.Reader), n)
+			return v, err
+		})
 	}
 }
 
@@ -347,16 +178,9 @@ func fileIter(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple
 	}}, nil
 }
 
-func fileNext(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
-	if err := checkArgs("__next__", args, kw, 0, 0); err != nil {
-		return nil, err
-	}
-	obj := self.Interface()
-	st, err := lockOpen(obj)
-	if err != nil {
-		return nil, err
-	}
-	defer st.mu.Unlock()
+// fileNext is __next__: the next line, StopIteration at EOF. Unlike
+// iteration through fileIter, it raises a read error.
+func fileNext(st *fileState, obj any, _ brine.Tuple) (any, error) {
 	line, err := st.readLine(obj.(io.Reader), -1)
 	if err != nil {
 		return nil, err
@@ -367,47 +191,7 @@ func fileNext(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple
 	return line, nil
 }
 
-// writeData writes one bytes or str value with st locked; the result is
-// Python's count: bytes for bytes, characters for str.
-func (st *fileState) writeData(obj any, data any) (int64, error) {
-	var p []byte
-	isStr := false
-	switch d := data.(type) {
-	case []byte:
-		p = d
-	case string:
-		p, isStr = []byte(d), true
-	default:
-		return 0, typeError("a bytes-like object is required, not '%s'", pyTypeOf(data))
-	}
-	if len(st.pending) > 0 {
-		if sk, ok := obj.(io.Seeker); ok {
-			if _, err := sk.Seek(-int64(len(st.pending)), io.SeekCurrent); err != nil {
-				return 0, err
-			}
-			st.pending = nil
-		}
-	}
-	n, err := obj.(io.Writer).Write(p)
-	if err != nil {
-		return 0, err
-	}
-	if isStr {
-		return int64(utf8.RuneCount(p[:n])), nil
-	}
-	return int64(n), nil
-}
-
-func fileWrite(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
-	if err := checkArgs("write", args, kw, 1, 1); err != nil {
-		return nil, err
-	}
-	obj := self.Interface()
-	st, err := lockOpen(obj)
-	if err != nil {
-		return nil, err
-	}
-	defer st.mu.Unlock()
+func fileWrite(st *fileState, obj any, args brine.Tuple) (any, error) {
 	return st.writeData(obj, args[0])
 }
 
@@ -419,38 +203,14 @@ func fileWritelines(c *Conn, ctx context.Context, self reflect.Value, args brine
 	if err != nil {
 		return nil, err
 	}
-	obj := self.Interface()
-	st, err := lockOpen(obj)
-	if err != nil {
-		return nil, err
-	}
-	defer st.mu.Unlock()
-	for _, l := range lines {
-		if _, err := st.writeData(obj, l); err != nil {
-			return nil, err
+	return withOpenFile(self, func(st *fileState, obj any) (any, error) {
+		for _, l := range lines {
+			if _, err := st.writeData(obj, l); err != nil {
+				return nil, err
+			}
 		}
-	}
-	return nil, nil
-}
-
-// closeFile marks obj closed and closes it once.
-func closeFile(obj any) error {
-	st := fileStateOf(obj)
-	if st.closed.Swap(true) {
-		return nil
-	}
-	var err error
-	switch cl := obj.(type) {
-	case io.Closer:
-		err = cl.Close()
-	case interface{ Close() }:
-		cl.Close()
-	}
-	if st.mu.TryLock() {
-		st.pending = nil
-		st.mu.Unlock()
-	}
-	return err
+		return nil, nil
+	})
 }
 
 func fileClose(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
@@ -460,16 +220,7 @@ func fileClose(c *Conn, ctx context.Context, self reflect.Value, args brine.Tupl
 	return nil, closeFile(self.Interface())
 }
 
-func fileFlush(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
-	if err := checkArgs("flush", args, kw, 0, 0); err != nil {
-		return nil, err
-	}
-	obj := self.Interface()
-	st, err := lockOpen(obj)
-	if err != nil {
-		return nil, err
-	}
-	defer st.mu.Unlock()
+func fileFlush(_ *fileState, obj any, _ brine.Tuple) (any, error) {
 	switch f := obj.(type) {
 	case interface{ Flush() error }:
 		return nil, f.Flush()
@@ -533,33 +284,22 @@ func fileSeek(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple
 	if whence < 0 || whence > 2 {
 		return nil, vinegar.New("ValueError", fmt.Sprintf("invalid whence (%d, should be 0, 1 or 2)", whence))
 	}
-	obj := self.Interface()
-	st, err := lockOpen(obj)
-	if err != nil {
-		return nil, err
-	}
-	defer st.mu.Unlock()
-	if whence == io.SeekCurrent {
-		off -= int64(len(st.pending))
-	}
-	pos, err := obj.(io.Seeker).Seek(off, int(whence))
-	if err != nil {
-		return nil, err
-	}
-	st.pending = nil
-	return pos, nil
+	return withOpenFile(self, func(st *fileState, obj any) (any, error) {
+		if whence == io.SeekCurrent {
+			off -= int64(len(st.pending))
+		}
+		pos, err := obj.(io.Seeker).Seek(off, int(whence))
+		if err != nil {
+			return nil, err
+		}
+		st.pending = nil
+		return pos, nil
+	})
 }
 
-func fileTell(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
-	if err := checkArgs("tell", args, kw, 0, 0); err != nil {
-		return nil, err
-	}
-	obj := self.Interface()
-	st, err := lockOpen(obj)
-	if err != nil {
-		return nil, err
-	}
-	defer st.mu.Unlock()
+// fileTell is tell(): where the peer has read to, which is behind the
+// value's own position by what readline read ahead.
+func fileTell(st *fileState, obj any, _ brine.Tuple) (any, error) {
 	pos, err := obj.(io.Seeker).Seek(0, io.SeekCurrent)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,197 @@
+package rpyc
+
+// Arguments from the peer, as the native kinds take them.
+//
+// Lists came first, so this file is named for them, but dicts and files
+// use it as well: checkArgs words arity errors as Python does, pyTypeOf
+// names the peer's types in messages, convertItem fits a value to a Go
+// slot, and iterableItems reads any iterable the peer may pass (its own
+// by reference, or ours sent back). checkArgs, pyTypeOf and convertItem
+// touch no shared state; iterableItems takes containerMu to read our own
+// lists and dicts and makes round trips for the peer's iterables, so a
+// method calls it before taking the lock, never with it.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"reflect"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/rpyc-go/rpyc/brine"
+)
+
+// checkArgs checks a native method's arguments in Python's words: lo to
+// hi positional arguments and no keywords.
+func checkArgs(name string, args brine.Tuple, kw Kwargs, lo, hi int) error {
+	if len(kw) > 0 {
+		return typeError("%s() takes no keyword arguments", name)
+	}
+	n := len(args)
+	switch {
+	case n >= lo && n <= hi:
+		return nil
+	case lo == hi && lo == 0:
+		return typeError("%s() takes no arguments (%d given)", name, n)
+	case lo == hi && lo == 1:
+		return typeError("%s() takes exactly one argument (%d given)", name, n)
+	case lo == hi:
+		return typeError("%s expected %d arguments, got %d", name, lo, n)
+	case n < lo:
+		return typeError("%s expected at least %d argument%s, got %d", name, lo, plural(lo), n)
+	}
+	return typeError("%s expected at most %d argument%s, got %d", name, hi, plural(hi), n)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// pyTypeOf names the Python type of a value from the peer, for messages.
+func pyTypeOf(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "NoneType"
+	case bool:
+		return "bool"
+	case int64, *big.Int:
+		return "int"
+	case float64:
+		return "float"
+	case complex128:
+		return "complex"
+	case string:
+		return "str"
+	case []byte:
+		return "bytes"
+	case brine.Tuple:
+		return "tuple"
+	case brine.FrozenSet:
+		return "frozenset"
+	case brine.Slice:
+		return "slice"
+	case *Netref:
+		n := x.TypeName()
+		if i := strings.LastIndexByte(n, '.'); i >= 0 {
+			n = n[i+1:]
+		}
+		return n
+	}
+	return shortTypeName(v)
+}
+
+// convertItem converts a value from the peer for storing into a slot of
+// type t, with a Python TypeError when it does not fit.
+// Our own values sent back (an int8 from a []int8) are tried in their
+// Python form too.
+func convertItem(what string, v any, t reflect.Type) (reflect.Value, error) {
+	rv, err := convertTo(v, t)
+	if err == nil {
+		return rv, nil
+	}
+	if n := normalize(v); reflect.TypeOf(n) != reflect.TypeOf(v) {
+		if rv, err2 := convertTo(n, t); err2 == nil {
+			return rv, nil
+		}
+	}
+	var te *TypeError
+	if errors.As(err, &te) && te.Msg != "" {
+		return reflect.Value{}, typeError("%s: %s", what, te.Msg)
+	}
+	return reflect.Value{}, typeError("%s must be %s, not %s", what, t, pyTypeOf(v))
+}
+
+// convertItems is convertItem for each value, all of them before any is
+// stored, so one misfit leaves the container as it was.
+func convertItems(what string, vals []any, t reflect.Type) ([]reflect.Value, error) {
+	out := make([]reflect.Value, len(vals))
+	for i, v := range vals {
+		rv, err := convertItem(what, v, t)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = rv
+	}
+	return out, nil
+}
+
+// iterableItems lists the items of an iterable argument from the peer:
+// tuples, frozensets, str (its characters), bytes (ints), the peer's own
+// iterables by reference (fetched with Netref.Iter), and our lists, dicts
+// (keys) and iterators sent back. It must not be called with containerMu
+// held: it takes the lock itself, and a remote iterable costs round trips.
+// what replaces the default "'X' object is not iterable" message.
+func iterableItems(ctx context.Context, v any, what string) ([]any, error) {
+	switch x := unrootAll(v).(type) {
+	case brine.Tuple:
+		return slices.Clone([]any(x)), nil
+	case brine.FrozenSet:
+		return slices.Clone([]any(x)), nil
+	case string:
+		out := make([]any, 0, utf8.RuneCountInString(x))
+		for _, r := range x {
+			out = append(out, string(r))
+		}
+		return out, nil
+	case []byte:
+		out := make([]any, len(x))
+		for i, b := range x {
+			out[i] = int64(b)
+		}
+		return out, nil
+	case *Netref:
+		var out []any
+		for item, err := range x.Iter(ctx) {
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, item)
+		}
+		return out, nil
+	case *goIterator:
+		var out []any
+		for {
+			chunk := x.take(1024)
+			if len(chunk) == 0 {
+				return out, nil
+			}
+			out = append(out, chunk...)
+		}
+	}
+	rv := reflect.ValueOf(v)
+	if rv.IsValid() {
+		t := rv.Type()
+		if t.Kind() == reflect.Pointer && !rv.IsNil() {
+			t = t.Elem()
+		}
+		switch t.Kind() {
+		case reflect.Slice, reflect.Array:
+			return snapshotSeq(rv), nil
+		case reflect.Map:
+			return readMap(rv, func(m reflect.Value) ([]any, error) {
+				keys, _ := mapItems(m)
+				return keys, nil
+			})
+		}
+	}
+	if what == "" {
+		what = fmt.Sprintf("'%s' object is not iterable", pyTypeOf(v))
+	}
+	return nil, typeError("%s", what)
+}
+
+// snapshotSeq copies the items of a slice, array, or pointer to a slice.
+func snapshotSeq(rv reflect.Value) []any {
+	containerMu.RLock()
+	defer containerMu.RUnlock()
+	if rv.Kind() == reflect.Pointer {
+		rv = rv.Elem()
+	}
+	return listItems(rv)
+}
