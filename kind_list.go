@@ -58,7 +58,7 @@ package rpyc
 // The methods are spread by concept: here the table, access to the slice
 // and the methods that only read it; kind_list_mutate.go the methods that
 // change it; kind_list_slice.go index and slice arithmetic;
-// kind_list_sort.go sort and reverse; kind_list_args.go the handling of
+// kind_list_sort.go sort and reverse; kind_args.go the handling of
 // arguments every kind shares; kind_compare.go Python's == and <.
 
 import (
