@@ -2,8 +2,7 @@ package rpyc
 
 // Arguments from the peer, as the native kinds take them.
 //
-// Lists came first, so this file is named for them, but dicts and files
-// use it as well: checkArgs words arity errors as Python does, pyTypeOf
+// Lists, dicts and files all use these: checkArgs words arity errors as Python does, pyTypeOf
 // names the peer's types in messages, convertItem fits a value to a Go
 // slot, and iterableItems reads any iterable the peer may pass (its own
 // by reference, or ours sent back). checkArgs, pyTypeOf and convertItem
