@@ -152,6 +152,7 @@ func DefaultConfig() *Config {
 		Layout:                            message.LayoutV6,
 		MaxInFlight:                       256,
 		MaxDepth:                          1000,
+		Channel:                           channel.DefaultConfig(),
 	}
 }
 
@@ -180,6 +181,9 @@ func (cfg *Config) clone() (*Config, error) {
 	}
 	if c.Channel == nil {
 		c.Channel = channel.DefaultConfig()
+	} else {
+		ch := *c.Channel // the connection keeps its own copy
+		c.Channel = &ch
 	}
 	return &c, nil
 }
