@@ -38,8 +38,11 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/rpyc-go/rpyc/brine"
 	"github.com/rpyc-go/rpyc/channel"
@@ -258,12 +261,50 @@ func (c *Conn) Close() error {
 	return nil
 }
 
-// wait blocks until the reader and all handlers have finished. Handlers
-// calling wait (Close from inside a handler) must not wait for themselves,
-// so only the reader is awaited then.
+// closeGrace bounds how long Close waits for running handlers: they see
+// their context cancelled, and most return at once; one that ignores it
+// must not hold Close forever.
+const closeGrace = 2 * time.Second
+
+// wait blocks until the reader has finished and the handlers have (or
+// closeGrace has passed). Called from a handler (a service closing its own
+// connection), it does not wait for handlers: that one would be waiting
+// for itself.
 func (c *Conn) wait() {
 	<-c.readDone
-	c.handlers.Wait()
+	if inHandler() {
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		c.handlers.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(closeGrace)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		c.log.Warn("rpyc: close: handlers still running after the grace period")
+	}
+}
+
+// inHandler reports whether the calling goroutine is serving a request:
+// whether serveRequest is on its stack. Only Close asks, so the cost of
+// walking the stack does not matter.
+func inHandler() bool {
+	pcs := make([]uintptr, 256)
+	n := runtime.Callers(2, pcs)
+	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		if strings.HasSuffix(f.Function, ".(*Conn).serveRequest") {
+			return true
+		}
+		if !more {
+			return false
+		}
+	}
 }
 
 // shutdown ends the connection once; the first cause wins.

@@ -514,3 +514,29 @@ func TestPeerCloseMessage(t *testing.T) {
 		t.Errorf("cause = %v", err)
 	}
 }
+
+// closer closes its own connection from inside a handler.
+type closer struct{}
+
+func (closer) Quit(ctx context.Context) string {
+	c, _ := ConnFromContext(ctx)
+	_ = c.Close()
+	return "bye"
+}
+
+// TestCloseFromHandler: a handler may close its own connection; Close
+// does not wait forever for the handler that called it.
+func TestCloseFromHandler(t *testing.T) {
+	cli, srv := pair(t, closer{}, message.LayoutV6, false)
+	ctx := context.Background()
+	root, _ := cli.Root(ctx)
+	_, err := root.CallMethod(ctx, "quit")
+	if err != nil && !errors.Is(err, ErrClosed) {
+		t.Errorf("quit = %v", err)
+	}
+	select {
+	case <-srv.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("server connection still open")
+	}
+}
