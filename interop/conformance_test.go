@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go.uber.org/goleak"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,10 +40,19 @@ var confBuild struct {
 	err  error
 }
 
+// TestMain removes the conformance server build and fails the run if a
+// test left goroutines behind (every Go client connection closed, every
+// peer's output reader done).
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if confBuild.dir != "" {
 		_ = os.RemoveAll(confBuild.dir)
+	}
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak:", err)
+			code = 1
+		}
 	}
 	os.Exit(code)
 }
