@@ -142,27 +142,11 @@ func convertTo(v any, t reflect.Type) (reflect.Value, error) {
 			}
 		}
 		if items, ok := v.(brine.Tuple); ok {
-			out := reflect.MakeSlice(t, len(items), len(items))
-			for i, e := range items {
-				ev, err := convertTo(e, t.Elem())
-				if err != nil {
-					return reflect.Value{}, fmt.Errorf("item %d: %w", i, err)
-				}
-				out.Index(i).Set(ev)
-			}
-			return out, nil
+			return fillItems(reflect.MakeSlice(t, len(items), len(items)), items)
 		}
 	case reflect.Array:
 		if items, ok := v.(brine.Tuple); ok && len(items) == t.Len() {
-			out := reflect.New(t).Elem()
-			for i, e := range items {
-				ev, err := convertTo(e, t.Elem())
-				if err != nil {
-					return reflect.Value{}, fmt.Errorf("item %d: %w", i, err)
-				}
-				out.Index(i).Set(ev)
-			}
-			return out, nil
+			return fillItems(reflect.New(t).Elem(), items)
 		}
 	case reflect.Func:
 		if n, ok := v.(*Netref); ok {
@@ -173,6 +157,19 @@ func convertTo(v any, t reflect.Type) (reflect.Value, error) {
 		return rv.Convert(t), nil
 	}
 	return reflect.Value{}, convErr(v, t)
+}
+
+// fillItems converts a tuple's items into the slice or array out.
+func fillItems(out reflect.Value, items brine.Tuple) (reflect.Value, error) {
+	et := out.Type().Elem()
+	for i, e := range items {
+		ev, err := convertTo(e, et)
+		if err != nil {
+			return reflect.Value{}, fmt.Errorf("item %d: %w", i, err)
+		}
+		out.Index(i).Set(ev)
+	}
+	return out, nil
 }
 
 func intValue(v any) (int64, bool) {

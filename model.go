@@ -189,11 +189,7 @@ func (c *Conn) getattr(obj any, name string) (any, error) {
 	if n, ok := obj.(*Netref); ok {
 		return n.GetAttr(c.ctx, name)
 	}
-	name, err := c.checkName(name, accessGet)
-	if err != nil {
-		return nil, err
-	}
-	r, err := c.resolve(obj, name)
+	name, r, err := c.lookup(obj, name)
 	if err != nil {
 		return nil, err
 	}
@@ -203,14 +199,20 @@ func (c *Conn) getattr(obj any, name string) (any, error) {
 	return r.value, nil
 }
 
+// lookup applies the exposure policy to a requested name and resolves it.
+func (c *Conn) lookup(obj any, name string) (string, resolved, error) {
+	name, err := c.checkName(name, accessGet)
+	if err != nil {
+		return name, resolved{}, err
+	}
+	r, err := c.resolve(obj, name)
+	return name, r, err
+}
+
 // callattr serves HANDLE_CALLATTR: obj.name(*args, **kwargs) without
 // making a bound method object.
 func (c *Conn) callattr(ctx context.Context, obj any, name string, args brine.Tuple, kw Kwargs) (any, error) {
-	name, err := c.checkName(name, accessGet)
-	if err != nil {
-		return nil, err
-	}
-	r, err := c.resolve(obj, name)
+	_, r, err := c.lookup(obj, name)
 	if err != nil {
 		return nil, err
 	}
