@@ -128,7 +128,9 @@ var DefaultSafeAttrs = []string{
 
 // Versions this library reports to peers by default, by message layout.
 const (
+	// VersionV5 is reported to peers speaking the 5.x layout.
 	VersionV5 = "5.3.0-go"
+	// VersionV6 is reported to peers speaking the 6.x layout.
 	VersionV6 = "6.0.1-go"
 )
 

@@ -44,6 +44,7 @@ type PingError struct {
 	Sent, Got any
 }
 
+// Error says the echo did not match.
 func (e *PingError) Error() string {
 	return "rpyc: ping: echo mismatches sent data"
 }
@@ -56,6 +57,7 @@ type TypeError struct {
 	Msg  string
 }
 
+// Error says what could not become what.
 func (e *TypeError) Error() string {
 	if e.Msg != "" {
 		return "rpyc: " + e.Msg

@@ -39,6 +39,7 @@ func (r *Netref) IDPack() message.IDPack { return r.id }
 // TypeName returns the Python type the peer reports, e.g. "builtins.list".
 func (r *Netref) TypeName() string { return r.id.Name }
 
+// String names the remote type and instance, for logs and %v.
 func (r *Netref) String() string {
 	return fmt.Sprintf("<netref %s %d>", r.id.Name, r.id.InstanceID)
 }

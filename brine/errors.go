@@ -19,6 +19,7 @@ type DecodeError struct {
 	Msg    string // what was wrong there
 }
 
+// Error formats the offset and the problem.
 func (e *DecodeError) Error() string {
 	return fmt.Sprintf("brine: offset %d: %s", e.Offset, e.Msg)
 }
@@ -32,6 +33,7 @@ type EncodeError struct {
 	Msg  string
 }
 
+// Error names the Go type brine cannot carry.
 func (e *EncodeError) Error() string {
 	if e.Msg != "" {
 		return fmt.Sprintf("brine: cannot dump %s: %s", e.Type, e.Msg)

@@ -22,6 +22,7 @@ func (p IDPack) Tuple() brine.Tuple {
 	return brine.Tuple{p.Name, p.ClassID, p.InstanceID}
 }
 
+// String formats the id_pack as a Python tuple, for logs.
 func (p IDPack) String() string {
 	return fmt.Sprintf("(%q, %d, %d)", p.Name, p.ClassID, p.InstanceID)
 }

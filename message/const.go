@@ -12,6 +12,7 @@ const (
 	Exception Type = 3
 )
 
+// String is rpyc's name for the message type.
 func (t Type) String() string {
 	switch t {
 	case Request:
@@ -64,6 +65,7 @@ var handlerNames = [...]string{
 	HandleOldSlicing: "OLDSLICING", HandleCtxExit: "CTXEXIT", HandleInstanceCheck: "INSTANCECHECK",
 }
 
+// String is rpyc's HANDLE_* name for the handler.
 func (h Handler) String() string {
 	if h >= 1 && int(h) < len(handlerNames) {
 		return "HANDLE_" + handlerNames[h]
@@ -89,6 +91,7 @@ const (
 	LabelRemoteRef Label = 4
 )
 
+// String is rpyc's LABEL_* name for the label.
 func (l Label) String() string {
 	switch l {
 	case LabelValue:
@@ -114,6 +117,7 @@ const (
 	LayoutV5 Layout = 5
 )
 
+// String is "v5" or "v6".
 func (l Layout) String() string {
 	switch l {
 	case LayoutV5:
