@@ -96,7 +96,10 @@ type Config struct {
 	Channel *channel.Config
 	// MaxInFlight bounds the peer's requests being served at once on this
 	// connection (default 256). When reached the reader stops reading, so a
-	// flooding peer is slowed down, not queued without limit.
+	// flooding peer is slowed down, not queued without limit. Because the
+	// reader also delivers replies, a workload where every running handler
+	// waits for a reply from a peer that first sends yet more requests
+	// stalls at this limit: give such connections a higher one.
 	MaxInFlight int
 	// MaxDepth bounds nesting in decoded values (default 1000).
 	MaxDepth int
