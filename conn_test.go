@@ -540,3 +540,57 @@ func TestCloseFromHandler(t *testing.T) {
 		t.Fatal("server connection still open")
 	}
 }
+
+// TestDelCannotOvertakeCall: a call using an object and the DEL that
+// releases it, sent back to back, arrive in order: the call still finds
+// the object (Python's #137).
+func TestDelCannotOvertakeCall(t *testing.T) {
+	cli, srv := pair(t, &testService{}, message.LayoutV6, true)
+	ctx := context.Background()
+	root, _ := cli.Root(ctx)
+	base := srv.LocalObjects()
+	for i := 0; i < 200; i++ {
+		obj, err := As[*Netref](root.CallMethod(ctx, "make_obj"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := obj.CallMethodAsync("inc")
+		obj.Release()
+		if v, err := As[int](res.Value(ctx)); err != nil || v != 2 {
+			t.Fatalf("call before DEL = %v, %v", v, err)
+		}
+	}
+	waitFor(t, func() bool { return srv.LocalObjects() == base }, "all released")
+}
+
+// TestPrivateNamesWithPermissiveConfig: even with every allow_* flag on,
+// names starting with "_" (other than the safe dunders) and unexported Go
+// fields and methods stay out of reach.
+func TestPrivateNamesWithPermissiveConfig(t *testing.T) {
+	a, b := stream.MemPipe()
+	cfg := DefaultConfig()
+	cfg.AllowAllAttrs, cfg.AllowPublicAttrs, cfg.AllowSetattr, cfg.AllowDelattr = true, true, true, true
+	srv, _ := NewServerConn(b, &testService{}, cfg)
+	srv.Start()
+	cli, _ := Connect(a, nil, nil)
+	defer srv.Close()
+	defer cli.Close()
+	ctx := context.Background()
+	root, _ := cli.Root(ctx)
+	for _, name := range []string{"__class__", "__dict__", "__globals__", "__array__", "_rpyc_getattr",
+		"__init__", "__reduce__", "__reduce_ex__", "__subclasses__", "__builtins__", "_label", "mu", "started"} {
+		if _, err := root.GetAttr(ctx, name); !errors.Is(err, vinegar.ErrAttributeError) {
+			t.Errorf("getattr %q = %v, want AttributeError", name, err)
+		}
+		if err := root.SetAttr(ctx, name, 1); !errors.Is(err, vinegar.ErrAttributeError) {
+			t.Errorf("setattr %q = %v, want AttributeError", name, err)
+		}
+	}
+	// Public fields are reachable under AllowPublicAttrs, and settable.
+	if v, err := root.GetAttr(ctx, "hidden"); err != nil || v != "" {
+		t.Errorf("public field = %v, %v", v, err)
+	}
+	if err := root.SetAttr(ctx, "label", "set"); err != nil {
+		t.Errorf("setattr label: %v", err)
+	}
+}
