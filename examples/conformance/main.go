@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -102,8 +103,8 @@ func run() error {
 	go func() { errc <- srv.Serve(l) }()
 	select {
 	case err := <-errc:
-		if errors.Is(err, server.ErrServerClosed) {
-			return nil
+		if errors.Is(err, server.ErrServerClosed) || *mode == "oneshot" && errors.Is(err, net.ErrClosed) {
+			return nil // oneshot: its one client has come and gone
 		}
 		return err
 	case <-ctx.Done():
@@ -146,6 +147,7 @@ type oneShot struct {
 	done     chan struct{}
 }
 
+// Accept hands out the first connection, then waits for it to close.
 func (o *oneShot) Accept() (net.Conn, error) {
 	if o.accepted {
 		<-o.done
@@ -162,15 +164,13 @@ func (o *oneShot) Accept() (net.Conn, error) {
 
 type notifyConn struct {
 	net.Conn
-	done   chan struct{}
-	closed bool
+	done chan struct{}
+	once sync.Once
 }
 
+// Close closes the connection and lets the listener report closed.
 func (n *notifyConn) Close() error {
 	err := n.Conn.Close()
-	if !n.closed {
-		n.closed = true
-		close(n.done)
-	}
+	n.once.Do(func() { close(n.done) })
 	return err
 }
