@@ -59,6 +59,7 @@ type Conn struct {
 	cfg    *Config
 	log    *slog.Logger
 	ch     *channel.Channel
+	stream io.ReadWriteCloser // under ch; Close bounds its last write
 	dec    brine.Decoder
 	root   any  // what GETROOT returns to the peer
 	detect bool // server side: learn the layout from the first message
@@ -123,6 +124,7 @@ func NewConn(stream io.ReadWriteCloser, root any, cfg *Config) (*Conn, error) {
 		cfg:      c,
 		log:      log.With("conn", c.ConnID),
 		ch:       channel.New(stream, c.Channel),
+		stream:   stream,
 		dec:      brine.Decoder{MaxDepth: c.MaxDepth, AliasBytes: true},
 		pending:  make(map[int64]*AsyncResult),
 		slots:    make(chan struct{}, c.MaxInFlight),
@@ -251,6 +253,11 @@ func (c *Conn) Close() error {
 	}
 	var err error
 	if c.layout.Load() != 0 || !c.detect {
+		// A peer that stopped reading must not hold Close: bound the
+		// write of HANDLE_CLOSE (and of anything queued before it).
+		if d, ok := c.stream.(interface{ SetWriteDeadline(time.Time) error }); ok {
+			_ = d.SetWriteDeadline(time.Now().Add(closeGrace))
+		}
 		err = c.sendRequest(message.HandleClose, nil, brine.Tuple{})
 	}
 	c.shutdown(ErrClosedLocally)

@@ -594,3 +594,26 @@ func TestPrivateNamesWithPermissiveConfig(t *testing.T) {
 		t.Errorf("setattr label: %v", err)
 	}
 }
+
+// TestCloseWithStalledPeer: Close returns even when the peer has stopped
+// reading and the stream's buffers are full.
+func TestCloseWithStalledPeer(t *testing.T) {
+	a, b := stream.MemPipe() // b is never read
+	defer b.Close()
+	cfg := DefaultConfig()
+	cfg.Channel.Compress = false
+	c, err := Connect(a, nil, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := make([]byte, 256<<10) // more than the pipe holds
+	go func() { _, _ = c.Request(context.Background(), message.HandlePing, big) }()
+	time.Sleep(50 * time.Millisecond)
+	done := make(chan error, 1)
+	go func() { done <- c.Close() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close hung on a peer that does not read")
+	}
+}
