@@ -87,8 +87,11 @@ type Config struct {
 	// own goroutine, which is what bind_threads tries to approximate.
 	BindThreads bool
 
-	// Layout is the message layout a client speaks: message.LayoutV6 (the
-	// default, rpyc 6.x) or message.LayoutV5. A server connection detects
+	// Layout is the message layout a client speaks: message.LayoutV6
+	// (rpyc 6.x) or message.LayoutV5 (rpyc 5.x, Debian's python3-rpyc).
+	// Zero, the default, means 6.x, except that Dial, DialService and
+	// DialUnix find out: a 5.x server hangs up on a 6.x message, and they
+	// then connect again speaking 5.x. A server connection detects
 	// its peer's layout from the first message and ignores this.
 	Layout message.Layout
 	// Channel configures framing: compression threshold (3000), zlib level
@@ -154,7 +157,6 @@ func DefaultConfig() *Config {
 		PropagateKeyboardInterruptLocally: true,
 		LogExceptions:                     true,
 		SyncRequestTimeout:                30 * time.Second,
-		Layout:                            message.LayoutV6,
 		MaxInFlight:                       256,
 		MaxDepth:                          1000,
 		Channel:                           channel.DefaultConfig(),

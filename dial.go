@@ -2,10 +2,12 @@ package rpyc
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 
+	"github.com/rpyc-go/rpyc/message"
 	"github.com/rpyc-go/rpyc/stream"
 )
 
@@ -25,31 +27,75 @@ func Connect(stream io.ReadWriteCloser, service any, cfg *Config) (*Conn, error)
 }
 
 // Dial connects to an RPyC server over TCP ("host:port") and starts the
-// connection. ctx bounds the dial only.
+// connection. ctx bounds the dial (and, when Config.Layout is zero, the
+// GETROOT that learns the server's layout; see dialAuto).
 func Dial(ctx context.Context, addr string, cfg *Config) (*Conn, error) {
-	nc, err := stream.DialTCP(ctx, addr, nil)
-	if err != nil {
-		return nil, fmt.Errorf("rpyc: dial %s: %w", addr, err)
-	}
-	return Connect(nc, nil, cfg)
+	return DialService(ctx, addr, nil, cfg)
 }
 
 // DialService is Dial with a local service offered to the server.
 func DialService(ctx context.Context, addr string, service any, cfg *Config) (*Conn, error) {
-	nc, err := stream.DialTCP(ctx, addr, nil)
-	if err != nil {
-		return nil, fmt.Errorf("rpyc: dial %s: %w", addr, err)
-	}
-	return Connect(nc, service, cfg)
+	return dialAuto(ctx, cfg, service, func() (net.Conn, error) {
+		nc, err := stream.DialTCP(ctx, addr, nil)
+		if err != nil {
+			return nil, fmt.Errorf("rpyc: dial %s: %w", addr, err)
+		}
+		return nc, nil
+	})
 }
 
 // DialUnix connects over a Unix socket.
 func DialUnix(ctx context.Context, path string, cfg *Config) (*Conn, error) {
-	nc, err := stream.DialUnix(ctx, path)
+	return dialAuto(ctx, cfg, nil, func() (net.Conn, error) {
+		nc, err := stream.DialUnix(ctx, path)
+		if err != nil {
+			return nil, fmt.Errorf("rpyc: dial unix %s: %w", path, err)
+		}
+		return nc, nil
+	})
+}
+
+// dialAuto connects with the configured layout. When Config.Layout is zero
+// it speaks 6.x and fetches the root at once: an rpyc 5.x server cannot
+// read a 6.x message and hangs up (after a HANDLE_CLOSE in its own
+// layout), so an ended connection before the root arrives means "5.x",
+// and dialAuto connects again speaking that.
+func dialAuto(ctx context.Context, cfg *Config, service any, dial func() (net.Conn, error)) (*Conn, error) {
+	nc, err := dial()
 	if err != nil {
-		return nil, fmt.Errorf("rpyc: dial unix %s: %w", path, err)
+		return nil, err
 	}
-	return Connect(nc, nil, cfg)
+	c, err := Connect(nc, service, cfg)
+	if err != nil || (cfg != nil && cfg.Layout != 0) {
+		return c, err
+	}
+	_, err = c.Root(ctx)
+	if err == nil {
+		return c, nil
+	}
+	_ = c.Close()
+	if !errors.Is(err, ErrClosed) {
+		return nil, err
+	}
+	var v5 Config
+	if cfg == nil {
+		v5 = *DefaultConfig()
+	} else {
+		v5 = *cfg
+	}
+	v5.Layout = message.LayoutV5
+	if nc, err = dial(); err != nil {
+		return nil, err
+	}
+	c, err = Connect(nc, service, &v5)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.Root(ctx); err != nil {
+		_ = c.Close()
+		return nil, err
+	}
+	return c, nil
 }
 
 // ServeConn serves service on an accepted stream until the connection

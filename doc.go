@@ -27,8 +27,11 @@
 // is simply dropped is released when the garbage collector finds it.
 //
 // Python 5.x servers (Debian's python3-rpyc) speak an older message
-// layout than 6.x: set Config.Layout to message.LayoutV5 for them. Servers
-// built with this package detect the layout by themselves.
+// layout than 6.x. Dial finds out which one a server speaks when
+// Config.Layout is zero (the default); set it to message.LayoutV5 or
+// LayoutV6 to skip the probe, and with Connect over a stream of your own
+// (which cannot be redialed). Servers built with this package detect the
+// layout by themselves.
 //
 // # Concurrency
 //

@@ -558,3 +558,30 @@ func TestClientClassic(t *testing.T) {
 		}
 	})
 }
+
+// TestClientLayoutAuto: with a zero Config.Layout, Dial finds out which
+// layout the Python server speaks (6.x first, 5.x after the server hangs
+// up), so a Go program needs no version setting.
+func TestClientLayoutAuto(t *testing.T) {
+	layouts(t, func(t *testing.T, layout message.Layout) {
+		p := Start(t, PeerOptions{Script: "py_server.py", Layout6: layout == message.LayoutV6})
+		ctx := ctxT(t)
+		for _, cfg := range []*rpyc.Config{nil, rpyc.DefaultConfig()} {
+			c, err := rpyc.Dial(ctx, p.Addr, cfg)
+			if err != nil {
+				t.Fatalf("Dial: %v", err)
+			}
+			if c.Layout() != layout {
+				t.Errorf("speaking %v to a %v server", c.Layout(), layout)
+			}
+			root, err := c.Root(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v, err := rpyc.As[int](root.CallMethod(ctx, "add", 1, 2)); err != nil || v != 3 {
+				t.Errorf("add = %v, %v", v, err)
+			}
+			_ = c.Close()
+		}
+	})
+}
