@@ -34,10 +34,29 @@ go test -race -count=1 -timeout 12m ./...
 echo "== fuzz (${FUZZTIME} per target)"
 # Every Fuzz* target of every package, briefly; the kept corpora under
 # testdata/fuzz run as plain tests above as well.
+# Go's fuzz coordinator sometimes ends a run that found nothing with
+# "context deadline exceeded" (a worker still busy when the time is up); such
+# a run is repeated, up to three tries. A real finding ("Failing input
+# written to testdata/fuzz/...") fails at once.
+fuzz() {
+  local pkg=$1 target=$2 try out
+  for try in 1 2 3; do
+    if out=$(go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" -fuzzminimizetime=2s "$pkg" 2>&1); then
+      echo "$out" | tail -n 3
+      return 0
+    fi
+    echo "$out" | tail -n 20
+    if echo "$out" | grep -q 'Failing input written' || ! echo "$out" | grep -q 'context deadline exceeded'; then
+      return 1
+    fi
+    echo "-- fuzz run ended on the coordinator's deadline without a finding; again ($try/3)"
+  done
+  return 1
+}
 for pkg in $(go list ./...); do
   for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
     echo "-- $pkg $target"
-    go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" -fuzzminimizetime=2s "$pkg"
+    fuzz "$pkg" "$target"
   done
 done
 
