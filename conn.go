@@ -80,7 +80,6 @@ type Conn struct {
 	startOnce sync.Once
 	auto      atomic.Bool   // set once by Start, before the loop runs
 	frames    chan []byte   // manual mode: pump -> dispatchers
-	readErr   error         // manual mode: why the pump stopped (set before frames closes)
 	dispatch  chan struct{} // manual mode: one-slot lock, held while dispatching
 
 	slots    chan struct{} // handler slots (MaxInFlight)
@@ -93,7 +92,6 @@ type Conn struct {
 	readDone chan struct{} // closed when the reader (loop or pump) exits
 	hooks    []func(*Conn) // run once after shutdown (services' on_disconnect)
 	hookOnce sync.Once
-	lastSeen atomic.Int64
 }
 
 // NewConn makes a connection over stream that serves root to the peer (nil
@@ -375,7 +373,6 @@ func (c *Conn) pump() {
 	for {
 		data, err := c.ch.Recv()
 		if err != nil {
-			c.readErr = err
 			close(c.frames)
 			c.readFailed(err)
 			return

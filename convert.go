@@ -34,7 +34,6 @@ func As[T any](v any, err error) (T, error) {
 
 var (
 	bigIntType = reflect.TypeFor[*big.Int]()
-	netrefType = reflect.TypeFor[*Netref]()
 	errorType  = reflect.TypeFor[error]()
 	ctxType    = reflect.TypeFor[context.Context]()
 )

@@ -2,6 +2,7 @@ package rpyc
 
 import (
 	"context"
+	"iter"
 	"reflect"
 	"sync"
 
@@ -129,7 +130,9 @@ func asIterator(v any) any {
 			})
 			rv.Call([]reflect.Value{y})
 		}
-		next, stop := pull(seq)
+		// Pulled on demand; the object table stops it when the peer
+		// drops the iterator, freeing its goroutine.
+		next, stop := iter.Pull(seq)
 		return &goIterator{pyName: "builtins.generator", next: next, stop: stop}
 	}
 	return v

@@ -26,8 +26,6 @@ type nativeMethod func(c *Conn, ctx context.Context, self reflect.Value, args br
 type kindSpec struct {
 	pyName  string
 	methods map[string]nativeMethod
-	// docs are the INSPECT docstrings, optional.
-	docs map[string]string
 }
 
 // boundMethod is what GETATTR returns for a method: a callable the peer

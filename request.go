@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 
 	"github.com/rpyc-go/rpyc/brine"
@@ -172,7 +173,7 @@ func (c *Conn) handleReply(m message.Message) {
 		} else if t, ok := value.(brine.Tuple); ok {
 			releaseAll(t)
 		}
-		if !ok && c.log.Enabled(context.Background(), -4) {
+		if !ok && c.log.Enabled(context.Background(), slog.LevelDebug) {
 			c.log.Debug("rpyc: reply for unknown seq dropped", "seq", brine.Repr(m.Seq))
 		}
 		return

@@ -30,7 +30,6 @@ type methodInfo struct {
 	pyName string
 	index  int
 	sig    *signature
-	doc    string
 }
 
 type fieldInfo struct {
