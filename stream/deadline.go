@@ -83,3 +83,23 @@ func closedChan(ch <-chan struct{}) bool {
 		return false
 	}
 }
+
+// acquireWrite takes the one-token write semaphore sem, so that concurrent
+// Writes never interleave, giving up when the stream closes or the write
+// deadline d passes. The fast path takes a free token without looking at
+// the deadline.
+func acquireWrite(sem chan struct{}, closed <-chan struct{}, d *deadline, network string) error {
+	select {
+	case sem <- struct{}{}:
+		return nil
+	default:
+	}
+	select {
+	case sem <- struct{}{}:
+		return nil
+	case <-closed:
+		return errClosed("write", network)
+	case <-d.wait():
+		return errTimeout("write", network)
+	}
+}

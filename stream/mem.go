@@ -153,16 +153,8 @@ func (c *memConn) Read(p []byte) (int, error) {
 // Write copies p into the buffer toward the other end, waiting for room as
 // needed, and returns once all of p is buffered or an error occurs.
 func (c *memConn) Write(p []byte) (int, error) {
-	select {
-	case c.wsem <- struct{}{}:
-	default:
-		select {
-		case c.wsem <- struct{}{}:
-		case <-c.closed:
-			return 0, errClosed("write", memNetwork)
-		case <-c.wd.wait():
-			return 0, errTimeout("write", memNetwork)
-		}
+	if err := acquireWrite(c.wsem, c.closed, &c.wd, memNetwork); err != nil {
+		return 0, err
 	}
 	defer func() { <-c.wsem }()
 

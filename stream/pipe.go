@@ -251,16 +251,8 @@ func (c *pipeConn) Write(p []byte) (int, error) {
 // pumpWrite hands p, one copied chunk at a time, to the write pump and
 // waits for each chunk to be written.
 func (c *pipeConn) pumpWrite(p []byte) (int, error) {
-	select {
-	case c.wsem <- struct{}{}:
-	default:
-		select {
-		case c.wsem <- struct{}{}:
-		case <-c.closed:
-			return 0, errClosed("write", pipeNetwork)
-		case <-c.wd.wait():
-			return 0, errTimeout("write", pipeNetwork)
-		}
+	if err := acquireWrite(c.wsem, c.closed, &c.wd, pipeNetwork); err != nil {
+		return 0, err
 	}
 	defer func() { <-c.wsem }()
 
