@@ -124,6 +124,27 @@ func pair(t *testing.T, svc any, layout message.Layout, tcp bool) (*Conn, *Conn)
 	return cli, srv
 }
 
+// memPair connects a client (cliCfg) to a started server (srvCfg) serving
+// svc over an in-memory pipe; both are closed at cleanup.
+func memPair(t *testing.T, svc any, srvCfg, cliCfg *Config) (*Conn, *Conn) {
+	t.Helper()
+	a, b := stream.MemPipe()
+	srv, err := NewServerConn(b, svc, srvCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Start()
+	cli, err := Connect(a, nil, cliCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cli.Close()
+		srv.Close()
+	})
+	return cli, srv
+}
+
 // each runs f over both layouts and both an in-memory pipe and TCP.
 func each(t *testing.T, f func(t *testing.T, cli, srv *Conn, root *Netref)) {
 	for _, layout := range []message.Layout{message.LayoutV5, message.LayoutV6} {
@@ -359,10 +380,7 @@ func TestDeadlinesAndClose(t *testing.T) {
 	// Config timeout applies when the context has none.
 	cfg := DefaultConfig()
 	cfg.SyncRequestTimeout = 30 * time.Millisecond
-	a, b := stream.MemPipe()
-	s2, _ := NewServerConn(b, &testService{}, nil)
-	s2.Start()
-	c2, _ := Connect(a, nil, cfg)
+	c2, s2 := memPair(t, &testService{}, nil, cfg)
 	r2, _ := c2.Root(ctx)
 	if _, err := r2.CallMethod(ctx, "sleep", 300); !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("config timeout: %v", err)
@@ -472,14 +490,9 @@ func contextWithTimeout(t *testing.T, d time.Duration) context.Context {
 // TestBackpressure: with MaxInFlight 2, a third request waits for a slot
 // instead of queuing; nothing is lost.
 func TestBackpressure(t *testing.T) {
-	a, b := stream.MemPipe()
 	cfg := DefaultConfig()
 	cfg.MaxInFlight = 2
-	srv, _ := NewServerConn(b, &testService{}, cfg)
-	srv.Start()
-	cli, _ := Connect(a, nil, nil)
-	defer srv.Close()
-	defer cli.Close()
+	cli, _ := memPair(t, &testService{}, cfg, nil)
 	ctx := context.Background()
 	root, _ := cli.Root(ctx)
 	start := time.Now()
@@ -567,14 +580,9 @@ func TestDelCannotOvertakeCall(t *testing.T) {
 // names starting with "_" (other than the safe dunders) and unexported Go
 // fields and methods stay out of reach.
 func TestPrivateNamesWithPermissiveConfig(t *testing.T) {
-	a, b := stream.MemPipe()
 	cfg := DefaultConfig()
 	cfg.AllowAllAttrs, cfg.AllowPublicAttrs, cfg.AllowSetattr, cfg.AllowDelattr = true, true, true, true
-	srv, _ := NewServerConn(b, &testService{}, cfg)
-	srv.Start()
-	cli, _ := Connect(a, nil, nil)
-	defer srv.Close()
-	defer cli.Close()
+	cli, _ := memPair(t, &testService{}, cfg, nil)
 	ctx := context.Background()
 	root, _ := cli.Root(ctx)
 	for _, name := range []string{"__class__", "__dict__", "__globals__", "__array__", "_rpyc_getattr",
