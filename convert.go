@@ -17,7 +17,10 @@ import (
 // An error passed in is returned as is. Conversions follow Python's types:
 // ints to any Go integer type that holds them (else a *TypeError), ints and
 // floats to floats, str to string, bytes to []byte, tuples to slices or
-// arrays of a convertible element type, None to nil/zero, a netref to
+// arrays of a convertible element type, a remote list, tuple, set or dict
+// (a netref) to a slice, array or map, fetched by value in one or two
+// round trips under the connection's context (see Obtain, which takes a
+// context, and MaxByValueItems), None to nil/zero, a netref to
 // *Netref, a callable netref to a Go func type (calling it calls the peer),
 // and any value to an interface type it implements.
 func As[T any](v any, err error) (T, error) {
@@ -140,12 +143,35 @@ func convertTo(v any, t reflect.Type) (reflect.Value, error) {
 				return reflect.ValueOf(b).Convert(t), nil
 			}
 		}
-		if items, ok := v.(brine.Tuple); ok {
+		switch items := v.(type) {
+		case brine.Tuple:
 			return fillItems(reflect.MakeSlice(t, len(items), len(items)), items)
+		case []any:
+			return fillItems(reflect.MakeSlice(t, len(items), len(items)), items)
+		case brine.FrozenSet:
+			return fillItems(reflect.MakeSlice(t, len(items), len(items)), brine.Tuple(items))
+		case *Netref:
+			return convertByValue(items, t)
 		}
 	case reflect.Array:
-		if items, ok := v.(brine.Tuple); ok && len(items) == t.Len() {
-			return fillItems(reflect.New(t).Elem(), items)
+		switch items := v.(type) {
+		case brine.Tuple:
+			if len(items) == t.Len() {
+				return fillItems(reflect.New(t).Elem(), items)
+			}
+		case []any:
+			if len(items) == t.Len() {
+				return fillItems(reflect.New(t).Elem(), items)
+			}
+		case *Netref:
+			return convertByValue(items, t)
+		}
+	case reflect.Map:
+		switch m := v.(type) {
+		case map[any]any:
+			return fillMap(t, m)
+		case *Netref:
+			return convertByValue(m, t)
 		}
 	case reflect.Func:
 		if n, ok := v.(*Netref); ok {
@@ -169,6 +195,44 @@ func fillItems(out reflect.Value, items brine.Tuple) (reflect.Value, error) {
 		out.Index(i).Set(ev)
 	}
 	return out, nil
+}
+
+// fillMap converts a dict fetched by value into the map type t.
+func fillMap(t reflect.Type, m map[any]any) (reflect.Value, error) {
+	out := reflect.MakeMapWithSize(t, len(m))
+	for k, e := range m {
+		kv, err := convertTo(k, t.Key())
+		if err != nil {
+			return reflect.Value{}, fmt.Errorf("key %s: %w", pyRepr(k), err)
+		}
+		ev, err := convertTo(e, t.Elem())
+		if err != nil {
+			return reflect.Value{}, fmt.Errorf("value of key %s: %w", pyRepr(k), err)
+		}
+		out.SetMapIndex(kv, ev)
+	}
+	return out, nil
+}
+
+// convertByValue fetches a remote container (a list, tuple, set or dict
+// behind a netref) by value, at most MaxByValueItems items, and converts
+// it to t. It serves As and Go parameters of slice, array and map types;
+// it runs under the connection's context (bounded by
+// Config.SyncRequestTimeout). A netref that is not a container is a
+// *TypeError, as before.
+func convertByValue(n *Netref, t reflect.Type) (reflect.Value, error) {
+	if !sequenceTypes[n.TypeName()] && !dictTypes[n.TypeName()] {
+		return reflect.Value{}, convErr(n, t)
+	}
+	f := &fetcher{limit: MaxByValueItems}
+	plain, err := f.netref(n.conn.ctx, n, 0)
+	if err != nil {
+		return reflect.Value{}, fmt.Errorf("fetching %s by value for %s: %w", n, t, err)
+	}
+	if _, still := plain.(*Netref); still {
+		return reflect.Value{}, convErr(n, t)
+	}
+	return convertTo(plain, t)
 }
 
 func intValue(v any) (int64, bool) {

@@ -246,7 +246,16 @@ func handlePickle(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
 	if !c.cfg.AllowPickle {
 		return nil, vinegar.New("ValueError", "pickling is disabled")
 	}
-	return nil, vinegar.New("TypeError", fmt.Sprintf("cannot pickle '%s' object: Go values have no pickle form", shortTypeName(args[0])))
+	proto, _ := args[1].(int64)
+	obj := args[0]
+	if r, ok := obj.(*rootObject); ok {
+		obj = r.value
+	}
+	data, err := Pickle(obj, int(proto))
+	if err != nil {
+		return nil, vinegar.New("TypeError", fmt.Sprintf("cannot pickle '%s' object: %v", shortTypeName(args[0]), err))
+	}
+	return data, nil
 }
 
 func handleInspect(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {

@@ -232,9 +232,14 @@ func (r *Netref) Exit(ctx context.Context, excValue any) (bool, error) {
 }
 
 // Iter iterates the object: one __iter__ call, then items fetched with
-// HANDLE_BUFFITER in growing chunks (1, 2, 4, ... up to 1024), so a long
-// sequence costs few round trips. An error ends the iteration, yielded as
-// the last pair.
+// HANDLE_BUFFITER. Batches (growing 1, 2, 4, ... up to 1024 items) are
+// used only for the iterators of builtin containers (list, tuple, dict,
+// set, range, str, bytes, deque; see batchSafeIterators), where reading
+// ahead cannot be observed. Any other iterator, a generator or a cursor,
+// is advanced one item per request, only when the loop asks for the next
+// item: the peer never runs ahead of the consumer, and after a break it
+// has produced exactly the items the loop saw. Every item that arrived
+// before an error is yielded first; the error is the last pair.
 func (r *Netref) Iter(ctx context.Context) iter.Seq2[any, error] {
 	return func(yield func(any, error) bool) {
 		itv, err := r.CallMethod(ctx, "__iter__")
@@ -250,7 +255,8 @@ func (r *Netref) Iter(ctx context.Context) iter.Seq2[any, error] {
 		if it != r {
 			defer it.Release()
 		}
-		for chunk := 1; ; chunk = min(chunk*2, 1024) {
+		batch := batchSafeIterators[it.TypeName()]
+		for chunk := 1; ; {
 			v, err := it.do(ctx, message.HandleBuffIter, chunk)
 			if err != nil {
 				yield(nil, err)
@@ -269,8 +275,34 @@ func (r *Netref) Iter(ctx context.Context) iter.Seq2[any, error] {
 					return
 				}
 			}
+			if batch {
+				chunk = min(chunk*2, 1024)
+			}
 		}
 	}
+}
+
+// batchSafeIterators names the iterator types whose next() has no effect
+// beyond the iterator itself, so Iter may fetch them in batches. Python
+// and this package's servers both use these names.
+var batchSafeIterators = map[string]bool{
+	"builtins.list_iterator":             true,
+	"builtins.list_reverseiterator":      true,
+	"builtins.tuple_iterator":            true,
+	"builtins.set_iterator":              true,
+	"builtins.dict_keyiterator":          true,
+	"builtins.dict_valueiterator":        true,
+	"builtins.dict_itemiterator":         true,
+	"builtins.dict_reversekeyiterator":   true,
+	"builtins.dict_reversevalueiterator": true,
+	"builtins.dict_reverseitemiterator":  true,
+	"builtins.range_iterator":            true,
+	"builtins.longrange_iterator":        true,
+	"builtins.str_iterator":              true,
+	"builtins.str_ascii_iterator":        true,
+	"builtins.bytes_iterator":            true,
+	"builtins.bytearray_iterator":        true,
+	"collections._deque_iterator":        true,
 }
 
 // Next calls next(obj) on a remote iterator. At the end it returns an error

@@ -1,0 +1,115 @@
+package classic
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"time"
+
+	"github.com/rpyc-go/rpyc"
+	"github.com/rpyc-go/rpyc/message"
+	"github.com/rpyc-go/rpyc/stream"
+)
+
+// DefaultPython is the interpreter ConnectSubproc starts when
+// SubprocOptions.Command is empty.
+const DefaultPython = "python3"
+
+// subprocExitGrace is how long Close waits for the server process to
+// exit after its stdin closed, before killing it.
+const subprocExitGrace = 3 * time.Second
+
+// SubprocOptions says which classic server process ConnectSubproc starts.
+// The zero value runs `python3 -u -c <start rpyc_classic> -q -m stdio`.
+type SubprocOptions struct {
+	// Command is the argv of a process that serves RPyC classic on its
+	// stdin and stdout. Empty means Python's rpyc_classic in stdio mode
+	// under Python (or DefaultPython).
+	Command []string
+	// Python is the interpreter for the default command (default
+	// DefaultPython, looked up in PATH).
+	Python string
+	// Env, when not nil, is the process's environment (as exec.Cmd.Env).
+	Env []string
+	// Dir is the process's working directory (empty: this process's).
+	Dir string
+	// Stderr receives the process's standard error (nil discards it;
+	// Python's rpyc_classic in stdio mode writes nothing there anyway).
+	Stderr io.Writer
+}
+
+// pythonStdioServer starts rpyc_classic's stdio mode; the module has no
+// __main__ block, so it is started through its main function.
+const pythonStdioServer = "import sys; from rpyc.cli.rpyc_classic import main; sys.exit(main())"
+
+func (o *SubprocOptions) argv() []string {
+	if o != nil && len(o.Command) > 0 {
+		return o.Command
+	}
+	py := DefaultPython
+	if o != nil && o.Python != "" {
+		py = o.Python
+	}
+	return []string{py, "-u", "-c", pythonStdioServer, "-q", "-m", "stdio"}
+}
+
+// ConnectSubproc starts a classic server as a child process and speaks
+// RPyC over its stdin and stdout (Python's connect_subproc). Close ends
+// the connection, which closes the child's stdin, and waits for the child
+// (killing it after three seconds). ctx bounds the start and the first
+// request, not the life of the process.
+//
+// When cfg.Layout is zero the layout is learnt as Dial does: the child is
+// spoken to in the 6.x layout first and, if it hangs up (an rpyc 5.x
+// server), started again and spoken to in the 5.x layout.
+func ConnectSubproc(ctx context.Context, opts *SubprocOptions, cfg *rpyc.Config) (*Conn, error) {
+	if cfg != nil && cfg.Layout != 0 {
+		return startSubproc(ctx, opts, cfg)
+	}
+	c, err := startSubproc(ctx, opts, layoutOr(cfg, message.LayoutV6))
+	if err == nil || !errors.Is(err, rpyc.ErrClosed) {
+		return c, err
+	}
+	return startSubproc(ctx, opts, layoutOr(cfg, message.LayoutV5))
+}
+
+func startSubproc(ctx context.Context, opts *SubprocOptions, cfg *rpyc.Config) (*Conn, error) {
+	argv := opts.argv()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	if opts != nil {
+		cmd.Env, cmd.Dir, cmd.Stderr = opts.Env, opts.Dir, opts.Stderr
+	}
+	setProcessGroup(cmd)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, fmt.Errorf("classic: subprocess %s: %w", argv[0], err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, fmt.Errorf("classic: subprocess %s: %w", argv[0], err)
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("classic: start %s: %w (is Python with rpyc installed? set SubprocOptions.Python or Command)", argv[0], err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	reap := func() error {
+		select {
+		case <-exited:
+			return nil
+		case <-time.After(subprocExitGrace):
+		}
+		killProcessGroup(cmd)
+		<-exited
+		return nil
+	}
+	c, err := rpyc.Connect(stream.Pipe(stdout, stdin), nil, cfg)
+	if err != nil {
+		_ = stdin.Close()
+		_ = reap()
+		return nil, fmt.Errorf("classic: connect to %s: %w", argv[0], err)
+	}
+	return wrap(ctx, c, reap)
+}

@@ -1,0 +1,545 @@
+package classic
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"time"
+
+	"github.com/rpyc-go/rpyc"
+	"github.com/rpyc-go/rpyc/brine"
+)
+
+// Transfers (Python's rpyc.classic.upload and download).
+//
+// A file travels in chunks through the server's os module. Where the
+// server has os.pwrite/os.pread (every POSIX Python), chunks are
+// addressed by offset, so Window of them are in flight at once whatever
+// order the server runs them in; elsewhere one chunk is in flight at a
+// time, through a file object. The data always goes to a temporary name
+// in the target directory ("<name>.rpyc-part-<random>"), renamed over the
+// target only once every byte is written: an interrupted transfer never
+// leaves a complete-looking file, only a part file to clean up.
+
+// DefaultChunkSize is the chunk size of transfers, as Python's
+// STREAM_CHUNK.
+const DefaultChunkSize = 64000
+
+// DefaultWindow is how many chunks a transfer keeps in flight.
+const DefaultWindow = 16
+
+// partSuffix marks the temporary names of transfers in progress.
+const partSuffix = ".rpyc-part-"
+
+// TransferOptions tunes Upload and Download. The zero value (or nil) is
+// the defaults.
+type TransferOptions struct {
+	// ChunkSize is the size of each read or write (default
+	// DefaultChunkSize, 64000 bytes, as Python's).
+	ChunkSize int
+	// Window is how many chunks may be in flight (default DefaultWindow).
+	Window int
+	// Filter, when set, is asked about every file and directory of a tree
+	// below the top (its path on the sending side, and whether it is a
+	// directory); false skips it, and a skipped directory is not entered.
+	Filter func(path string, isDir bool) bool
+	// Progress, when set, is called after each chunk is acknowledged,
+	// from the transferring goroutine.
+	Progress func(Progress)
+	// IgnoreInvalid skips a source that is neither a file nor a directory
+	// (Python's ignore_invalid) instead of failing.
+	IgnoreInvalid bool
+}
+
+// Progress reports a transfer's state for one file.
+type Progress struct {
+	Path  string // the file's path on the sending side
+	Done  int64  // bytes acknowledged so far
+	Total int64  // the file's size when the transfer began
+}
+
+// ErrInvalidSource is returned (unless IgnoreInvalid) when a transfer's
+// source is neither a regular file nor a directory.
+var ErrInvalidSource = errors.New("classic: source is neither a file nor a directory")
+
+func (o *TransferOptions) chunk() int {
+	if o == nil || o.ChunkSize <= 0 {
+		return DefaultChunkSize
+	}
+	return o.ChunkSize
+}
+
+func (o *TransferOptions) window() int {
+	if o == nil || o.Window <= 0 {
+		return DefaultWindow
+	}
+	return o.Window
+}
+
+func (o *TransferOptions) keep(p string, isDir bool) bool {
+	return o == nil || o.Filter == nil || o.Filter(p, isDir)
+}
+
+func (o *TransferOptions) progress(p string, done, total int64) {
+	if o != nil && o.Progress != nil {
+		o.Progress(Progress{Path: p, Done: done, Total: total})
+	}
+}
+
+// osInfo is what transfers need to know about the server's os module,
+// learnt once per connection.
+type osInfo struct {
+	writeFlags, readFlags int64
+	positional            bool // os.pwrite and os.pread exist
+}
+
+func (c *Conn) osInfo(ctx context.Context) (*osInfo, error) {
+	c.mu.Lock()
+	info := c.osi
+	c.mu.Unlock()
+	if info != nil {
+		return info, nil
+	}
+	v, err := c.Eval(ctx, "(lambda os: (os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, 'O_BINARY', 0), "+
+		"os.O_RDONLY | getattr(os, 'O_BINARY', 0), hasattr(os, 'pwrite') and hasattr(os, 'pread')))(__import__('os'))")
+	if err != nil {
+		return nil, fmt.Errorf("classic: reading the server's os flags: %w", err)
+	}
+	t, ok := v.(brine.Tuple)
+	if !ok || len(t) != 3 {
+		return nil, fmt.Errorf("classic: reading the server's os flags: got %v", v)
+	}
+	info = &osInfo{}
+	info.writeFlags, _ = t[0].(int64)
+	info.readFlags, _ = t[1].(int64)
+	info.positional, _ = t[2].(bool)
+	c.mu.Lock()
+	c.osi = info
+	c.mu.Unlock()
+	return info, nil
+}
+
+func partName(target string) string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return target + partSuffix + hex.EncodeToString(b[:])
+}
+
+// Upload copies a local file or directory tree to remote on the server.
+// A directory is copied into remote (created with its parents), keeping
+// its structure; Filter chooses what is copied. Files are written under a
+// temporary name and renamed when complete.
+func (c *Conn) Upload(ctx context.Context, local, remote string, opts *TransferOptions) error {
+	st, err := os.Stat(local)
+	if err != nil {
+		return fmt.Errorf("classic: upload: %w", err)
+	}
+	switch {
+	case st.Mode().IsRegular():
+		return c.uploadFile(ctx, local, remote, st.Size(), opts)
+	case st.IsDir():
+		return c.uploadDir(ctx, local, remote, opts)
+	case opts != nil && opts.IgnoreInvalid:
+		return nil
+	}
+	return fmt.Errorf("%w: %s (upload)", ErrInvalidSource, local)
+}
+
+func (c *Conn) uploadDir(ctx context.Context, local, remote string, opts *TransferOptions) error {
+	if err := c.MkdirAll(ctx, remote); err != nil {
+		return err
+	}
+	return filepath.WalkDir(local, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p == local {
+			return nil
+		}
+		if !opts.keep(p, d.IsDir()) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		rel, err := filepath.Rel(local, p)
+		if err != nil {
+			return err
+		}
+		target := path.Join(remote, filepath.ToSlash(rel))
+		if d.IsDir() {
+			return c.MkdirAll(ctx, target)
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if !info.Mode().IsRegular() {
+			if opts != nil && opts.IgnoreInvalid {
+				return nil
+			}
+			return fmt.Errorf("%w: %s (upload)", ErrInvalidSource, p)
+		}
+		return c.uploadFile(ctx, p, target, info.Size(), opts)
+	})
+}
+
+func (c *Conn) uploadFile(ctx context.Context, local, remote string, size int64, opts *TransferOptions) error {
+	f, err := os.Open(local)
+	if err != nil {
+		return fmt.Errorf("classic: upload: %w", err)
+	}
+	defer f.Close()
+	return c.upload(ctx, local, f, remote, size, opts)
+}
+
+// uploadBytes writes data to remote, atomically (WriteFile).
+func (c *Conn) uploadBytes(ctx context.Context, remote string, data []byte, opts *TransferOptions) error {
+	return c.upload(ctx, remote, &byteReader{data: data}, remote, int64(len(data)), opts)
+}
+
+type byteReader struct {
+	data []byte
+	off  int
+}
+
+func (b *byteReader) Read(p []byte) (int, error) {
+	if b.off >= len(b.data) {
+		return 0, io.EOF
+	}
+	n := copy(p, b.data[b.off:])
+	b.off += n
+	return n, nil
+}
+
+// upload sends r's bytes to a part file and renames it over remote.
+func (c *Conn) upload(ctx context.Context, name string, r io.Reader, remote string, size int64, opts *TransferOptions) (err error) {
+	info, err := c.osInfo(ctx)
+	if err != nil {
+		return err
+	}
+	osm, err := c.os(ctx)
+	if err != nil {
+		return err
+	}
+	part := partName(remote)
+	fdv, err := osm.CallMethod(ctx, "open", part, info.writeFlags, 0o666)
+	if err != nil {
+		return fmt.Errorf("classic: upload %s: creating %s: %w", name, part, err)
+	}
+	fd, _ := fdv.(int64)
+	closed := false
+	defer func() {
+		if err == nil {
+			return
+		}
+		// Best effort: the server may be gone. The part file's name says
+		// it is incomplete either way.
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if !closed {
+			_, _ = osm.CallMethod(cctx, "close", fd)
+		}
+		_, _ = osm.CallMethod(cctx, "remove", part)
+	}()
+	chunk, window := opts.chunk(), opts.window()
+	if !info.positional {
+		window = 1
+	}
+	type inflight struct {
+		res  *rpyc.AsyncResult
+		off  int64
+		data []byte
+	}
+	var queue []inflight
+	var done int64
+	settle := func() error {
+		q := queue[0]
+		queue = queue[1:]
+		n, err := rpyc.As[int64](q.res.Value(ctx))
+		if err != nil {
+			return fmt.Errorf("classic: upload %s: writing at %d: %w", name, q.off, err)
+		}
+		for n < int64(len(q.data)) { // short write: finish it in order
+			m, err := rpyc.As[int64](osm.CallMethod(ctx, "pwrite", fd, q.data[n:], q.off+n))
+			if err != nil {
+				return fmt.Errorf("classic: upload %s: writing at %d: %w", name, q.off+n, err)
+			}
+			if m <= 0 {
+				return fmt.Errorf("classic: upload %s: the server wrote nothing at %d", name, q.off+n)
+			}
+			n += m
+		}
+		done += n
+		opts.progress(name, done, size)
+		return nil
+	}
+	var off int64
+	for {
+		buf := make([]byte, chunk)
+		n, rerr := io.ReadFull(r, buf)
+		if n > 0 {
+			buf = buf[:n]
+			var res *rpyc.AsyncResult
+			if info.positional {
+				res = osm.CallMethodAsync("pwrite", fd, buf, off)
+			} else {
+				res = osm.CallMethodAsync("write", fd, buf)
+			}
+			queue = append(queue, inflight{res, off, buf})
+			off += int64(n)
+			if len(queue) >= window {
+				if err := settle(); err != nil {
+					return err
+				}
+			}
+		}
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+			break
+		}
+		if rerr != nil {
+			return fmt.Errorf("classic: upload %s: %w", name, rerr)
+		}
+	}
+	for len(queue) > 0 {
+		if err := settle(); err != nil {
+			return err
+		}
+	}
+	closed = true
+	if _, err := osm.CallMethod(ctx, "close", fd); err != nil {
+		return fmt.Errorf("classic: upload %s: closing %s: %w", name, part, err)
+	}
+	if _, err := osm.CallMethod(ctx, "replace", part, remote); err != nil {
+		return fmt.Errorf("classic: upload %s: renaming %s to %s: %w", name, part, remote, err)
+	}
+	return nil
+}
+
+// treeHelper lists a server directory tree in one round trip: (relative
+// path, is directory, size) for everything below top, parents first.
+const treeHelper = `def _rpyc_go_tree(top):
+    import os
+    out = []
+    for d, dirs, files in os.walk(top):
+        rel = os.path.relpath(d, top)
+        for n in sorted(dirs):
+            out.append((os.path.normpath(os.path.join(rel, n)).replace(os.sep, "/"), True, 0))
+        for n in sorted(files):
+            p = os.path.join(d, n)
+            if os.path.isfile(p):
+                out.append((os.path.normpath(os.path.join(rel, n)).replace(os.sep, "/"), False, os.path.getsize(p)))
+    return tuple(out)
+`
+
+// Download copies a server file or directory tree to local. A directory
+// is copied into local (created with its parents); Filter chooses what is
+// copied (it sees server paths). Files are written under a temporary name
+// and renamed when complete.
+func (c *Conn) Download(ctx context.Context, remote, local string, opts *TransferOptions) error {
+	st, err := c.Stat(ctx, remote)
+	if err != nil {
+		return fmt.Errorf("classic: download %s: %w", remote, err)
+	}
+	switch {
+	case st.IsDir:
+		return c.downloadDir(ctx, remote, local, opts)
+	case st.Mode&0o170000 == 0o100000:
+		return c.downloadFile(ctx, remote, local, st.Size, opts)
+	case opts != nil && opts.IgnoreInvalid:
+		return nil
+	}
+	return fmt.Errorf("%w: %s (download)", ErrInvalidSource, remote)
+}
+
+func (c *Conn) downloadDir(ctx context.Context, remote, local string, opts *TransferOptions) error {
+	c.mu.Lock()
+	have := c.treeReady
+	c.mu.Unlock()
+	if !have {
+		if err := c.Execute(ctx, treeHelper); err != nil {
+			return fmt.Errorf("classic: download %s: %w", remote, err)
+		}
+		c.mu.Lock()
+		c.treeReady = true
+		c.mu.Unlock()
+	}
+	ns, err := c.Namespace(ctx)
+	if err != nil {
+		return err
+	}
+	v, err := ns.CallMethod(ctx, "__getitem__", "_rpyc_go_tree")
+	if err != nil {
+		return err
+	}
+	fn, ok := v.(*rpyc.Netref)
+	if !ok {
+		return fmt.Errorf("classic: download %s: tree helper is %T", remote, v)
+	}
+	listing, err := fn.Call(ctx, remote)
+	if err != nil {
+		return fmt.Errorf("classic: download %s: listing: %w", remote, err)
+	}
+	entries, err := rpyc.Obtain[[]brine.Tuple](ctx, listing)
+	if err != nil {
+		return fmt.Errorf("classic: download %s: listing: %w", remote, err)
+	}
+	if err := os.MkdirAll(local, 0o777); err != nil {
+		return fmt.Errorf("classic: download: %w", err)
+	}
+	var skipped []string
+	for _, e := range entries {
+		if len(e) != 3 {
+			return fmt.Errorf("classic: download %s: bad listing entry %v", remote, e)
+		}
+		rel, _ := e[0].(string)
+		isDir, _ := e[1].(bool)
+		size, _ := e[2].(int64)
+		src := path.Join(remote, rel)
+		if underAny(rel, skipped) {
+			continue
+		}
+		if !opts.keep(src, isDir) {
+			if isDir {
+				skipped = append(skipped, rel)
+			}
+			continue
+		}
+		dst := filepath.Join(local, filepath.FromSlash(rel))
+		if isDir {
+			if err := os.MkdirAll(dst, 0o777); err != nil {
+				return fmt.Errorf("classic: download: %w", err)
+			}
+			continue
+		}
+		if err := c.downloadFile(ctx, src, dst, size, opts); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func underAny(rel string, dirs []string) bool {
+	for _, d := range dirs {
+		if len(rel) > len(d) && rel[:len(d)] == d && rel[len(d)] == '/' {
+			return true
+		}
+	}
+	return false
+}
+
+// downloadFile copies one server file of the given size to local.
+func (c *Conn) downloadFile(ctx context.Context, remote, local string, size int64, opts *TransferOptions) (err error) {
+	info, err := c.osInfo(ctx)
+	if err != nil {
+		return err
+	}
+	osm, err := c.os(ctx)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(local), 0o777); err != nil {
+		return fmt.Errorf("classic: download: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(local), filepath.Base(local)+partSuffix+"*")
+	if err != nil {
+		return fmt.Errorf("classic: download: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	fdv, err := osm.CallMethod(ctx, "open", remote, info.readFlags)
+	if err != nil {
+		return fmt.Errorf("classic: download %s: %w", remote, err)
+	}
+	fd, _ := fdv.(int64)
+	defer func() {
+		if _, cerr := osm.CallMethod(context.WithoutCancel(ctx), "close", fd); cerr != nil && err == nil {
+			err = fmt.Errorf("classic: download %s: close: %w", remote, cerr)
+		}
+	}()
+	chunk, window := int64(opts.chunk()), opts.window()
+	type inflight struct {
+		res *rpyc.AsyncResult
+		off int64
+		n   int64
+	}
+	var queue []inflight
+	var done int64
+	settle := func() error {
+		q := queue[0]
+		queue = queue[1:]
+		data, err := rpyc.As[[]byte](q.res.Value(ctx))
+		if err != nil {
+			return fmt.Errorf("classic: download %s: reading at %d: %w", remote, q.off, err)
+		}
+		if int64(len(data)) != q.n {
+			return fmt.Errorf("classic: download %s: %d bytes at %d, want %d: the file changed during the transfer", remote, len(data), q.off, q.n)
+		}
+		if _, err := tmp.WriteAt(data, q.off); err != nil {
+			return fmt.Errorf("classic: download: %w", err)
+		}
+		done += q.n
+		opts.progress(remote, done, size)
+		return nil
+	}
+	var off int64
+	if info.positional {
+		for ; off < size; off += chunk {
+			n := min(chunk, size-off)
+			queue = append(queue, inflight{osm.CallMethodAsync("pread", fd, n, off), off, n})
+			if len(queue) >= window {
+				if err := settle(); err != nil {
+					return err
+				}
+			}
+		}
+		for len(queue) > 0 {
+			if err := settle(); err != nil {
+				return err
+			}
+		}
+	}
+	// Read on (sequentially) until the end: all of the file without
+	// os.pread, or what was appended since the size was taken.
+	for {
+		var data []byte
+		if info.positional {
+			data, err = rpyc.As[[]byte](osm.CallMethod(ctx, "pread", fd, chunk, off))
+		} else {
+			data, err = rpyc.As[[]byte](osm.CallMethod(ctx, "read", fd, chunk))
+		}
+		if err != nil {
+			return fmt.Errorf("classic: download %s: reading at %d: %w", remote, off, err)
+		}
+		if len(data) == 0 {
+			break
+		}
+		if _, err := tmp.WriteAt(data, off); err != nil {
+			return fmt.Errorf("classic: download: %w", err)
+		}
+		off += int64(len(data))
+		done += int64(len(data))
+		opts.progress(remote, done, size)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("classic: download: %w", err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("classic: download: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), local); err != nil {
+		return fmt.Errorf("classic: download: %w", err)
+	}
+	return nil
+}

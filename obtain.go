@@ -1,0 +1,263 @@
+package rpyc
+
+// By-value fetching of remote containers (rpyc #234 #279 #379 #472).
+//
+// A Python list, set or dict travels by reference, and walking it through
+// its netref costs one round trip per item. Python's islice, behind
+// HANDLE_BUFFITER, accepts any iterable and any count up to sys.maxsize,
+// so one BUFFITER on the container itself with a huge count returns every
+// item as one tuple: one round trip, on every server, because BUFFITER is
+// not subject to the attribute policy. A dict needs its items() view
+// first (two round trips); where the policy refuses items() (a plain
+// service with allow_public_attrs off), the keys come in one BUFFITER and
+// the values in one pipelined batch of __getitem__ calls.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+
+	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/message"
+	"github.com/rpyc-go/rpyc/vinegar"
+)
+
+// Limits of by-value fetching. A fetch that would pass them fails with
+// ErrTooLarge instead of building the value.
+const (
+	// MaxObtainItems bounds the items (counted over all nesting levels)
+	// that Obtain builds from one remote value.
+	MaxObtainItems = 1 << 24
+	// MaxByValueItems bounds what As, and a Go method's []T or map[K]V
+	// parameter receiving a Python list, set or dict, fetch by value: a
+	// peer cannot make a server build more than this many items from one
+	// argument (the reply frame is also bounded by the channel's frame
+	// size limit).
+	MaxByValueItems = 1 << 20
+	// MaxObtainDepth bounds the nesting of containers fetched by value.
+	MaxObtainDepth = 32
+)
+
+// ErrTooLarge is returned when a remote container has more items, or
+// deeper nesting, than a by-value fetch allows.
+var ErrTooLarge = errors.New("rpyc: remote container too large to fetch by value")
+
+// goBuffIterCap is the most items this package's servers return for one
+// BUFFITER; a reply of exactly that size may be cut short.
+const goBuffIterCap = 1 << 20
+
+// sequenceTypes are remote types whose iteration is a pure read of the
+// container, fetched with one BUFFITER. Python and Go peers use the same
+// names.
+var sequenceTypes = map[string]bool{
+	"builtins.list":        true,
+	"builtins.tuple":       true,
+	"builtins.set":         true,
+	"builtins.frozenset":   true,
+	"builtins.range":       true,
+	"builtins.dict_keys":   true,
+	"builtins.dict_values": true,
+	"builtins.dict_items":  true,
+	"collections.deque":    true,
+}
+
+// dictTypes are remote mappings, fetched through items().
+var dictTypes = map[string]bool{
+	"builtins.dict":           true,
+	"collections.OrderedDict": true,
+	"collections.defaultdict": true,
+	"collections.Counter":     true,
+}
+
+// Obtain fetches a remote list, tuple, set, dict or other iterable by
+// value and converts it to T: []T, map[K]V, [N]T, or any, which gives
+// []any for lists and sets, brine.Tuple for tuples and map[any]any for
+// dicts, nested as the remote value is. Plain values (already by value)
+// are only converted.
+//
+// Round trips, against Python and Go servers alike: one for a list,
+// tuple, set, frozenset, range or deque of plain data (one BUFFITER), two
+// for a dict (items(), then BUFFITER) or, where the server's policy
+// refuses items(), one BUFFITER for the keys plus one pipelined batch of
+// __getitem__ requests. Each nested container costs the same again; other
+// iterables are read one item per round trip (generators are never run
+// ahead). Objects that are not containers stay *Netref in the result.
+// At most MaxObtainItems items are built.
+func Obtain[T any](ctx context.Context, v any) (T, error) {
+	var zero T
+	f := &fetcher{limit: MaxObtainItems}
+	plain, err := f.value(ctx, v, 0)
+	if err != nil {
+		return zero, err
+	}
+	rv, err := convertTo(plain, reflect.TypeFor[T]())
+	if err != nil {
+		return zero, err
+	}
+	return rv.Interface().(T), nil
+}
+
+// fetcher counts what one by-value fetch has built.
+type fetcher struct {
+	limit int
+	items int
+}
+
+func (f *fetcher) add(n int) error {
+	f.items += n
+	if f.items > f.limit {
+		return fmt.Errorf("%w: more than %d items; iterate it with Netref.Iter instead", ErrTooLarge, f.limit)
+	}
+	return nil
+}
+
+// value resolves v: containers behind netrefs (and inside tuples) are
+// fetched, anything else is returned as it is.
+func (f *fetcher) value(ctx context.Context, v any, depth int) (any, error) {
+	if depth > MaxObtainDepth {
+		return nil, fmt.Errorf("%w: nested deeper than %d", ErrTooLarge, MaxObtainDepth)
+	}
+	switch x := v.(type) {
+	case brine.Tuple:
+		out := make(brine.Tuple, len(x))
+		for i, e := range x {
+			r, err := f.value(ctx, e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = r
+		}
+		return out, nil
+	case *Netref:
+		return f.netref(ctx, x, depth)
+	}
+	return v, nil
+}
+
+// netref fetches one remote object by value if it is a container or an
+// iterator-free iterable the peer names; other objects stay references.
+func (f *fetcher) netref(ctx context.Context, n *Netref, depth int) (any, error) {
+	name := n.TypeName()
+	switch {
+	case sequenceTypes[name]:
+		items, err := f.all(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		if name == "builtins.tuple" {
+			return f.value(ctx, items, depth)
+		}
+		return f.list(ctx, items, depth)
+	case dictTypes[name]:
+		return f.dict(ctx, n, depth)
+	}
+	return n, nil
+}
+
+// list resolves the items of a fetched sequence into a []any.
+func (f *fetcher) list(ctx context.Context, items brine.Tuple, depth int) ([]any, error) {
+	out := make([]any, len(items))
+	for i, e := range items {
+		r, err := f.value(ctx, e, depth+1)
+		if err != nil {
+			return nil, fmt.Errorf("item %d: %w", i, err)
+		}
+		out[i] = r
+	}
+	return out, nil
+}
+
+// all returns every item of a remote iterable whose iteration has no side
+// effects: one BUFFITER with a count just past the limit.
+func (f *fetcher) all(ctx context.Context, n *Netref) (brine.Tuple, error) {
+	room := f.limit - f.items + 1
+	v, err := n.do(ctx, message.HandleBuffIter, int64(room))
+	if err != nil {
+		return nil, err
+	}
+	items, ok := v.(brine.Tuple)
+	if !ok {
+		return nil, fmt.Errorf("%w: BUFFITER on %s returned %s, not a tuple", ErrProtocol, n, describe(v))
+	}
+	if len(items) == goBuffIterCap && room > goBuffIterCap {
+		// A Go server stops at its cap: read the rest through an iterator.
+		items = items[:0]
+		for x, err := range n.Iter(ctx) {
+			if err != nil {
+				return nil, err
+			}
+			items = append(items, x)
+			if len(items) >= room {
+				break
+			}
+		}
+	}
+	if err := f.add(len(items)); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+// dict fetches a remote mapping into a map[any]any.
+func (f *fetcher) dict(ctx context.Context, n *Netref, depth int) (map[any]any, error) {
+	var keys, vals []any
+	iv, err := n.CallMethod(ctx, "items")
+	if err == nil {
+		itemsRef, ok := iv.(*Netref)
+		if !ok {
+			return nil, fmt.Errorf("%w: %s.items() returned %s", ErrProtocol, n, describe(iv))
+		}
+		pairs, err := f.all(ctx, itemsRef)
+		itemsRef.Release()
+		if err != nil {
+			return nil, err
+		}
+		keys, vals = make([]any, len(pairs)), make([]any, len(pairs))
+		for i, p := range pairs {
+			kv, ok := p.(brine.Tuple)
+			if !ok || len(kv) != 2 {
+				return nil, fmt.Errorf("%w: %s.items() yielded %s, not a pair", ErrProtocol, n, describe(p))
+			}
+			keys[i], vals[i] = kv[0], kv[1]
+		}
+	} else if errors.Is(err, vinegar.ErrAttributeError) {
+		// The policy hides items(): keys by BUFFITER, values pipelined.
+		ks, err := f.all(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		keys = ks
+		pending := make([]*AsyncResult, len(keys))
+		for i, k := range keys {
+			pending[i] = n.CallMethodAsync("__getitem__", k)
+		}
+		vals = make([]any, len(keys))
+		for i, p := range pending {
+			if vals[i], err = p.Value(ctx); err != nil {
+				for _, q := range pending[i+1:] {
+					_, _ = q.Value(ctx)
+				}
+				return nil, fmt.Errorf("value of key %s: %w", pyRepr(keys[i]), err)
+			}
+		}
+	} else {
+		return nil, err
+	}
+	out := make(map[any]any, len(keys))
+	for i, k := range keys {
+		kv, err := f.value(ctx, k, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		if kv != nil && !reflect.TypeOf(kv).Comparable() {
+			return nil, &TypeError{Got: kv, Msg: fmt.Sprintf("dict key %s of %s cannot be a Go map key; iterate items() with Netref.Iter instead", pyRepr(k), n)}
+		}
+		vv, err := f.value(ctx, vals[i], depth+1)
+		if err != nil {
+			return nil, fmt.Errorf("value of key %s: %w", pyRepr(k), err)
+		}
+		out[kv] = vv
+	}
+	return out, nil
+}
