@@ -89,7 +89,7 @@ func benchPair(b *testing.B, pair func(*testing.B) (io.ReadWriteCloser, io.ReadW
 	b.Helper()
 	cfg := DefaultConfig()
 	cfg.Channel = channel.DefaultConfig()
-	cfg.Channel.Compress = compress
+	cfg.Channel.NoCompress = !compress
 	a, s := pair(b)
 	srv, err := NewServerConn(s, benchSvc{}, cfg)
 	if err != nil {

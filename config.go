@@ -10,19 +10,25 @@ import (
 )
 
 // Config holds a connection's settings. It mirrors Python rpyc's
-// DEFAULT_CONFIG key by key (the Python name is in each field's comment),
-// with the same defaults, plus the Go-only limits. Use DefaultConfig and
-// change what you need; a nil *Config anywhere means DefaultConfig().
+// DEFAULT_CONFIG key by key (the Python name is in each field's comment)
+// and adds the Go-only limits.
+//
+// The zero Config is the default configuration: every field's zero value
+// means its documented default, so a literal that sets a few fields
+// (&rpyc.Config{SyncRequestTimeout: 5 * time.Second}) behaves as the
+// defaults for everything else. Settings that are on by default in Python
+// are therefore spelled as their opposite here (allow_getattr=True is
+// DenyGetattr=false). A nil *Config anywhere means the zero Config.
 // A Config is copied when a connection is made, so changing it later has
 // no effect on that connection.
 type Config struct {
-	// AllowSafeAttrs (allow_safe_attrs, default true): names in SafeAttrs
-	// are reachable.
-	AllowSafeAttrs bool
-	// AllowExposedAttrs (allow_exposed_attrs, default true): names the Go
-	// type exposes (exported methods, marked fields) and the same names with
-	// ExposedPrefix are reachable.
-	AllowExposedAttrs bool
+	// DenySafeAttrs (allow_safe_attrs=False): names in SafeAttrs are not
+	// reachable. By default they are.
+	DenySafeAttrs bool
+	// DenyExposedAttrs (allow_exposed_attrs=False): names the Go type
+	// exposes (exported methods, marked fields), and the same names with
+	// ExposedPrefix, are not reachable. By default they are.
+	DenyExposedAttrs bool
 	// AllowPublicAttrs (allow_public_attrs, default false): every exported
 	// Go method and field is reachable, marked or not.
 	AllowPublicAttrs bool
@@ -30,22 +36,22 @@ type Config struct {
 	// Go has no private attributes to open up: unexported names and names
 	// starting with "_" are never reachable, whatever this says.
 	AllowAllAttrs bool
-	// SafeAttrs (safe_attrs): dunder names reachable when AllowSafeAttrs.
-	// Default: Python's list.
+	// SafeAttrs (safe_attrs): dunder names reachable unless DenySafeAttrs.
+	// nil means Python's list, DefaultSafeAttrs.
 	SafeAttrs map[string]bool
-	// ExposedPrefix (exposed_prefix, default "exposed_"): a client may ask
-	// for "exposed_add" where the Go method is Add.
+	// ExposedPrefix (exposed_prefix): a client may ask for "exposed_add"
+	// where the Go method is Add. Empty means "exposed_".
 	ExposedPrefix string
-	// AllowGetattr (allow_getattr, default true), AllowSetattr
-	// (allow_setattr, default false), AllowDelattr (allow_delattr, default
-	// false): whether the peer may get, set or delete attributes at all.
-	AllowGetattr, AllowSetattr, AllowDelattr bool
-	// IncludeLocalTraceback (include_local_traceback, default true): send
-	// the Go error chain (and panic stack) as the traceback text.
-	IncludeLocalTraceback bool
-	// IncludeLocalVersion (include_local_version, default true): send our
+	// DenyGetattr (allow_getattr=False): the peer may not read attributes
+	// at all. AllowSetattr (allow_setattr, default false) and AllowDelattr
+	// (allow_delattr, default false) let it set or delete them.
+	DenyGetattr, AllowSetattr, AllowDelattr bool
+	// OmitLocalTraceback (include_local_traceback=False): do not send the
+	// Go error chain (and panic stack) as the traceback text.
+	OmitLocalTraceback bool
+	// OmitLocalVersion (include_local_version=False): do not send our
 	// version as the exception's _remote_version.
-	IncludeLocalVersion bool
+	OmitLocalVersion bool
 	// InstantiateCustomExceptions, ImportCustomExceptions,
 	// InstantiateOldstyleExceptions (instantiate_custom_exceptions,
 	// import_custom_exceptions, instantiate_oldstyle_exceptions, all false):
@@ -53,29 +59,32 @@ type Config struct {
 	// *vinegar.Exception that keeps its module and class name. Kept so a
 	// Python configuration maps one to one.
 	InstantiateCustomExceptions, ImportCustomExceptions, InstantiateOldstyleExceptions bool
-	// PropagateSystemExitLocally (propagate_SystemExit_locally, false) and
-	// PropagateKeyboardInterruptLocally (propagate_KeyboardInterrupt_locally,
-	// true): not applicable; a Go handler has neither. A handler panic is
-	// always recovered and sent to the peer as an exception.
+	// PropagateSystemExitLocally and PropagateKeyboardInterruptLocally
+	// (propagate_SystemExit_locally, propagate_KeyboardInterrupt_locally):
+	// not applicable; a Go handler has neither. A handler panic is always
+	// recovered and sent to the peer as an exception.
 	PropagateSystemExitLocally, PropagateKeyboardInterruptLocally bool
-	// LogExceptions (log_exceptions, default true): log exceptions that
-	// handlers return, at debug level, and panics at error level.
-	LogExceptions bool
-	// AllowPickle (allow_pickle, default false): HANDLE_PICKLE is always
-	// refused with ValueError("pickling is disabled") when false. When true
-	// the request is still refused: Go values have no pickle form.
+	// QuietExceptions (log_exceptions=False): do not log the exceptions
+	// handlers return (at debug level). Panics are logged at error level
+	// whatever this says.
+	QuietExceptions bool
+	// AllowPickle (allow_pickle, default false): serve HANDLE_PICKLE.
 	AllowPickle bool
 	// ConnID (connid): a name for logs; default "connN".
 	ConnID string
-	// Credentials (credentials): what an authenticator returned; set by
-	// servers, read by services through Conn.Config.
+	// Credentials (credentials): what the server's authenticator returned
+	// for this connection (for TLS, the verified client certificate chain);
+	// read by services through Conn.Credentials.
 	Credentials any
 	// Endpoints (endpoints): local and remote address, set on connect.
 	Endpoints [2]string
-	// Logger (logger): where the connection logs; nil discards.
+	// Logger (logger): where the connection logs. nil means
+	// slog.Default(), so a panic or a dropped hostile peer is visible;
+	// pass slog.New(slog.DiscardHandler) to silence it.
 	Logger *slog.Logger
-	// SyncRequestTimeout (sync_request_timeout, default 30s): the deadline
-	// of a blocking call whose context has none. Zero means no deadline.
+	// SyncRequestTimeout (sync_request_timeout): the deadline of a
+	// blocking call whose context has none. Zero means 30 s, Python's
+	// default; a negative value means no deadline (Python's None).
 	SyncRequestTimeout time.Duration
 	// BeforeClosed (before_closed): called with the peer's root just before
 	// Close sends HANDLE_CLOSE.
@@ -89,20 +98,28 @@ type Config struct {
 
 	// Layout is the message layout a client speaks: message.LayoutV6
 	// (rpyc 6.x) or message.LayoutV5 (rpyc 5.x, Debian's python3-rpyc).
-	// Zero, the default, means 6.x, except that Dial, DialService and
-	// DialUnix find out: a 5.x server hangs up on a 6.x message, and they
-	// then connect again speaking 5.x. A server connection detects
-	// its peer's layout from the first message and ignores this.
+	// Zero, the default, means 6.x, except that the dialing functions
+	// find out: a 5.x server hangs up on a 6.x message, and they then
+	// connect again speaking 5.x. A server connection detects its peer's
+	// layout from the first message and ignores this.
 	Layout message.Layout
 	// Channel configures framing: compression threshold (3000), zlib level
-	// and the frame size limits. nil means channel.DefaultConfig().
+	// and the frame size limits. nil means the zero channel.Config, which
+	// is rpyc's behaviour.
 	Channel *channel.Config
+	// Interceptor, when set, wraps the serving of every request the peer
+	// makes: enough to plug in metrics, tracing or a concurrency limit.
+	Interceptor Interceptor
+	// Limits bounds what a peer can make this side hold: requests served
+	// at once, parked requests, queued replies, objects, the size of what
+	// one request builds, and time limits on reads and writes. Its zero
+	// value means the documented defaults.
+	Limits Limits
+
 	// MaxInFlight bounds the peer's requests being served at once on this
-	// connection (default 256). When reached the reader stops reading, so a
-	// flooding peer is slowed down, not queued without limit. Because the
-	// reader also delivers replies, a workload where every running handler
-	// waits for a reply from a peer that first sends yet more requests
-	// stalls at this limit: give such connections a higher one.
+	// connection (default 256); more are parked (see Limits.MaxParkedBytes).
+	// A handler that is waiting for a reply from the peer (a callback)
+	// does not count, so nested callbacks go as deep as the peer's.
 	MaxInFlight int
 	// MaxDepth bounds nesting in decoded values (default 1000).
 	MaxDepth int
@@ -140,57 +157,93 @@ const (
 	VersionV6 = "6.0.1-go"
 )
 
-// DefaultConfig returns Python's DEFAULT_CONFIG in Go form.
+// DefaultConfig returns the default configuration with its defaults
+// written out (the Python values, for reading and for changing). It
+// behaves exactly as a nil or zero Config.
 func DefaultConfig() *Config {
 	safe := make(map[string]bool, len(DefaultSafeAttrs))
 	for _, n := range DefaultSafeAttrs {
 		safe[n] = true
 	}
 	return &Config{
-		AllowSafeAttrs:                    true,
-		AllowExposedAttrs:                 true,
-		SafeAttrs:                         safe,
-		ExposedPrefix:                     "exposed_",
-		AllowGetattr:                      true,
-		IncludeLocalTraceback:             true,
-		IncludeLocalVersion:               true,
-		PropagateKeyboardInterruptLocally: true,
-		LogExceptions:                     true,
-		SyncRequestTimeout:                30 * time.Second,
-		MaxInFlight:                       256,
-		MaxDepth:                          1000,
-		Channel:                           channel.DefaultConfig(),
+		SafeAttrs:          safe,
+		ExposedPrefix:      "exposed_",
+		SyncRequestTimeout: defaultSyncTimeout,
+		MaxInFlight:        defaultMaxInFlight,
+		MaxDepth:           defaultMaxDepth,
+		Channel:            channel.DefaultConfig(),
+		Limits:             DefaultLimits(),
 	}
 }
 
-// clone copies cfg (nil means the defaults) and fills zero Go-only limits.
+const (
+	defaultSyncTimeout = 30 * time.Second
+	defaultMaxInFlight = 256
+	defaultMaxDepth    = 1000
+)
+
+// defaultSafe is DefaultSafeAttrs as a set, shared read-only by every
+// connection whose Config leaves SafeAttrs nil.
+var defaultSafe = func() map[string]bool {
+	m := make(map[string]bool, len(DefaultSafeAttrs))
+	for _, n := range DefaultSafeAttrs {
+		m[n] = true
+	}
+	return m
+}()
+
+// clone copies cfg (nil means the zero Config) and fills every zero field
+// with its default.
 func (cfg *Config) clone() (*Config, error) {
 	var c Config
-	if cfg == nil {
-		c = *DefaultConfig()
-	} else {
+	if cfg != nil {
 		c = *cfg
 	}
 	if c.Layout == 0 {
 		c.Layout = message.LayoutV6
 	}
 	if c.Layout != message.LayoutV5 && c.Layout != message.LayoutV6 {
-		return nil, fmt.Errorf("rpyc: config: unknown layout %d", c.Layout)
+		return nil, fmt.Errorf("rpyc: config: unknown Layout %d: use message.LayoutV5 or message.LayoutV6", c.Layout)
+	}
+	if c.SafeAttrs == nil {
+		c.SafeAttrs = defaultSafe
+	}
+	if c.ExposedPrefix == "" {
+		c.ExposedPrefix = "exposed_"
 	}
 	if c.MaxInFlight <= 0 {
-		c.MaxInFlight = 256
+		c.MaxInFlight = defaultMaxInFlight
 	}
 	if c.MaxDepth <= 0 {
-		c.MaxDepth = 1000
+		c.MaxDepth = defaultMaxDepth
 	}
-	if c.SyncRequestTimeout < 0 {
-		return nil, fmt.Errorf("rpyc: config: negative SyncRequestTimeout %v", c.SyncRequestTimeout)
+	switch {
+	case c.SyncRequestTimeout == 0:
+		c.SyncRequestTimeout = defaultSyncTimeout
+	case c.SyncRequestTimeout < 0:
+		c.SyncRequestTimeout = 0 // no deadline
 	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	c.Limits = c.Limits.withDefaults()
 	if c.Channel == nil {
-		c.Channel = channel.DefaultConfig()
+		c.Channel = &channel.Config{}
 	} else {
 		ch := *c.Channel // the connection keeps its own copy
 		c.Channel = &ch
+	}
+	if c.Channel.MaxQueuedBytes == 0 {
+		c.Channel.MaxQueuedBytes = c.Limits.MaxQueuedBytes
+	}
+	if c.Channel.Budget == nil {
+		c.Channel.Budget = c.Limits.Budget
+	}
+	if c.Channel.WriteTimeout == 0 {
+		c.Channel.WriteTimeout = c.Limits.WriteTimeout
+	}
+	if c.Channel.ReadTimeout == 0 {
+		c.Channel.ReadTimeout = c.Limits.ReadTimeout
 	}
 	return &c, nil
 }

@@ -82,10 +82,18 @@ type Conn struct {
 	frames    chan []byte   // manual mode: pump -> dispatchers
 	dispatch  chan struct{} // manual mode: one-slot lock, held while dispatching
 
-	slots    chan struct{} // handler slots (MaxInFlight)
+	// Request admission (admit.go), under mu.
+	active      int       // handlers serving a request
+	syncWaiting int       // synchronous requests of ours awaiting replies
+	parked      []request // requests waiting for a slot, in arrival order
+	parkedBytes int64
+	roomWaiters int
+	room        *sync.Cond // signalled when parked requests leave
+	drain       bool       // CloseWhenIdle: close once nothing is served
+
 	work     chan request  // hands requests to idle workers
+	bigReply chan struct{} // one large reply encoded at a time
 	handlers sync.WaitGroup
-	quick    sync.WaitGroup  // replies sent without a handler (DEL, errors)
 	ctx      context.Context // cancelled at shutdown; parent of handler contexts
 	cancel   context.CancelFunc
 	done     chan struct{}
@@ -115,9 +123,6 @@ func NewConn(stream io.ReadWriteCloser, root any, cfg *Config) (*Conn, error) {
 		stream = streampkg.WithQuickAck(nc)
 	}
 	log := c.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	conn := &Conn{
 		cfg:      c,
 		log:      log.With("conn", c.ConnID),
@@ -125,12 +130,13 @@ func NewConn(stream io.ReadWriteCloser, root any, cfg *Config) (*Conn, error) {
 		stream:   stream,
 		dec:      brine.Decoder{MaxDepth: c.MaxDepth, AliasBytes: true},
 		pending:  make(map[int64]*AsyncResult),
-		slots:    make(chan struct{}, c.MaxInFlight),
 		work:     make(chan request),
 		done:     make(chan struct{}),
 		readDone: make(chan struct{}),
 		dispatch: make(chan struct{}, 1),
+		bigReply: make(chan struct{}, 1),
 	}
+	conn.room = sync.NewCond(&conn.mu)
 	conn.ctx, conn.cancel = context.WithCancel(context.Background())
 	conn.ch.OnWriteError = func(err error) {
 		// A queued frame could not be written: the stream is broken.
@@ -335,6 +341,7 @@ func (c *Conn) shutdown(cause error) {
 	for _, r := range pending {
 		r.deliver(nil, err)
 	}
+	c.dropParked()
 	c.objects.clear()
 	c.proxies.clear()
 	c.startOnce.Do(func() { close(c.readDone) }) // never started: no reader to wait for
@@ -356,6 +363,19 @@ func (c *Conn) shutdown(cause error) {
 func (c *Conn) loop() {
 	defer close(c.readDone)
 	for {
+		if d := c.cfg.Limits.IdleTimeout; d > 0 {
+			if err := c.ch.AwaitFrame(d); err == channel.ErrIdle {
+				if c.busy() {
+					continue
+				}
+				c.log.Info("rpyc: closing idle connection", "idle", d)
+				go c.Close()
+				return
+			} else if err != nil {
+				c.readFailed(err)
+				return
+			}
+		}
 		data, err := c.ch.Recv()
 		if err != nil {
 			c.readFailed(err)
@@ -365,6 +385,14 @@ func (c *Conn) loop() {
 			return
 		}
 	}
+}
+
+// busy reports whether anything is in flight in either direction: the
+// peer's requests being served or parked, or our calls awaiting replies.
+func (c *Conn) busy() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.active > 0 || len(c.parked) > 0 || len(c.pending) > 0 || c.syncWaiting > 0
 }
 
 // pump is the manual-mode reader: it only moves frames to dispatchers.
@@ -429,7 +457,7 @@ func (c *Conn) handleFrame(data []byte) bool {
 	}
 	switch m.Type {
 	case message.Request:
-		return c.handleRequest(m.Seq, m.Payload)
+		return c.handleRequest(m.Seq, m.Payload, len(data))
 	case message.Reply, message.Exception:
 		c.handleReply(m)
 	}

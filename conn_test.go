@@ -609,7 +609,7 @@ func TestCloseWithStalledPeer(t *testing.T) {
 	a, b := stream.MemPipe() // b is never read
 	defer b.Close()
 	cfg := DefaultConfig()
-	cfg.Channel.Compress = false
+	cfg.Channel.NoCompress = true
 	c, err := Connect(a, nil, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
-	"time"
 
 	"github.com/rpyc-go/rpyc/brine"
 	"github.com/rpyc-go/rpyc/message"
@@ -17,6 +16,7 @@ type request struct {
 	seq  any
 	h    message.Handler
 	args brine.Tuple
+	size int64 // bytes of the frame it came in, for the parking budget
 }
 
 // handlerFunc serves one request. It runs on its own goroutine.
@@ -63,30 +63,30 @@ func init() {
 
 // handleRequest unboxes a request in arrival order and hands it to a
 // handler goroutine. It reports false when the connection must stop.
-func (c *Conn) handleRequest(seq any, payload any) bool {
+func (c *Conn) handleRequest(seq any, payload any, size int) bool {
 	h, rawArgs, err := message.ParseRequest(payload)
 	if err != nil {
-		c.replyAsync(seq, nil, vinegar.New("ValueError", err.Error()))
+		c.replyQuick(seq, nil, vinegar.New("ValueError", err.Error()))
 		return true
 	}
 	if int(h) >= len(handlers) || h == 0 {
-		c.replyAsync(seq, nil, vinegar.New("KeyError", int64(h)))
+		c.replyQuick(seq, nil, vinegar.New("KeyError", int64(h)))
 		return true
 	}
 	if h == message.HandleDel {
 		// Decref right here, in arrival order, so no later request can find
 		// the object gone and no earlier one can miss it.
-		c.replyAsync(seq, nil, c.handleDel(rawArgs))
+		c.replyQuick(seq, nil, c.handleDel(rawArgs))
 		return true
 	}
 	unboxed, err := c.unbox(rawArgs)
 	if err != nil {
-		c.replyAsync(seq, nil, err)
+		c.replyQuick(seq, nil, err)
 		return true
 	}
 	args, ok := unboxed.(brine.Tuple)
 	if !ok {
-		c.replyAsync(seq, nil, vinegar.New("TypeError", fmt.Sprintf("%v argument after * must be an iterable, not %s", h, shortTypeName(unboxed))))
+		c.replyQuick(seq, nil, vinegar.New("TypeError", fmt.Sprintf("%v argument after * must be an iterable, not %s", h, shortTypeName(unboxed))))
 		return true
 	}
 	if ar := handlerArity[h]; len(args) < ar[0] || len(args) > ar[1] {
@@ -94,76 +94,20 @@ func (c *Conn) handleRequest(seq any, payload any) bool {
 		if ar[0] == ar[1] {
 			want = fmt.Sprintf("%d argument%s", ar[0], map[bool]string{true: "", false: "s"}[ar[0] == 1])
 		}
-		c.replyAsync(seq, nil, vinegar.New("TypeError", fmt.Sprintf("%v takes %s but %d were given", h, want, len(args))))
+		c.replyQuick(seq, nil, vinegar.New("TypeError", fmt.Sprintf("%v takes %s but %d were given", h, want, len(args))))
 		return true
 	}
-	switch h {
-	case message.HandleClose:
-		// No reply: the peer is going away. Python closes the socket, after
+	if h == message.HandleClose {
+		// No reply: the peer is going away. Python closes the socket after
 		// answering what came before (it serves one message at a time), so
-		// let the quick replies already on their way (DEL, errors) go out
-		// first. Handlers still running are not waited for: one may be
-		// waiting on the departing peer.
-		c.waitQuick(time.Second)
+		// the quick replies already queued (DEL, errors) go out first.
+		// Handlers still running are not waited for: one may be waiting on
+		// the departing peer.
+		c.ch.Flush()
 		c.shutdown(ErrClosedByPeer)
 		return false
 	}
-	// Wait for a handler slot: this is the backpressure on a peer that
-	// sends more requests than MaxInFlight.
-	select {
-	case c.slots <- struct{}{}:
-	case <-c.done:
-		return false
-	}
-	r := request{seq: seq, h: h, args: args}
-	select {
-	case c.work <- r: // an idle worker took it
-	default:
-		c.handlers.Add(1)
-		go c.worker(r)
-	}
-	return true
-}
-
-// workerIdle is how long a handler goroutine waits for more work before
-// it exits. Keeping workers keeps their grown stacks: a new goroutine per
-// request spent a quarter of its time growing its stack through reflect.
-const workerIdle = 5 * time.Second
-
-// worker serves r, then further requests handed over c.work, until it has
-// been idle for workerIdle or the connection ends. At most MaxInFlight
-// workers exist, since each holds a slot while it serves.
-func (c *Conn) worker(r request) {
-	defer c.handlers.Done()
-	var idle *time.Timer
-	for {
-		c.serveRequest(r)
-		if idle == nil {
-			idle = time.NewTimer(workerIdle)
-			defer idle.Stop()
-		} else {
-			idle.Reset(workerIdle)
-		}
-		select {
-		case r = <-c.work:
-		case <-idle.C:
-			return
-		case <-c.done:
-			return
-		}
-	}
-}
-
-// replyAsync answers a request without a handler goroutine slot. The write
-// still happens off the reader so a slow peer cannot stall it.
-func (c *Conn) replyAsync(seq any, value any, err error) {
-	c.handlers.Add(1)
-	c.quick.Add(1)
-	go func() {
-		defer c.handlers.Done()
-		defer c.quick.Done()
-		c.reply(seq, value, err)
-	}()
+	return c.admit(request{seq: seq, h: h, args: args, size: int64(size)})
 }
 
 // handleDel serves HANDLE_DEL(obj, count=1) on the reader. obj must be a
@@ -204,7 +148,6 @@ func (c *Conn) handleDel(raw any) error {
 // serveRequest runs one handler and sends its reply; a panic becomes an
 // exception for the peer, and the connection lives on.
 func (c *Conn) serveRequest(r request) {
-	defer func() { <-c.slots }()
 	var (
 		value any
 		err   error
@@ -218,15 +161,43 @@ func (c *Conn) serveRequest(r request) {
 			}
 		}()
 		ctx := withConn(c.ctx, c)
+		if ic := c.cfg.Interceptor; ic != nil {
+			info := &RequestInfo{Conn: c, Handler: r.h, Target: requestTarget(r.h, r.args)}
+			value, err = ic(ctx, info, func(ctx context.Context) (any, error) {
+				return handlers[r.h](c, ctx, r.args)
+			})
+			return
+		}
 		value, err = handlers[r.h](c, ctx, r.args)
 	}()
 	c.reply(r.seq, value, err)
 }
 
-// reply sends a REPLY with the boxed value, or an EXCEPTION for err.
+// reply sends a REPLY with the boxed value, or an EXCEPTION for err, and
+// waits for it to be written.
 func (c *Conn) reply(seq any, value any, err error) {
+	c.replyQueued(seq, value, err, false)
+}
+
+// replyQueued sends a reply; queued ones join the write queue without
+// waiting for the write (see replyQuick).
+func (c *Conn) replyQueued(seq any, value any, err error, queued bool) {
 	if err == nil {
-		serr := c.send(message.Reply, seq, c.box(value))
+		big := !queued && largeValue(value)
+		if big {
+			// One large reply at a time is encoded per connection: the
+			// others wait with their values, not with a second, encoded
+			// copy each, while the peer reads.
+			select {
+			case c.bigReply <- struct{}{}:
+			case <-c.done:
+				return
+			}
+		}
+		serr := c.sendMessage(message.Reply, seq, c.box(value), queued)
+		if big {
+			<-c.bigReply
+		}
 		if serr == nil || !errors.Is(serr, brine.ErrUndumpable) && !isBoxError(serr) {
 			if serr != nil {
 				c.log.Debug("rpyc: reply not sent", "err", serr)
@@ -235,19 +206,50 @@ func (c *Conn) reply(seq any, value any, err error) {
 		}
 		err = vinegar.New("TypeError", fmt.Sprintf("cannot send the result: %v", serr))
 	}
-	if c.cfg.LogExceptions && !errors.Is(err, vinegar.ErrStopIteration) {
+	if !c.cfg.QuietExceptions && !errors.Is(err, vinegar.ErrStopIteration) {
 		c.log.Debug("rpyc: request failed", "err", err)
 	}
 	payload := vinegar.Dump(err, vinegar.DumpOptions{
-		IncludeTraceback: c.cfg.IncludeLocalTraceback,
-		IncludeVersion:   c.cfg.IncludeLocalVersion,
+		IncludeTraceback: !c.cfg.OmitLocalTraceback,
+		IncludeVersion:   !c.cfg.OmitLocalVersion,
 		Version:          c.version(),
 		Traceback:        tracebackText(err),
 		Repr:             pyRepr,
 	})
-	if serr := c.send(message.Exception, seq, payload); serr != nil {
+	if serr := c.sendMessage(message.Exception, seq, payload, queued); serr != nil {
 		c.log.Debug("rpyc: exception reply not sent", "err", serr)
 	}
+}
+
+// largeReply is the size past which a reply takes the connection's
+// large-reply slot before it is encoded.
+const largeReply = 256 << 10
+
+// largeValue reports whether v will encode to more than largeReply bytes,
+// looking only at what is sent by value (bytes, strings, tuples).
+func largeValue(v any) bool {
+	n := 0
+	var walk func(v any, depth int) bool
+	walk = func(v any, depth int) bool {
+		switch x := v.(type) {
+		case []byte:
+			n += len(x)
+		case string:
+			n += len(x)
+		case brine.Tuple:
+			if depth > 4 {
+				return n > largeReply
+			}
+			for _, e := range x {
+				if walk(e, depth+1) {
+					return true
+				}
+			}
+			n += len(x)
+		}
+		return n > largeReply
+	}
+	return walk(v, 0)
 }
 
 // loadException turns an EXCEPTION payload into a Go error.
@@ -292,19 +294,4 @@ func withConn(ctx context.Context, c *Conn) context.Context {
 func ConnFromContext(ctx context.Context) (*Conn, bool) {
 	c, ok := ctx.Value(connKey{}).(*Conn)
 	return c, ok
-}
-
-// waitQuick waits up to d for the replies sent by replyAsync.
-func (c *Conn) waitQuick(d time.Duration) {
-	done := make(chan struct{})
-	go func() {
-		c.quick.Wait()
-		close(done)
-	}()
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-done:
-	case <-t.C:
-	}
 }

@@ -53,7 +53,7 @@ const (
 // the name to look up: the exposed prefix stripped, private names refused.
 func (c *Conn) checkName(name string, access attrAccess) (string, error) {
 	cfg := c.cfg
-	allowed := cfg.AllowGetattr
+	allowed := !cfg.DenyGetattr
 	switch access {
 	case accessSet:
 		allowed = cfg.AllowSetattr
@@ -63,16 +63,16 @@ func (c *Conn) checkName(name string, access attrAccess) (string, error) {
 	if !allowed {
 		return "", cannotAccess(name)
 	}
-	if p := cfg.ExposedPrefix; cfg.AllowExposedAttrs && p != "" && len(name) > len(p) && strings.HasPrefix(name, p) {
+	if p := cfg.ExposedPrefix; !cfg.DenyExposedAttrs && p != "" && len(name) > len(p) && strings.HasPrefix(name, p) {
 		name = name[len(p):]
 	}
 	if strings.HasPrefix(name, "_") {
-		if cfg.AllowSafeAttrs && cfg.SafeAttrs[name] {
+		if !cfg.DenySafeAttrs && cfg.SafeAttrs[name] {
 			return name, nil
 		}
 		return "", cannotAccess(name)
 	}
-	if !cfg.AllowExposedAttrs && !cfg.AllowPublicAttrs && !cfg.AllowAllAttrs {
+	if cfg.DenyExposedAttrs && !cfg.AllowPublicAttrs && !cfg.AllowAllAttrs {
 		return "", cannotAccess(name)
 	}
 	return name, nil

@@ -47,6 +47,10 @@ func (c *Conn) sendMessage(t message.Type, seq any, payload any, queued bool) er
 		if c.Closed() {
 			return c.Err()
 		}
+		// The stream is broken (or the peer stopped reading for
+		// WriteTimeout): the connection cannot go on.
+		c.log.Warn("rpyc: closing connection after write error", "err", err)
+		c.shutdown(err)
 		return fmt.Errorf("rpyc: send %v: %w", t, err)
 	}
 	return nil
@@ -138,8 +142,12 @@ func (c *Conn) asyncRequest(h message.Handler, args brine.Tuple, queued bool) *A
 // Config.SyncRequestTimeout applies. A cancelled or expired call leaves the
 // connection usable: its late reply is dropped.
 func (c *Conn) Request(ctx context.Context, h message.Handler, args ...any) (any, error) {
+	// While this call waits, the peer may call back into us (a nested
+	// callback): let one more of its requests run meanwhile.
+	c.callbackStarted()
 	res := c.asyncRequest(h, brine.Tuple(args), false)
 	v, err := res.wait(ctx, c.cfg.SyncRequestTimeout)
+	c.callbackDone()
 	if err != nil && !res.Ready() {
 		c.forget(res.seq) // nobody will read it now: drop the late reply
 	}

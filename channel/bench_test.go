@@ -51,7 +51,7 @@ func benchMsg(c benchCase) []byte {
 
 func benchConfig(c benchCase) *Config {
 	cfg := DefaultConfig()
-	cfg.Compress = c.compress
+	cfg.NoCompress = !c.compress
 	return cfg
 }
 

@@ -9,6 +9,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Channel sends and receives RPyC frames over a byte stream. Send may be
@@ -22,6 +23,7 @@ import (
 // read but failed to decompress does not poison the stream.
 type Channel struct {
 	rw io.ReadWriteCloser
+	dl deadliner // rw's deadlines, or nil
 	s  settings
 
 	// Writes are group-committed: one sender at a time writes (the
@@ -29,21 +31,27 @@ type Channel struct {
 	// leader then writes everything queued in one Write. Under load this
 	// turns many small frames into few syscalls; a lone sender writes at
 	// once, with no handoff to another goroutine.
-	sendMu   sync.Mutex // protects the following
-	sendCond *sync.Cond // signalled when a batch is written or fails
-	sendErr  error
-	writing  bool                // a leader is writing
-	flushing bool                // a flush goroutine started by Queue is on its way
-	pending  []byte              // frames queued for the next batch
-	spare    []byte              // the other buffer, swapped with pending
-	batch    uint64              // id of the batch pending is collecting for
-	written  uint64              // id of the last batch written
-	wscrap   [FrameOverhead]byte // header and trailer for vectored writes
+	sendMu     sync.Mutex // protects the following
+	sendCond   *sync.Cond // signalled when a batch is written or fails
+	sendErr    error
+	writing    bool                // a leader is writing
+	flushing   bool                // a flush goroutine started by Queue is on its way
+	pending    []byte              // frames queued for the next batch
+	spare      []byte              // the other buffer, swapped with pending
+	batch      uint64              // id of the batch pending is collecting for
+	written    uint64              // id of the last batch written
+	wscrap     [FrameOverhead]byte // header and trailer for vectored writes
+	writeArmed time.Time           // when the write deadline was last moved (writer only)
 
 	recvMu  sync.Mutex
 	recvErr error
 	br      *bufio.Reader
 	rscrap  [HeaderSize]byte
+	// Read timeouts (timeouts.go), touched only by the receiving goroutine.
+	inFrame      bool
+	idleArmed    bool
+	readDeadline bool
+	readArmed    time.Time
 
 	closed atomic.Bool
 
@@ -59,9 +67,10 @@ func New(rw io.ReadWriteCloser, cfg *Config) *Channel {
 	c := &Channel{
 		rw:    rw,
 		s:     resolve(cfg),
-		br:    bufio.NewReaderSize(rw, readBufferSize),
 		batch: 1,
 	}
+	c.dl, _ = rw.(deadliner)
+	c.br = bufio.NewReaderSize(timedReader{c}, readBufferSize)
 	c.sendCond = sync.NewCond(&c.sendMu)
 	return c
 }
@@ -109,6 +118,13 @@ func (c *Channel) sendFrame(frame []byte) error {
 	if c.writing || len(c.pending) > 0 {
 		// Join the queue: a leader is writing, or frames queued by Queue
 		// are waiting and must go out first, in order.
+		if err := c.roomFor(len(frame)); err != nil {
+			c.sendMu.Unlock()
+			return err
+		}
+		if !c.writing && len(c.pending) == 0 {
+			return c.lead(func() error { return c.write(frame) })
+		}
 		c.pending = append(c.pending, frame...)
 		want := c.batch
 		if !c.writing {
@@ -116,10 +132,38 @@ func (c *Channel) sendFrame(frame []byte) error {
 		}
 		return c.waitFor(want)
 	}
-	return c.lead(func() error {
-		_, err := c.rw.Write(frame)
+	return c.lead(func() error { return c.write(frame) })
+}
+
+// roomFor waits (sendMu held) until n more bytes fit the write queue
+// (MaxQueuedBytes), writing the queue itself when no leader is. A frame
+// larger than the whole queue waits for the queue to be empty. It returns
+// the send error if sending failed meanwhile.
+func (c *Channel) roomFor(n int) error {
+	for c.sendErr == nil && len(c.pending) > 0 && int64(len(c.pending)+n) > c.s.maxQueued {
+		if !c.writing {
+			_ = c.lead(nil)
+			c.sendMu.Lock()
+			continue
+		}
+		c.sendCond.Wait()
+	}
+	return c.sendErr
+}
+
+// Flush writes the frames Queue left waiting, and returns when they are
+// written or sending failed.
+func (c *Channel) Flush() error {
+	c.sendMu.Lock()
+	for c.writing && c.sendErr == nil {
+		c.sendCond.Wait()
+	}
+	if c.sendErr != nil || len(c.pending) == 0 {
+		err := c.sendErr
+		c.sendMu.Unlock()
 		return err
-	})
+	}
+	return c.lead(nil)
 }
 
 // waitFor waits (sendMu held) until batch want is written or sending
@@ -160,9 +204,7 @@ func (c *Channel) Queue(msg []byte) error {
 		return err
 	}
 	c.sendMu.Lock()
-	if c.sendErr != nil {
-		err = c.sendErr
-	} else {
+	if err = c.roomFor(len(frame)); err == nil {
 		c.pending = append(c.pending, frame...)
 		if !c.writing && !c.flushing {
 			c.flushing = true
@@ -226,7 +268,7 @@ func (c *Channel) flushPending() {
 		id := c.batch
 		c.batch++
 		c.sendMu.Unlock()
-		_, err := c.rw.Write(buf)
+		err := c.write(buf)
 		c.sendMu.Lock()
 		if c.fail(err) == nil {
 			c.written = id
@@ -267,9 +309,7 @@ func (c *Channel) sendVectored(msg []byte) error {
 		h := &c.wscrap
 		binary.BigEndian.PutUint32(h[:4], uint32(len(msg)))
 		h[4], h[5] = 0, Trailer
-		bufs := net.Buffers{h[:HeaderSize], msg, h[HeaderSize:]}
-		_, err := bufs.WriteTo(c.rw)
-		return err
+		return c.writeBuffers(net.Buffers{h[:HeaderSize], msg, h[HeaderSize:]})
 	})
 }
 
@@ -288,7 +328,20 @@ func (c *Channel) Recv() ([]byte, error) {
 		if c.closed.Load() {
 			return nil, fmt.Errorf("channel: recv: %w", net.ErrClosed)
 		}
+		// Wait for the frame's first byte without a deadline; from there
+		// on, every read must make progress within ReadTimeout.
+		if _, err := c.br.Peek(1); err != nil && c.br.Buffered() == 0 {
+			if c.closed.Load() {
+				return nil, fmt.Errorf("channel: recv: %w", net.ErrClosed)
+			}
+			if err == io.EOF {
+				c.recvErr = err
+			}
+			return nil, err
+		}
+		c.inFrame = true
 		msg, started, err := readFrame(c.br, &c.s, &c.rscrap)
+		c.inFrame = false
 		if err != nil {
 			if c.closed.Load() {
 				return nil, fmt.Errorf("channel: recv: %w", net.ErrClosed)

@@ -217,7 +217,7 @@ func TestSendWriteCalls(t *testing.T) {
 	} {
 		rec := &recordConn{}
 		cfg := DefaultConfig()
-		cfg.Compress = tc.compress == 1
+		cfg.NoCompress = tc.compress != 1
 		msg := bytes.Repeat([]byte{'z'}, tc.n)
 		if err := New(rec, cfg).Send(msg); err != nil {
 			t.Fatal(err)

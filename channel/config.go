@@ -3,18 +3,21 @@ package channel
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/klauspost/compress/zlib"
 )
 
 // Config tunes compression on send and the safety limits on receipt. The
-// zero Config is valid: it disables compression on send (receipt always
-// accepts compressed frames) and uses the default limits. A nil *Config
-// everywhere means [DefaultConfig], which behaves like Python's rpyc.
+// zero Config is the default configuration, which behaves like Python's
+// rpyc: every zero field means its documented default, so a literal that
+// sets one field (say MaxFrameSize) keeps the defaults for the rest. A nil
+// *Config everywhere means the same.
 type Config struct {
-	// Compress enables zlib compression on send for messages longer than
-	// CompressThreshold. rpyc enables it by default.
-	Compress bool
+	// NoCompress turns zlib compression on send off. By default (false),
+	// messages longer than CompressThreshold are compressed, as rpyc does.
+	// Receipt always accepts compressed frames.
+	NoCompress bool
 
 	// CompressThreshold is the length a message must exceed to be
 	// compressed (exactly the threshold is sent as is). Zero means
@@ -35,14 +38,35 @@ type Config struct {
 	// MaxInflatedSize is the largest decompressed size accepted for a
 	// compressed frame. Zero or negative means DefaultMaxInflatedSize.
 	MaxInflatedSize int64
+
+	// ReadTimeout bounds a frame once its first byte has arrived: every
+	// read inside a frame must make progress within it, else Recv fails
+	// with a timeout and the stream is unusable. Zero or negative: none.
+	// It needs a stream with SetReadDeadline (net.Conn).
+	ReadTimeout time.Duration
+
+	// WriteTimeout fails a write that makes no progress for this long (a
+	// peer that stopped reading). Zero or negative: none. It needs a
+	// stream with SetWriteDeadline (net.Conn).
+	WriteTimeout time.Duration
+
+	// MaxQueuedBytes bounds the frames waiting to be written (by Queue, or
+	// by senders waiting for a write in progress). A sender that does not
+	// fit waits, so a peer that stops reading stops its senders instead of
+	// growing the queue. Zero or negative means DefaultMaxQueuedBytes.
+	MaxQueuedBytes int64
+
+	// Budget, when set, is charged for every frame being received (its
+	// declared length, and its inflated size as it grows) until Recv
+	// returns it: a process-wide bound on what peers' frames can hold.
+	Budget *Budget
 }
 
-// DefaultConfig returns a new Config matching rpyc's defaults: compression
-// on, threshold 3000, level 1, and the default receive limits. Callers may
-// modify the result freely.
+// DefaultConfig returns a new Config with every default written out:
+// compression on, threshold 3000, level 1, and the default receive limits.
+// It behaves exactly as the zero Config; callers may modify it freely.
 func DefaultConfig() *Config {
 	return &Config{
-		Compress:          true,
 		CompressThreshold: DefaultCompressThreshold,
 		CompressLevel:     DefaultCompressLevel,
 		MaxFrameSize:      DefaultMaxFrameSize,
@@ -53,11 +77,15 @@ func DefaultConfig() *Config {
 // settings is a Config with every default applied, so the hot paths never
 // re-interpret zero values.
 type settings struct {
-	compress    bool
-	threshold   int
-	level       int
-	maxFrame    int64
-	maxInflated int64
+	compress     bool
+	threshold    int
+	level        int
+	maxFrame     int64
+	maxInflated  int64
+	maxQueued    int64
+	readTimeout  time.Duration
+	writeTimeout time.Duration
+	budget       *Budget
 }
 
 func resolve(cfg *Config) settings {
@@ -65,11 +93,18 @@ func resolve(cfg *Config) settings {
 		cfg = DefaultConfig()
 	}
 	s := settings{
-		compress:    cfg.Compress,
-		threshold:   cfg.CompressThreshold,
-		level:       cfg.CompressLevel,
-		maxFrame:    cfg.MaxFrameSize,
-		maxInflated: cfg.MaxInflatedSize,
+		compress:     !cfg.NoCompress,
+		threshold:    cfg.CompressThreshold,
+		level:        cfg.CompressLevel,
+		maxFrame:     cfg.MaxFrameSize,
+		maxInflated:  cfg.MaxInflatedSize,
+		maxQueued:    cfg.MaxQueuedBytes,
+		readTimeout:  cfg.ReadTimeout,
+		writeTimeout: cfg.WriteTimeout,
+		budget:       cfg.Budget,
+	}
+	if s.maxQueued <= 0 {
+		s.maxQueued = DefaultMaxQueuedBytes
 	}
 	if s.threshold == 0 {
 		s.threshold = DefaultCompressThreshold

@@ -38,6 +38,9 @@ const (
 	// compressed frame, so a 1 MiB zlib bomb costs at most this much
 	// memory (and a second of inflating) before the connection is closed.
 	DefaultMaxInflatedSize int64 = 257 << 20
+
+	// DefaultMaxQueuedBytes bounds the frames waiting to be written.
+	DefaultMaxQueuedBytes int64 = 32 << 20
 )
 
 // Implementation tuning; not part of the wire format.

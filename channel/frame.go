@@ -83,6 +83,10 @@ func readFrame(r io.Reader, s *settings, scratch *[HeaderSize]byte) (msg []byte,
 		return nil, true, fmt.Errorf("channel: declared body length %d exceeds limit %d: %w",
 			length, s.maxFrame, ErrFrameTooLarge)
 	}
+	if err := s.budget.acquireFor(length, s.readTimeout); err != nil {
+		return nil, true, err
+	}
+	defer s.budget.Release(length)
 	body, err := readBody(r, int(length))
 	if err != nil {
 		return nil, true, readError("body", err)
@@ -99,7 +103,7 @@ func readFrame(r io.Reader, s *settings, scratch *[HeaderSize]byte) (msg []byte,
 	if !compressed {
 		return body, true, nil
 	}
-	msg, err = inflate(body, s.maxInflated)
+	msg, err = inflate(body, s.maxInflated, s)
 	return msg, true, err
 }
 

@@ -35,7 +35,7 @@ func TestRoundTripBoundaries(t *testing.T) {
 			for _, compressible := range []bool{true, false} {
 				msg := testPayload(rng, n, compressible)
 				cfg := DefaultConfig()
-				cfg.Compress = compress
+				cfg.NoCompress = !compress
 				frame, err := AppendFrame([]byte("prefix"), msg, cfg)
 				if err != nil {
 					t.Fatal(err)
@@ -77,7 +77,7 @@ func TestRoundTripRandom(t *testing.T) {
 		}
 		msg := testPayload(rng, n, rng.IntN(2) == 0)
 		cfg := &Config{
-			Compress:          rng.IntN(3) != 0,
+			NoCompress:        rng.IntN(3) == 0,
 			CompressThreshold: rng.IntN(6000) - 100,
 			CompressLevel:     []int{0, 1, 5, 9, -1, -2}[rng.IntN(6)],
 		}
@@ -108,12 +108,12 @@ func TestThresholdConfig(t *testing.T) {
 	}{
 		{nil, 3000, 0},
 		{nil, 3001, 1},
-		{&Config{}, 5000, 0}, // zero Config: compression off
-		{&Config{Compress: true}, 3000, 0},
-		{&Config{Compress: true}, 3001, 1},
-		{&Config{Compress: true, CompressThreshold: 50}, 50, 0},
-		{&Config{Compress: true, CompressThreshold: 50}, 51, 1},
-		{&Config{Compress: true, CompressThreshold: -1}, 0, 1},
+		{&Config{NoCompress: true}, 5000, 0},
+		{&Config{}, 3000, 0},
+		{&Config{}, 3001, 1},
+		{&Config{CompressThreshold: 50}, 50, 0},
+		{&Config{CompressThreshold: 50}, 51, 1},
+		{&Config{CompressThreshold: -1}, 0, 1},
 	} {
 		m := bytes.Repeat(msg, tc.n/100+1)[:tc.n]
 		frame, err := AppendFrame(nil, m, tc.cfg)
@@ -131,7 +131,7 @@ func TestThresholdConfig(t *testing.T) {
 
 func TestInvalidCompressLevel(t *testing.T) {
 	for _, level := range []int{-3, 10, 100} {
-		cfg := &Config{Compress: true, CompressThreshold: -1, CompressLevel: level}
+		cfg := &Config{CompressThreshold: -1, CompressLevel: level}
 		dst := []byte("keep")
 		out, err := AppendFrame(dst, []byte("hi"), cfg)
 		if err == nil || !strings.Contains(err.Error(), "CompressLevel") {
@@ -245,7 +245,7 @@ func TestHugeDeclarationCostsNothing(t *testing.T) {
 func TestLargeBodyGrowth(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	msg := testPayload(rng, 5<<20+7, false)
-	frame, err := AppendFrame(nil, msg, &Config{})
+	frame, err := AppendFrame(nil, msg, &Config{NoCompress: true})
 	if err != nil {
 		t.Fatal(err)
 	}

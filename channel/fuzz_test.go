@@ -54,7 +54,7 @@ func FuzzReadFrame(f *testing.F) {
 			if len(msg) > fuzzLimit {
 				t.Fatalf("message of %d bytes beyond the limit", len(msg))
 			}
-			for _, cfg := range []*Config{{}, {Compress: true, CompressThreshold: -1}} {
+			for _, cfg := range []*Config{{NoCompress: true}, {CompressThreshold: -1}} {
 				frame, err := AppendFrame(nil, msg, cfg)
 				if err != nil {
 					t.Fatal(err)

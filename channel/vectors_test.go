@@ -156,7 +156,7 @@ func checkSendVector(t *testing.T, v vector) {
 	}
 
 	cfg := DefaultConfig()
-	cfg.Compress = v.ChannelCompress
+	cfg.NoCompress = !v.ChannelCompress
 	frame, err := AppendFrame(nil, payload, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -85,13 +85,80 @@ type inflater struct {
 var inflaterPool = sync.Pool{New: func() any { return new(inflater) }}
 
 // inflate decompresses a complete zlib body, refusing to produce more than
-// limit bytes. The result is freshly allocated.
-func inflate(body []byte, limit int64) ([]byte, error) {
+// limit bytes. The result is freshly allocated, at its exact size.
+//
+// A zlib stream does not say how long it inflates to. Up to
+// firstInflateChunk the output goes straight into one buffer; past that,
+// the stream is inflated once to count (into a small scratch buffer) and
+// again into a buffer of the exact size, so a large frame costs its body
+// plus its message, never a second copy of the message for joining, and a
+// bomb is refused at limit without holding it.
+func inflate(body []byte, limit int64, s *settings) ([]byte, error) {
 	inf := inflaterPool.Get().(*inflater)
 	defer func() {
 		inf.src.Reset(nil)
 		inflaterPool.Put(inf)
 	}()
+	if err := inf.reset(body); err != nil {
+		return nil, err
+	}
+	probe := limit + 1 // reaching limit+1 bytes proves the stream too large
+	if probe > math.MaxInt {
+		probe = math.MaxInt
+	}
+	tooLarge := func() error {
+		return fmt.Errorf("channel: frame inflates to more than %d bytes: %w", limit, ErrInflatedTooLarge)
+	}
+	first := int(min(probe, int64(max(512, min(firstInflateChunk, doubled(len(body)))))))
+	out := make([]byte, first)
+	n := 0
+	for n < len(out) {
+		m, err := inf.zr.Read(out[n:])
+		n += m
+		if err == io.EOF {
+			return out[:n], nil
+		}
+		if err != nil {
+			return nil, badCompression(err)
+		}
+	}
+	if int64(n) >= probe {
+		return nil, tooLarge()
+	}
+	// Count the rest.
+	out = nil
+	total := int64(n)
+	scratch := make([]byte, 256<<10)
+	for {
+		m, rerr := inf.zr.Read(scratch)
+		total += int64(m)
+		if total >= probe {
+			return nil, tooLarge()
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			return nil, badCompression(rerr)
+		}
+	}
+	scratch = nil
+	if err := s.budget.acquireFor(total, s.readTimeout); err != nil {
+		return nil, err
+	}
+	defer s.budget.Release(total)
+	if err := inf.reset(body); err != nil {
+		return nil, err
+	}
+	out = make([]byte, total)
+	if _, err := io.ReadFull(inf.zr, out); err != nil {
+		return nil, badCompression(err)
+	}
+	return out, nil
+}
+
+// reset points the pooled inflater at body.
+func (inf *inflater) reset(body []byte) error {
 	inf.src.Reset(body)
 	var err error
 	if inf.zr == nil {
@@ -100,55 +167,14 @@ func inflate(body []byte, limit int64) ([]byte, error) {
 		err = inf.zr.(zlib.Resetter).Reset(&inf.src, nil)
 	}
 	if err != nil {
-		return nil, badCompression(err)
+		return badCompression(err)
 	}
-
-	// Read at most limit+1 bytes: reaching limit+1 proves the stream is
-	// over the limit without inflating any further.
-	probe := limit + 1
-	if probe > math.MaxInt {
-		probe = math.MaxInt
-	}
-	hardCap := int(probe)
-	tooLarge := func() error {
-		return fmt.Errorf("channel: frame inflates to more than %d bytes: %w", limit, ErrInflatedTooLarge)
-	}
-	// Inflate into chunks that double in size (up to 8 MiB each) and join
-	// them once at the end: memory grows only with what was inflated, so
-	// a bomb is refused at about limit bytes, not at the 2-3x a doubling
-	// buffer would have reached.
-	var chunks [][]byte
-	total := 0
-	cur := make([]byte, 0, min(hardCap, max(512, doubled(len(body)))))
-	for {
-		if len(cur) == cap(cur) {
-			if total+len(cur) >= hardCap {
-				return nil, tooLarge()
-			}
-			chunks = append(chunks, cur)
-			total += len(cur)
-			cur = make([]byte, 0, min(hardCap-total, min(8<<20, doubled(cap(cur)))))
-		}
-		n, rerr := inf.zr.Read(cur[len(cur):cap(cur)])
-		cur = cur[:len(cur)+n]
-		if rerr == io.EOF {
-			if int64(total+len(cur)) > limit {
-				return nil, tooLarge()
-			}
-			if len(chunks) == 0 {
-				return cur, nil
-			}
-			out := make([]byte, 0, total+len(cur))
-			for _, c := range chunks {
-				out = append(out, c...)
-			}
-			return append(out, cur...), nil
-		}
-		if rerr != nil {
-			return nil, badCompression(rerr)
-		}
-	}
+	return nil
 }
+
+// firstInflateChunk is the output size inflated in one pass; larger
+// messages are counted first (see inflate).
+const firstInflateChunk = 8 << 20
 
 // badCompression wraps a zlib error. A body that ends early is reported as
 // truncation without wrapping io.ErrUnexpectedEOF, which callers reserve for

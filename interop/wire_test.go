@@ -75,7 +75,7 @@ func TestWireBrine(t *testing.T) {
 		cfg  *channel.Config
 	}{
 		{"GoCompressOn", channel.DefaultConfig()},
-		{"GoCompressOff", &channel.Config{Compress: false}},
+		{"GoCompressOff", &channel.Config{NoCompress: true}},
 	} {
 		t.Run(run.name, func(t *testing.T) {
 			t.Parallel()
@@ -153,7 +153,7 @@ func TestWireMessages(t *testing.T) {
 			p := Start(t, PeerOptions{Script: "echo_peer.py", Args: []string{"--mode", "message"}, Layout6: run.layout6})
 			cfg := channel.DefaultConfig()
 			st := echoAll(t, p, cfg, cases)
-			checkCompression(t, cfg.Compress, cases, st)
+			checkCompression(t, !cfg.NoCompress, cases, st)
 			want := "6.x layout codec imported"
 			if run.layout6 {
 				want = "6.x layout codec installed"

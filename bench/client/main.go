@@ -75,7 +75,7 @@ func config() *rpyc.Config {
 		cfg.Layout = message.LayoutV5
 	}
 	cfg.Channel = channel.DefaultConfig()
-	cfg.Channel.Compress = !*noCompress
+	cfg.Channel.NoCompress = *noCompress
 	return cfg
 }
 

@@ -145,7 +145,7 @@ func run() error {
 	cfg := rpyc.DefaultConfig()
 	cfg.SyncRequestTimeout = 120 * time.Second // as the Python server
 	cfg.Channel = channel.DefaultConfig()
-	cfg.Channel.Compress = !*noCompress
+	cfg.Channel.NoCompress = *noCompress
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	l, err := stream.ListenTCP(ctx, net.JoinHostPort(*host, strconv.Itoa(*port)), nil)

@@ -1,0 +1,143 @@
+package channel
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"time"
+)
+
+// deadliner is the part of net.Conn that read and write timeouts need.
+type deadliner interface {
+	SetReadDeadline(time.Time) error
+	SetWriteDeadline(time.Time) error
+}
+
+// writeChunk is how much one write may carry when a write timeout is set:
+// the deadline is moved forward before each chunk, so a slow peer that
+// keeps reading is never cut off, and one that stopped is, after
+// WriteTimeout.
+const writeChunk = 1 << 20
+
+// write writes p to the stream, enforcing the write timeout as "no
+// progress for WriteTimeout" when the stream supports deadlines.
+func (c *Channel) write(p []byte) error {
+	if c.s.writeTimeout <= 0 || c.dl == nil {
+		_, err := c.rw.Write(p)
+		return err
+	}
+	for len(p) > 0 {
+		n := min(len(p), writeChunk)
+		c.armWrite()
+		m, err := c.rw.Write(p[:n])
+		if err != nil {
+			return c.writeTimeoutError(err)
+		}
+		p = p[m:]
+	}
+	return nil
+}
+
+// writeBuffers writes header, message and trailer, as write does.
+func (c *Channel) writeBuffers(bufs net.Buffers) error {
+	if c.s.writeTimeout <= 0 || c.dl == nil {
+		_, err := bufs.WriteTo(c.rw)
+		return err
+	}
+	for _, b := range bufs {
+		if err := c.write(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// armWrite moves the write deadline forward. Moving it costs a timer
+// update, so it is only moved when an eighth of the timeout has passed
+// since the last time: a write gets between 7/8 and all of WriteTimeout.
+func (c *Channel) armWrite() {
+	now := time.Now()
+	if now.Sub(c.writeArmed) < c.s.writeTimeout/8 {
+		return
+	}
+	c.writeArmed = now
+	_ = c.dl.SetWriteDeadline(now.Add(c.s.writeTimeout))
+}
+
+func (c *Channel) writeTimeoutError(err error) error {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return fmt.Errorf("peer read nothing for %v (WriteTimeout): %w", c.s.writeTimeout, ErrStalled)
+	}
+	return err
+}
+
+// ErrStalled is matched by errors of a peer that stopped making progress:
+// no byte read by it for WriteTimeout, or none sent inside a frame for
+// ReadTimeout. The connection cannot be used any more.
+var ErrStalled = errors.New("channel: peer stalled")
+
+// ErrIdle is returned by AwaitFrame when no frame began within the time
+// given. The stream is still usable.
+var ErrIdle = errors.New("channel: idle")
+
+// timedReader sits under the Channel's bufio.Reader and applies the read
+// timeout to reads made inside a frame.
+type timedReader struct{ c *Channel }
+
+func (t timedReader) Read(p []byte) (int, error) {
+	c := t.c
+	if c.dl != nil {
+		switch {
+		case c.inFrame && c.s.readTimeout > 0:
+			now := time.Now()
+			if now.Sub(c.readArmed) >= c.s.readTimeout/8 || !c.readDeadline {
+				c.readArmed = now
+				c.readDeadline = true
+				_ = c.dl.SetReadDeadline(now.Add(c.s.readTimeout))
+			}
+		case !c.inFrame && c.readDeadline && !c.idleArmed:
+			c.readDeadline = false
+			_ = c.dl.SetReadDeadline(time.Time{})
+		}
+	}
+	n, err := c.rw.Read(p)
+	if err != nil && c.inFrame && errors.Is(err, os.ErrDeadlineExceeded) {
+		err = fmt.Errorf("no byte of a started frame for %v (ReadTimeout): %w", c.s.readTimeout, ErrStalled)
+	}
+	return n, err
+}
+
+// AwaitFrame waits up to d for the next frame to begin (its first byte to
+// arrive, or be buffered already) and returns nil, ErrIdle when none did,
+// or the stream's error. It lets a connection close itself after an idle
+// period; Recv reads the frame afterwards. Call it from the receiving
+// goroutine only. It needs a stream with deadlines; without, it waits.
+func (c *Channel) AwaitFrame(d time.Duration) error {
+	c.recvMu.Lock()
+	defer c.recvMu.Unlock()
+	if c.recvErr != nil {
+		return c.recvErr
+	}
+	if c.br.Buffered() > 0 {
+		return nil
+	}
+	if c.dl != nil && d > 0 {
+		c.idleArmed = true
+		c.readDeadline = true
+		_ = c.dl.SetReadDeadline(time.Now().Add(d))
+	}
+	_, err := c.br.Peek(1)
+	c.idleArmed = false
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return ErrIdle
+	}
+	if err == io.EOF {
+		c.recvErr = err
+	}
+	return err
+}

@@ -1,0 +1,100 @@
+package rpyc
+
+import (
+	"time"
+
+	"github.com/rpyc-go/rpyc/channel"
+)
+
+// Limits bounds what a peer can make this side hold: goroutines, memory,
+// objects and time. Python's rpyc has none of these; each default is set
+// well past what an honest peer reaches, so only a hostile or vanished peer
+// ever meets one. The zero Limits means every default; a negative value
+// switches that limit off.
+type Limits struct {
+	// ReadTimeout bounds a frame once its first byte has arrived: each read
+	// inside a frame must make progress within it, or the connection is
+	// closed (a peer stalled half-way through a frame). Default 30 s.
+	ReadTimeout time.Duration
+	// WriteTimeout closes the connection when a write makes no progress
+	// for this long: a peer that stopped reading its replies. Default 30 s.
+	WriteTimeout time.Duration
+	// IdleTimeout closes a connection that has had nothing in flight, in
+	// either direction, and no frame for this long. Default 0: off, as
+	// RPyC connections are long-lived; set it to shed abandoned clients.
+	IdleTimeout time.Duration
+	// MaxParkedBytes bounds requests waiting for a handler slot (beyond
+	// MaxInFlight), counted in frame bytes. While they fit, the reader
+	// keeps reading, so a peer that vanishes is noticed at once; past it,
+	// the reader stops (backpressure through TCP). Default 4 MiB.
+	MaxParkedBytes int64
+	// MaxQueuedBytes bounds encoded frames waiting to be written on this
+	// connection. A handler whose reply does not fit waits, and no new
+	// request starts, until the peer reads. Default 32 MiB.
+	MaxQueuedBytes int64
+	// MaxObjects bounds the local objects the peer holds references to
+	// (Python's _local_objects). A request that would pass it fails with
+	// a MemoryError naming the limit. Default 262,144.
+	MaxObjects int
+	// MaxBuildItems bounds the items one request may make the object model
+	// build: list repetition, slices, joins, sorts, concatenations. Past
+	// it the request fails with a MemoryError. Default 4,194,304.
+	MaxBuildItems int
+	// MaxCallbackDepth bounds handlers that wait for the peer's reply to a
+	// callback; they do not count against MaxInFlight, so nested callbacks
+	// go this deep in each direction. Default 1,100 (Python's recursion
+	// limit of 1,000 stops a Python peer first).
+	MaxCallbackDepth int
+	// Budget, when set, is shared by connections (a server sets one for
+	// all of its connections): frames being read and inflated, parked
+	// requests and queued replies take from it, so the total a group of
+	// peers can make the process hold is bounded. nil means none.
+	Budget *Budget
+}
+
+// Budget is a byte budget shared by connections; see Limits.Budget.
+type Budget = channel.Budget
+
+// NewBudget returns a budget of n bytes.
+func NewBudget(n int64) *Budget { return channel.NewBudget(n) }
+
+// Default limits.
+const (
+	DefaultReadTimeout      = 30 * time.Second
+	DefaultWriteTimeout     = 30 * time.Second
+	DefaultMaxParkedBytes   = 4 << 20
+	DefaultMaxQueuedBytes   = 32 << 20
+	DefaultMaxObjects       = 1 << 18
+	DefaultMaxBuildItems    = 1 << 22
+	DefaultMaxCallbackDepth = 1100
+)
+
+// DefaultLimits returns the default limits written out.
+func DefaultLimits() Limits { return Limits{}.withDefaults() }
+
+// withDefaults fills zero fields with the defaults; negative ones stay
+// negative, meaning off.
+func (l Limits) withDefaults() Limits {
+	if l.ReadTimeout == 0 {
+		l.ReadTimeout = DefaultReadTimeout
+	}
+	if l.WriteTimeout == 0 {
+		l.WriteTimeout = DefaultWriteTimeout
+	}
+	if l.MaxParkedBytes == 0 {
+		l.MaxParkedBytes = DefaultMaxParkedBytes
+	}
+	if l.MaxQueuedBytes == 0 {
+		l.MaxQueuedBytes = DefaultMaxQueuedBytes
+	}
+	if l.MaxObjects == 0 {
+		l.MaxObjects = DefaultMaxObjects
+	}
+	if l.MaxBuildItems == 0 {
+		l.MaxBuildItems = DefaultMaxBuildItems
+	}
+	if l.MaxCallbackDepth == 0 {
+		l.MaxCallbackDepth = DefaultMaxCallbackDepth
+	}
+	return l
+}
