@@ -212,7 +212,7 @@ func goTraceback(err error, exc *Exception) string {
 	} else {
 		b.WriteString("  raised by Go code\n")
 	}
-	b.WriteString(exc.Error())
+	b.WriteString(exc.Summary())
 	b.WriteString("\n")
 	return b.String()
 }

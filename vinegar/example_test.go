@@ -36,9 +36,11 @@ func Example() {
 	}
 	fmt.Println(errors.Is(got, vinegar.ErrValueError), errors.Is(got, vinegar.ErrException), errors.Is(got, vinegar.ErrKeyError))
 	fmt.Println(got)
+	fmt.Printf("%+v\n", got)
 	// Output:
 	// ValueError: bad input | code: 42 | peer: 6.0.1
 	// true true false
+	// ValueError: bad input
 	// ValueError: bad input
 	//
 	// ========= Remote Traceback (1) =========

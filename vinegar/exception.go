@@ -2,6 +2,7 @@ package vinegar
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -15,7 +16,7 @@ const builtinsModule = "builtins"
 // carry the sender's version.
 const remoteVersionAttr = "_remote_version"
 
-// tracebackBanner starts the remote traceback inside Error's text; Python
+// tracebackBanner starts the remote traceback inside Detail's text; Python
 // clients print the same line, so users recognise it.
 const tracebackBanner = "========= Remote Traceback ("
 
@@ -297,15 +298,46 @@ func (e *Exception) Summary() string {
 	return e.displayName() + ": " + s
 }
 
-// Error returns Summary followed, when the peer sent a traceback, by a
+// Error returns the exception on one line, "ValueError: bad value" (with
+// the module for classes that are not builtins:
+// "mypkg.errors.QuotaError: over quota"), so it reads well in a log line
+// or wrapped in another error. Line breaks inside the message are shown
+// as \n. The remote traceback is not part of it: read it from Traceback,
+// or print the exception with Detail or the %+v verb.
+func (e *Exception) Error() string {
+	s := e.Summary()
+	if strings.ContainsAny(s, "\r\n") {
+		s = strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(s)
+	}
+	return s
+}
+
+// Detail returns Summary followed, when the peer sent a traceback, by a
 // banner line and that traceback, as a Python client shows a remote
 // exception. The banner is numbered one more than the banners already in
 // the traceback, so nested remote calls read as in Python.
-func (e *Exception) Error() string {
+func (e *Exception) Detail() string {
 	s := e.Summary()
 	if e.Traceback == "" {
 		return s
 	}
 	n := strings.Count(e.Traceback, tracebackBanner) + 1
 	return s + "\n\n" + tracebackBanner + strconv.Itoa(n) + ") =========\n" + e.Traceback
+}
+
+// Format prints Error for %v and %s, Detail (with the remote traceback)
+// for %+v, and the Go syntax of the struct for %#v, so
+// fmt.Printf("%+v", err) shows where a remote call failed.
+func (e *Exception) Format(f fmt.State, verb rune) {
+	switch {
+	case verb == 'v' && f.Flag('+'):
+		_, _ = io.WriteString(f, e.Detail())
+	case verb == 'v' && f.Flag('#'):
+		type plain Exception // no Format method: the default %#v
+		fmt.Fprintf(f, "%#v", (*plain)(e))
+	case verb == 'q':
+		fmt.Fprintf(f, "%q", e.Error())
+	default:
+		_, _ = io.WriteString(f, e.Error())
+	}
 }

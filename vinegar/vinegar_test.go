@@ -201,8 +201,11 @@ func checkLoaded(t *testing.T, payload any, local string, err error, want loadRe
 	if e.Traceback != wantTB {
 		t.Errorf("traceback %q, want %q", e.Traceback, wantTB)
 	}
-	if want.HasBanner != strings.Contains(e.Error(), "\n\n========= Remote Traceback (1) =========\n"+wantTB) {
-		t.Errorf("banner presence wrong in %q", e.Error())
+	if want.HasBanner != strings.Contains(e.Detail(), "\n\n========= Remote Traceback (1) =========\n"+wantTB) {
+		t.Errorf("banner presence wrong in %q", e.Detail())
+	}
+	if strings.Contains(e.Error(), "\n") {
+		t.Errorf("Error() spans lines: %q", e.Error())
 	}
 
 	// Python prints "-> None" for an OSError whose filename2 was set to
@@ -565,14 +568,41 @@ func TestErrorText(t *testing.T) {
 			"FileNotFoundError: [Errno 2] No such file or directory: '/f'"},
 		{New("OSError", int64(1), "e", "a", nil, "b"), "OSError: [Errno 1] e: 'a' -> 'b'"},
 		{New("PermissionError", "plain"), "PermissionError: plain"},
-		{&Exception{Name: "TypeError", Args: brine.Tuple{"t"}, Traceback: "Traceback...\n"},
-			"TypeError: t\n\n========= Remote Traceback (1) =========\nTraceback...\n"},
-		{&Exception{Name: "TypeError", Traceback: "x\n\n========= Remote Traceback (1) =========\ny"},
-			"TypeError\n\n========= Remote Traceback (2) =========\nx\n\n========= Remote Traceback (1) =========\ny"},
+		{&Exception{Name: "TypeError", Args: brine.Tuple{"t"}, Traceback: "Traceback...\n"}, "TypeError: t"},
+		{New("ValueError", "two\nlines"), `ValueError: two\nlines`},
 		{&Exception{}, "Exception"},
 	} {
 		if got := c.e.Error(); got != c.want {
 			t.Errorf("Error() = %q, want %q", got, c.want)
+		}
+		if got := fmt.Sprintf("%v", c.e); got != c.want {
+			t.Errorf("%%v = %q, want %q", got, c.want)
+		}
+	}
+}
+
+// TestDetailText: the traceback stays reachable through Detail and %+v,
+// with banners numbered as a Python client numbers them.
+func TestDetailText(t *testing.T) {
+	for _, c := range []struct {
+		e    *Exception
+		want string
+	}{
+		{New("ValueError", "bad"), "ValueError: bad"},
+		{&Exception{Name: "TypeError", Args: brine.Tuple{"t"}, Traceback: "Traceback...\n"},
+			"TypeError: t\n\n========= Remote Traceback (1) =========\nTraceback...\n"},
+		{&Exception{Name: "TypeError", Traceback: "x\n\n========= Remote Traceback (1) =========\ny"},
+			"TypeError\n\n========= Remote Traceback (2) =========\nx\n\n========= Remote Traceback (1) =========\ny"},
+	} {
+		if got := c.e.Detail(); got != c.want {
+			t.Errorf("Detail() = %q, want %q", got, c.want)
+		}
+		if got := fmt.Sprintf("%+v", c.e); got != c.want {
+			t.Errorf("%%+v = %q, want %q", got, c.want)
+		}
+		wrapped := fmt.Errorf("call add: %w", c.e)
+		if got, want := wrapped.Error(), "call add: "+c.e.Error(); got != want {
+			t.Errorf("wrapped = %q, want %q", got, want)
 		}
 	}
 }
