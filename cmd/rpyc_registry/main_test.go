@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/rpyc-go/rpyc/registry"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// buildCmd compiles rpyc_registry once per test binary.
+func buildCmd(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "rpyc_registry")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// startCmd runs the command and returns the address from its ready line.
+func startCmd(t *testing.T, bin string, args ...string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+		if t.Failed() {
+			t.Logf("rpyc_registry stderr:\n%s", stderr.String())
+		}
+	})
+	lines := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	select {
+	case line, ok := <-lines:
+		addr, found := strings.CutPrefix(line, "listening on ")
+		if !ok || !found {
+			t.Fatalf("no ready line, got %q", line)
+		}
+		return cmd, addr
+	case <-time.After(20 * time.Second):
+		t.Fatal("no ready line within 20 s")
+	}
+	return nil, ""
+}
+
+func TestCommand(t *testing.T) {
+	bin := buildCmd(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	logfile := filepath.Join(t.TempDir(), "reg.log")
+	for _, mode := range []string{"UDP", "tcp"} {
+		t.Run(mode, func(t *testing.T) {
+			cmd, addr := startCmd(t, bin, "--mode", mode, "--host", "127.0.0.1", "-p", "0", "-l", "-t", "30", "-v", "-f", logfile)
+			port := addr[strings.LastIndex(addr, ":")+1:]
+			var c interface {
+				registry.Registrar
+				registry.Discoverer
+				registry.Lister
+			}
+			if mode == "UDP" {
+				c = &registry.UDPClient{Host: "127.0.0.1", Port: atoi(t, port)}
+			} else {
+				c = &registry.TCPClient{Host: "127.0.0.1", Port: atoi(t, port)}
+			}
+			if err := c.Register(ctx, []string{"CMDTEST"}, "0.0.0.0:4242"); err != nil {
+				t.Fatalf("Register: %v", err)
+			}
+			got, err := c.Discover(ctx, "cmdtest")
+			if err != nil || len(got) != 1 || got[0].String() != "127.0.0.1:4242" {
+				t.Fatalf("Discover = %v, %v", got, err)
+			}
+			if names, err := c.List(ctx, ""); err != nil || len(names) != 1 {
+				t.Fatalf("List with -l = %v, %v", names, err)
+			}
+			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Wait(); err != nil {
+				t.Fatalf("exit after SIGTERM: %v, want status 0", err)
+			}
+		})
+	}
+	log, err := os.ReadFile(logfile)
+	if err != nil || !strings.Contains(string(log), "register") {
+		t.Fatalf("logfile: %v\n%s", err, log)
+	}
+}
+
+func TestCommandDefaultsAndSIGINT(t *testing.T) {
+	bin := buildCmd(t)
+	cmd, addr := startCmd(t, bin, "--host", "127.0.0.1", "--port", "0", "--quiet")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c := &registry.UDPClient{Host: "127.0.0.1", Port: atoi(t, addr[strings.LastIndex(addr, ":")+1:])}
+	if _, err := c.List(ctx, ""); !errors.Is(err, registry.ErrListingDisabled) {
+		t.Fatalf("List without -l = %v, want ErrListingDisabled", err)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit after SIGINT: %v", err)
+	}
+}
+
+func TestCommandFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--mode", "SCTP"}, {"-p", "70000"}, {"-t", "0"}, {"extra"}, {"--nope"},
+	} {
+		var sb strings.Builder
+		if err := run(args, &sb, &sb); err == nil {
+			t.Errorf("run(%q) succeeded", args)
+		}
+	}
+	var sb strings.Builder
+	if err := run([]string{"--help"}, &sb, &sb); !errors.Is(err, flag.ErrHelp) || !strings.Contains(sb.String(), "--listing") {
+		t.Errorf("--help: %v\n%s", err, sb.String())
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	n := 0
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			t.Fatalf("port %q", s)
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n
+}
