@@ -1,212 +1,186 @@
-// Package server accepts RPyC connections and serves a service on each,
-// one goroutine per connection (rpyc's ThreadedServer), with a graceful
-// Shutdown. It is the seed of the server family: other modes plug in here.
 package server
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"sync"
 	"time"
 
 	"github.com/rpyc-go/rpyc"
-	"github.com/rpyc-go/rpyc/stream"
 )
 
 // ErrServerClosed is returned by Serve and ListenAndServe after Shutdown
 // or Close, as net/http does.
 var ErrServerClosed = errors.New("rpyc/server: server closed")
 
-// Server serves one service to every connection it accepts.
+// Defaults of the Server fields whose zero value stands for one.
+const (
+	// DefaultPoolSize is the ThreadPool bound when PoolSize is zero:
+	// Python's ThreadPoolServer starts 20 threads.
+	DefaultPoolSize = 20
+	// DefaultHandshakeTimeout bounds an Authenticator when
+	// HandshakeTimeout is zero.
+	DefaultHandshakeTimeout = 10 * time.Second
+	// DefaultMemoryBudget is the server-wide byte budget when
+	// MemoryBudget is zero.
+	DefaultMemoryBudget = 1 << 30
+	// DefaultRegisterInterval is how often a server re-registers when
+	// RegisterInterval is zero: Python's REREGISTER_INTERVAL.
+	DefaultRegisterInterval = 60 * time.Second
+	// DefaultKeepAlive is the TCP keep-alive period when KeepAlive is
+	// zero, as Go's own default.
+	DefaultKeepAlive = 15 * time.Second
+)
+
+// Server serves one service to every connection it accepts. The zero
+// Server (with a Service) is Python's ThreadedServer: one goroutine per
+// connection, no connection limit, the default protocol Config. Every
+// field's zero value means its documented default; set fields before the
+// first Serve and do not change them afterwards.
+//
+// A Server is safe for concurrent use: Serve may run on several listeners
+// at once, and Shutdown or Close may be called from any goroutine.
 type Server struct {
 	// Service is the root each connection serves. If it is an
 	// rpyc.ServiceFactory, the factory makes one value per connection
 	// (Python's classpartial).
 	Service any
-	// Config is the protocol configuration for every connection; nil means
-	// rpyc.DefaultConfig(). Each connection gets its own copy.
+	// Kind chooses how connections and requests are run: Threaded (the
+	// default), ThreadPool, OneShot or Forking. See Kind.
+	Kind Kind
+	// PoolSize is, for a ThreadPool server, how many requests may execute
+	// at once across all connections; the rest wait. Zero means
+	// DefaultPoolSize. Nested callbacks hold a slot per level, so PoolSize
+	// must be larger than the deepest callback chain a client makes.
+	PoolSize int
+	// Config is the protocol configuration of every connection; nil means
+	// the zero rpyc.Config, which is the defaults. Each connection gets
+	// its own copy, with Credentials, Logger, Interceptor and
+	// Limits.Budget/IdleTimeout filled in by the server as documented on
+	// those fields.
 	Config *rpyc.Config
-	// Logger receives connection events and protocol errors; nil discards.
+	// Logger receives connection events, authentication failures and
+	// protocol errors. nil means slog.Default(), so a dropped hostile
+	// client or a panic is visible. For panic stacks as readable lines,
+	// use a logger built on NewTextHandler. It is also each connection's
+	// Config.Logger unless Config sets one.
 	Logger *slog.Logger
+	// Authenticator, when set, runs on every accepted connection before
+	// any RPyC message (TLS, or a custom handshake). What it returns as
+	// credentials reaches the service through (*rpyc.Conn).Credentials.
+	// A failure logs and drops that client only. nil means none.
+	Authenticator Authenticator
+	// HandshakeTimeout bounds the Authenticator: a client that connects
+	// and sends nothing is dropped after it. Zero means
+	// DefaultHandshakeTimeout; negative means no bound.
+	HandshakeTimeout time.Duration
+	// MaxConnections bounds connections served at once (for Forking,
+	// child processes). When it is reached the server stops accepting
+	// until one ends: new clients wait in the listen backlog, then in the
+	// kernel's SYN queue, and are not refused. Zero means no limit.
+	MaxConnections int
+	// IdleTimeout closes a connection that has had nothing in flight and
+	// no frame for this long; it sets Config.Limits.IdleTimeout when that
+	// is zero. Zero leaves the Config's setting (off by default, as RPyC
+	// connections are long-lived).
+	IdleTimeout time.Duration
+	// KeepAlive is the TCP keep-alive period set on every accepted TCP
+	// connection, so a peer that vanished without a FIN is noticed. Zero
+	// means DefaultKeepAlive; negative turns keep-alive off.
+	KeepAlive time.Duration
+	// Interceptor wraps every request of every connection: it sees the
+	// handler, the target name, and can time next and see its error,
+	// which is what metrics and tracing need. It runs inside the
+	// ThreadPool slot (the time it sees is service time, without the wait
+	// for a slot) and outside Config.Interceptor. nil means none.
+	Interceptor rpyc.Interceptor
+	// MemoryBudget is the server-wide byte budget shared by all
+	// connections (frames being read and inflated, parked requests,
+	// queued replies): what all peers together can make the server hold.
+	// It becomes each connection's Config.Limits.Budget unless that is
+	// set. Zero means DefaultMemoryBudget (1 GiB); negative means none.
+	MemoryBudget int64
+	// Registrar, when set, announces the server to a registry: on Serve,
+	// again every RegisterInterval, and Unregister on Shutdown or Close.
+	// The aliases are rpyc.ServiceAliases(Service). nil means none.
+	Registrar Registrar
+	// RegisterInterval is how often the server re-registers. Zero means
+	// DefaultRegisterInterval (60 s, Python's REREGISTER_INTERVAL).
+	RegisterInterval time.Duration
+
+	initOnce sync.Once
+	budget   *rpyc.Budget
+	gate     chan struct{} // ThreadPool slots
+	slots    chan struct{} // MaxConnections slots; nil = no limit
+	done     chan struct{} // closed when Shutdown or Close starts
 
 	mu        sync.Mutex // protects the following
 	listeners map[net.Listener]struct{}
 	conns     map[*rpyc.Conn]struct{}
+	raw       map[net.Conn]struct{}    // accepted, still authenticating
+	children  map[*os.Process]struct{} // Forking: one per connection
+	regs      map[string]chan struct{} // registered addresses -> stop
 	closing   bool
-	wg        sync.WaitGroup
+	wg        sync.WaitGroup // connections, children and register loops
+}
+
+// init fills the server's shared state once, on first use.
+func (s *Server) init() {
+	s.initOnce.Do(func() {
+		s.done = make(chan struct{})
+		switch {
+		case s.MemoryBudget == 0:
+			s.budget = rpyc.NewBudget(DefaultMemoryBudget)
+		case s.MemoryBudget > 0:
+			s.budget = rpyc.NewBudget(s.MemoryBudget)
+		}
+		if s.Kind == ThreadPool {
+			n := s.PoolSize
+			if n <= 0 {
+				n = DefaultPoolSize
+			}
+			s.gate = make(chan struct{}, n)
+		}
+		if s.MaxConnections > 0 {
+			s.slots = make(chan struct{}, s.MaxConnections)
+		}
+		s.listeners = map[net.Listener]struct{}{}
+		s.conns = map[*rpyc.Conn]struct{}{}
+		s.raw = map[net.Conn]struct{}{}
+		s.children = map[*os.Process]struct{}{}
+		s.regs = map[string]chan struct{}{}
+	})
 }
 
 func (s *Server) logger() *slog.Logger {
 	if s.Logger == nil {
-		return slog.New(slog.DiscardHandler)
+		return slog.Default()
 	}
 	return s.Logger
 }
 
-// ListenAndServe listens on the TCP address addr and serves until Shutdown.
-func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
-	l, err := stream.ListenTCP(ctx, addr, nil)
-	if err != nil {
-		return fmt.Errorf("rpyc/server: %w", err)
-	}
-	return s.Serve(l)
+// Budget returns the server-wide memory budget its connections share
+// (see MemoryBudget), or nil when there is none; for monitoring, with
+// Used and Limit.
+func (s *Server) Budget() *rpyc.Budget {
+	s.init()
+	return s.budget
 }
 
-// Serve accepts connections on l until Shutdown or Close, serving each on
-// its own goroutine. It always returns a non-nil error; after Shutdown,
-// ErrServerClosed. l is closed when Serve returns.
-func (s *Server) Serve(l net.Listener) error {
+// Connections returns how many connections are being served now (for
+// Forking, child processes alive), not counting clients still in the
+// Authenticator's handshake.
+func (s *Server) Connections() int {
+	s.init()
 	s.mu.Lock()
-	if s.closing {
-		s.mu.Unlock()
-		_ = l.Close()
-		return ErrServerClosed
-	}
-	if s.listeners == nil {
-		s.listeners = map[net.Listener]struct{}{}
-	}
-	s.listeners[l] = struct{}{}
-	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		delete(s.listeners, l)
-		s.mu.Unlock()
-		_ = l.Close()
-	}()
-	log := s.logger()
-	log.Info("rpyc/server: listening", "addr", l.Addr().String())
-	var backoff time.Duration
-	for {
-		nc, err := l.Accept()
-		if err != nil {
-			if s.isClosing() {
-				return ErrServerClosed
-			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() || isTemporary(err) {
-				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-				log.Warn("rpyc/server: accept failed; retrying", "err", err, "delay", backoff)
-				time.Sleep(backoff)
-				continue
-			}
-			return fmt.Errorf("rpyc/server: accept: %w", err)
-		}
-		backoff = 0
-		_ = stream.TuneTCP(nc)
-		s.wg.Add(1)
-		go s.handle(nc)
-	}
-}
-
-func isTemporary(err error) bool {
-	var t interface{ Temporary() bool }
-	return errors.As(err, &t) && t.Temporary()
+	defer s.mu.Unlock()
+	return len(s.conns) + len(s.children)
 }
 
 func (s *Server) isClosing() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.closing
-}
-
-// handle serves one connection until it ends.
-func (s *Server) handle(nc net.Conn) {
-	defer s.wg.Done()
-	log := s.logger().With("remote", nc.RemoteAddr().String())
-	cfg := rpyc.DefaultConfig()
-	if s.Config != nil {
-		c := *s.Config
-		cfg = &c
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = s.Logger
-	}
-	c, err := rpyc.NewServerConn(nc, s.Service, cfg)
-	if err != nil {
-		log.Error("rpyc/server: cannot serve connection", "err", err)
-		_ = nc.Close()
-		return
-	}
-	s.mu.Lock()
-	if s.closing {
-		s.mu.Unlock()
-		_ = c.Close()
-		return
-	}
-	if s.conns == nil {
-		s.conns = map[*rpyc.Conn]struct{}{}
-	}
-	s.conns[c] = struct{}{}
-	s.mu.Unlock()
-	log.Debug("rpyc/server: connection accepted", "conn", c.ID())
-	c.Start()
-	err = c.ServeAll()
-	s.mu.Lock()
-	delete(s.conns, c)
-	s.mu.Unlock()
-	_ = c.Close()
-	if err != nil {
-		log.Info("rpyc/server: connection ended with an error", "conn", c.ID(), "err", err)
-	} else {
-		log.Debug("rpyc/server: connection closed", "conn", c.ID())
-	}
-}
-
-// Connections returns how many connections are being served now.
-func (s *Server) Connections() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.conns)
-}
-
-// Shutdown stops accepting, then waits for open connections to end until
-// ctx is done, when it closes them. It returns ctx's error if it had to.
-func (s *Server) Shutdown(ctx context.Context) error {
-	s.mu.Lock()
-	s.closing = true
-	for l := range s.listeners {
-		_ = l.Close()
-	}
-	s.mu.Unlock()
-	done := make(chan struct{})
-	go func() {
-		s.wg.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		s.closeConns()
-		<-done
-		return ctx.Err()
-	}
-}
-
-// Close stops accepting and closes every connection at once.
-func (s *Server) Close() error {
-	s.mu.Lock()
-	s.closing = true
-	for l := range s.listeners {
-		_ = l.Close()
-	}
-	s.mu.Unlock()
-	s.closeConns()
-	s.wg.Wait()
-	return nil
-}
-
-func (s *Server) closeConns() {
-	s.mu.Lock()
-	conns := make([]*rpyc.Conn, 0, len(s.conns))
-	for c := range s.conns {
-		conns = append(conns, c)
-	}
-	s.mu.Unlock()
-	for _, c := range conns {
-		_ = c.Close()
-	}
 }

@@ -1,0 +1,113 @@
+package server
+
+import (
+	"context"
+	"net"
+	"os"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/rpyc-go/rpyc"
+)
+
+// unregisterTimeout bounds the Unregister calls of Close, which has no
+// context of its own.
+const unregisterTimeout = 5 * time.Second
+
+// Shutdown stops the server gracefully (rpyc #555): it stops accepting,
+// drops clients still in the Authenticator's handshake, closes every
+// connection that has no request in flight at once, lets the calls in
+// flight finish (each connection closes as soon as it is idle), and
+// unregisters from the Registrar. If ctx ends first, it closes what is
+// left and returns ctx's error. With only idle clients it returns at
+// once. A Forking server asks each child to do the same (SIGTERM) and
+// kills the children still alive when ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	conns, raws, kids := s.beginClose()
+	for _, nc := range raws {
+		_ = nc.Close()
+	}
+	for _, c := range conns {
+		c.CloseWhenIdle()
+	}
+	for _, p := range kids {
+		_ = p.Signal(syscall.SIGTERM)
+	}
+	s.unregisterAll(ctx)
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		s.closeNow()
+		<-done
+		return ctx.Err()
+	}
+}
+
+// Close stops the server at once: it stops accepting, closes every
+// connection (calls in flight fail), kills Forking children, unregisters,
+// and waits for the connections' goroutines to end.
+func (s *Server) Close() error {
+	s.beginClose()
+	s.closeNow()
+	ctx, cancel := context.WithTimeout(context.Background(), unregisterTimeout)
+	s.unregisterAll(ctx)
+	cancel()
+	s.wg.Wait()
+	return nil
+}
+
+// beginClose marks the server closing, stops every Serve loop and
+// returns what is being served.
+func (s *Server) beginClose() ([]*rpyc.Conn, []net.Conn, []*os.Process) {
+	s.init()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.closing {
+		s.closing = true
+		close(s.done)
+	}
+	for l := range s.listeners {
+		_ = l.Close()
+	}
+	conns := make([]*rpyc.Conn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	raws := make([]net.Conn, 0, len(s.raw))
+	for nc := range s.raw {
+		raws = append(raws, nc)
+	}
+	kids := make([]*os.Process, 0, len(s.children))
+	for p := range s.children {
+		kids = append(kids, p)
+	}
+	return conns, raws, kids
+}
+
+// closeNow closes everything still open, connections in parallel (each
+// Close waits briefly for its handlers).
+func (s *Server) closeNow() {
+	conns, raws, kids := s.beginClose()
+	for _, nc := range raws {
+		_ = nc.Close()
+	}
+	for _, p := range kids {
+		_ = p.Kill()
+	}
+	var wg sync.WaitGroup
+	for _, c := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = c.Close()
+		}()
+	}
+	wg.Wait()
+}
