@@ -3,6 +3,7 @@ package rpyc
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,6 +18,7 @@ type AsyncResult struct {
 	conn    *Conn
 	seq     int64
 	handler message.Handler
+	target  string // the method or attribute named, for error messages
 	done    chan struct{}
 
 	mu        sync.Mutex // protects the following
@@ -197,10 +199,31 @@ func (r *AsyncResult) serveUntilReady(ctx context.Context, timeout <-chan time.T
 	return true
 }
 
-// timeoutError says why a wait ended early: ctx's error, or ErrTimeout.
+// timeoutError says why a wait ended early, naming the call the user
+// made: ctx's error, or ErrTimeout.
 func (r *AsyncResult) timeoutError(ctx context.Context) error {
 	if ctx.Err() != nil {
-		return fmt.Errorf("rpyc: %v #%d: %w", r.handler, r.seq, ctx.Err())
+		return fmt.Errorf("rpyc: %s: %w", r.what(), ctx.Err())
 	}
-	return fmt.Errorf("rpyc: %v #%d: %w", r.handler, r.seq, ErrTimeout)
+	if d := r.conn.cfg.SyncRequestTimeout; d > 0 {
+		return fmt.Errorf("rpyc: %s: no reply within %v (Config.SyncRequestTimeout; pass a context with a later deadline to wait longer): %w", r.what(), d, ErrTimeout)
+	}
+	return fmt.Errorf("rpyc: %s: %w", r.what(), ErrTimeout)
+}
+
+// what names the request as the user wrote it: the method called, the
+// attribute read, else the protocol operation.
+func (r *AsyncResult) what() string {
+	switch {
+	case r.target != "" && r.handler == message.HandleCallAttr:
+		return r.target + "()"
+	case r.target != "":
+		return fmt.Sprintf("%s %q", opName(r.handler), r.target)
+	}
+	return opName(r.handler)
+}
+
+// opName is a handler's name in lower case without its prefix: "getattr".
+func opName(h message.Handler) string {
+	return strings.ToLower(strings.TrimPrefix(h.String(), "HANDLE_"))
 }

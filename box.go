@@ -59,7 +59,10 @@ func (c *Conn) appendBox(dst []byte, v any) ([]byte, error) {
 		return dst, fmt.Errorf("%s holds a value that cannot travel by value", describe(v))
 	}
 	v = asIterator(v)
-	id := c.objects.add(v, pyTypeName(v))
+	id, err := c.objects.add(v, pyTypeName(v))
+	if err != nil {
+		return dst, err
+	}
 	return appendRef(dst, message.LabelRemoteRef, id), nil
 }
 

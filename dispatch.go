@@ -204,7 +204,12 @@ func (c *Conn) replyQueued(seq any, value any, err error, queued bool) {
 			}
 			return
 		}
-		err = vinegar.New("TypeError", fmt.Sprintf("cannot send the result: %v", serr))
+		var exc *vinegar.Exception
+		if errors.As(serr, &exc) {
+			err = exc // e.g. the MemoryError of a full object table
+		} else {
+			err = vinegar.New("TypeError", fmt.Sprintf("cannot send the result: %v", serr))
+		}
 	}
 	if !c.cfg.QuietExceptions && !errors.Is(err, vinegar.ErrStopIteration) {
 		c.log.Debug("rpyc: request failed", "err", err)

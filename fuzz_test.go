@@ -49,7 +49,7 @@ func FuzzHandleFrame(f *testing.F) {
 		// them (ids 1..8) can resolve.
 		c.layout.Store(0)
 		for _, obj := range []any{fuzzService{}.List(), fuzzService{}.Dict(), func(x int) int { return x }} {
-			c.objects.add(obj, pyTypeName(obj))
+			_, _ = c.objects.add(obj, pyTypeName(obj))
 		}
 		c.handleFrame(data)
 		_ = c.Close()

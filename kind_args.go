@@ -187,8 +187,9 @@ func iterableItems(ctx context.Context, v any, what string) ([]any, error) {
 
 // snapshotSeq copies the items of a slice, array, or pointer to a slice.
 func snapshotSeq(rv reflect.Value) []any {
-	containerMu.RLock()
-	defer containerMu.RUnlock()
+	mu := containerMu(rv)
+	mu.RLock()
+	defer mu.RUnlock()
 	if rv.Kind() == reflect.Pointer {
 		rv = rv.Elem()
 	}

@@ -80,8 +80,9 @@ func mapOf(self reflect.Value, write bool) (reflect.Value, error) {
 
 // readMap runs f on the map behind self with containerMu held shared.
 func readMap[T any](self reflect.Value, f func(m reflect.Value) (T, error)) (T, error) {
-	containerMu.RLock()
-	defer containerMu.RUnlock()
+	mu := containerMu(self)
+	mu.RLock()
+	defer mu.RUnlock()
 	m, err := mapOf(self, false)
 	if err != nil {
 		var zero T
@@ -95,8 +96,9 @@ func readMap[T any](self reflect.Value, f func(m reflect.Value) (T, error)) (T, 
 // allocated only when something is stored (see storeItems), so a write
 // that fails leaves the owner's nil as it was.
 func writeMap(self reflect.Value, f func(m reflect.Value) (any, error)) (any, error) {
-	containerMu.Lock()
-	defer containerMu.Unlock()
+	mu := containerMu(self)
+	mu.Lock()
+	defer mu.Unlock()
 	m, err := mapOf(self, false)
 	if err != nil {
 		return nil, err

@@ -30,21 +30,21 @@ package rpyc
 //     l * n) are new *[]T: nobody on the Go side holds them, so the peer
 //     may grow them freely, as it would a Python list.
 //
-// Locking. One package-level sync.RWMutex, containerMu, guards every list
-// and dict (kind_dict.go) this package reads or changes for the peer:
-// reads take it shared, changes exclusively. A lock per object would need
-// a registry keyed by identity, and a slice's identity changes as it
-// grows; a single lock needs nothing, and costs little because no method
-// holds it across I/O or a call into the peer: arguments that come from
-// the peer (a remote list to extend with, say) are fetched and converted
-// before the lock is taken. The lock only orders the peer's operations
-// among themselves (which for maps also avoids Go's fatal concurrent map
-// write check); a Go owner that changes a slice or map while a peer may be
-// using it must provide its own exclusion, since the lock is unexported.
+// Locking. Each list and dict (kind_dict.go) this package reads or
+// changes for the peer has a sync.RWMutex, found by its identity
+// (containerMu: the *[]T or map pointer, so it survives growth): reads take
+// it shared, changes exclusively, so one peer sorting a huge list does not
+// stall another's len() of an unrelated dict. No method holds a lock
+// across I/O or a call into the peer: arguments that come from the peer
+// (a remote list to extend with, say) are fetched and converted before the
+// lock is taken. The locks only order the peer's operations among
+// themselves (which for maps also avoids Go's fatal concurrent map write
+// check); a Go owner that changes a slice or map while a peer may be
+// using it must provide its own exclusion, since the locks are unexported.
 // Because sync.RWMutex must not be read-locked recursively, helpers called
-// with the lock held (pyEqual, pyCompare) never take it, and the lock is
-// never held while calling pyRepr, so pyRepr may take it to read lists and
-// maps safely.
+// with a lock held (pyEqual, pyCompare) never take one, and no lock is
+// held while calling pyRepr, which read-locks them all (in order) to walk
+// nested lists and maps safely.
 //
 // The methods. Most are a body that works on the slice with the lock
 // already held, made into a method by listReader (shared lock) or
@@ -64,6 +64,7 @@ package rpyc
 import (
 	"context"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"sync"
@@ -72,8 +73,39 @@ import (
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
-// containerMu guards the lists and dicts served to the peer; see above.
-var containerMu sync.RWMutex
+// containerLocks guard the lists and dicts served to the peer, one lock
+// per object by identity (striped: objects share a lock only when their
+// addresses hash alike, one chance in lockStripes); see above.
+var containerLocks [lockStripes]sync.RWMutex
+
+const lockStripes = 64
+
+// containerMu returns the lock of the list or dict behind self: keyed by
+// the pointer for *[]T and *map, the map itself for a map, and the
+// backing array for a plain slice.
+func containerMu(self reflect.Value) *sync.RWMutex {
+	var p uintptr
+	switch self.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.UnsafePointer, reflect.Chan:
+		p = self.Pointer()
+	}
+	return &containerLocks[(uint64(p>>4)*0x9E3779B97F4A7C15)>>58]
+}
+
+// rlockAll read-locks every container lock, in order, for readers that
+// walk containers nested in one another (repr): taking the locks one by
+// one as containers turn up could deadlock against writers.
+func rlockAll() {
+	for i := range containerLocks {
+		containerLocks[i].RLock()
+	}
+}
+
+func runlockAll() {
+	for i := range containerLocks {
+		containerLocks[i].RUnlock()
+	}
+}
 
 // listKind is filled in init: its methods reach Netref calls, which reach
 // the dispatcher, which reaches kindFor and so listKind again, a cycle Go
@@ -82,7 +114,7 @@ var listKind = &kindSpec{pyName: "builtins.list"}
 
 func init() {
 	// n * l is l * n, down to the name in an arity error.
-	mul := listReader("__mul__", 1, 1, listMul)
+	mul := listMul
 	listKind.methods = map[string]nativeMethod{
 		"__len__":      listReader("__len__", 0, 0, listLen),
 		"__getitem__":  listReader("__getitem__", 1, 1, listGetItem),
@@ -136,8 +168,9 @@ func growableList(name string, self reflect.Value) (reflect.Value, error) {
 
 // readList runs f on the slice behind self with containerMu held shared.
 func readList[T any](self reflect.Value, f func(s reflect.Value) (T, error)) (T, error) {
-	containerMu.RLock()
-	defer containerMu.RUnlock()
+	mu := containerMu(self)
+	mu.RLock()
+	defer mu.RUnlock()
 	s, _, err := listOf(self)
 	if err != nil {
 		var zero T
@@ -151,8 +184,9 @@ func readList[T any](self reflect.Value, f func(s reflect.Value) (T, error)) (T,
 // assignment, which knows only once it has the lock whether it will; the
 // methods that always change it use growList.
 func writeList(self reflect.Value, f func(s reflect.Value, growable bool) error) error {
-	containerMu.Lock()
-	defer containerMu.Unlock()
+	mu := containerMu(self)
+	mu.Lock()
+	defer mu.Unlock()
 	s, growable, err := listOf(self)
 	if err != nil {
 		return err
@@ -164,8 +198,9 @@ func writeList(self reflect.Value, f func(s reflect.Value, growable bool) error)
 // with containerMu held exclusively; a plain []T is refused with a
 // TypeError naming op.
 func growList(op string, self reflect.Value, f func(s reflect.Value) (any, error)) (any, error) {
-	containerMu.Lock()
-	defer containerMu.Unlock()
+	mu := containerMu(self)
+	mu.Lock()
+	defer mu.Unlock()
 	s, err := growableList(op, self)
 	if err != nil {
 		return nil, err
@@ -321,17 +356,27 @@ func listAdd(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple,
 		return nil, err
 	}
 	return readList(self, func(s reflect.Value) (any, error) {
+		if err := c.checkBuild("+", s.Len()+len(vals)); err != nil {
+			return nil, err
+		}
 		return newList(s.Type(), append(listValues(s, 0, s.Len()), vals...)), nil
 	})
 }
 
-// maxRepeat bounds l * n, which Python would answer with MemoryError.
-const maxRepeat = 1 << 28
+// checkBuild refuses a request that would build more than
+// Limits.MaxBuildItems items, with the MemoryError Python would raise for
+// a result it cannot hold. op names the operation.
+func (c *Conn) checkBuild(op string, n int) error {
+	if max := c.cfg.Limits.MaxBuildItems; max > 0 && n > max {
+		return vinegar.New("MemoryError", fmt.Sprintf("%s: result of %d items is over this server's limit of %d (Limits.MaxBuildItems)", op, n, max))
+	}
+	return nil
+}
 
 // repeatCount reads the count k of l * k, for a list of n items, as
 // Python does: a k below one makes an empty list; name is the operator,
 // for the MemoryError when the result would be too large.
-func repeatCount(name string, v any, n int) (int, error) {
+func (c *Conn) repeatCount(name string, v any, n int) (int, error) {
 	k, huge, ok := pyIndexValue(v)
 	if !ok {
 		return 0, typeError("can't multiply sequence by non-int of type '%s'", pyTypeOf(v))
@@ -339,23 +384,31 @@ func repeatCount(name string, v any, n int) (int, error) {
 	if k <= 0 || n == 0 {
 		return 0, nil
 	}
-	if huge || k > maxRepeat || int64(n)*k > maxRepeat {
+	if huge || k > math.MaxInt32 || int64(n)*k > math.MaxInt32 {
 		return 0, vinegar.New("MemoryError", name+": result too large")
+	}
+	if err := c.checkBuild(name, n*int(k)); err != nil {
+		return 0, err
 	}
 	return int(k), nil
 }
 
 // listMul is l * n and n * l: a new list.
-func listMul(s reflect.Value, args brine.Tuple) (any, error) {
-	k, err := repeatCount("*", args[0], s.Len())
-	if err != nil {
+func listMul(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+	if err := checkArgs("__mul__", args, kw, 1, 1); err != nil {
 		return nil, err
 	}
-	vals := make([]reflect.Value, 0, k*s.Len())
-	for range k {
-		vals = append(vals, listValues(s, 0, s.Len())...)
-	}
-	return newList(s.Type(), vals), nil
+	return readList(self, func(s reflect.Value) (any, error) {
+		k, err := c.repeatCount("*", args[0], s.Len())
+		if err != nil {
+			return nil, err
+		}
+		vals := make([]reflect.Value, 0, k*s.Len())
+		for range k {
+			vals = append(vals, listValues(s, 0, s.Len())...)
+		}
+		return newList(s.Type(), vals), nil
+	})
 }
 
 // listIndexOf is l.index(x[, start[, stop]]).

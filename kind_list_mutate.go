@@ -74,7 +74,7 @@ func listIAdd(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple
 	if err := checkArgs("__iadd__", args, kw, 1, 1); err != nil {
 		return nil, err
 	}
-	if err := extendList(ctx, "+=", self, args[0]); err != nil {
+	if err := extendList(c, ctx, "+=", self, args[0]); err != nil {
 		return nil, err
 	}
 	return self.Interface(), nil
@@ -84,12 +84,12 @@ func listExtend(c *Conn, ctx context.Context, self reflect.Value, args brine.Tup
 	if err := checkArgs("extend", args, kw, 1, 1); err != nil {
 		return nil, err
 	}
-	return nil, extendList(ctx, "extend", self, args[0])
+	return nil, extendList(c, ctx, "extend", self, args[0])
 }
 
 // extendList appends the items of other, an iterable from the peer, for
 // extend and += (name).
-func extendList(ctx context.Context, name string, self reflect.Value, other any) error {
+func extendList(c *Conn, ctx context.Context, name string, self reflect.Value, other any) error {
 	if _, err := growableList(name, self); err != nil {
 		return err // before fetching a remote iterable for nothing
 	}
@@ -98,6 +98,9 @@ func extendList(ctx context.Context, name string, self reflect.Value, other any)
 		return err
 	}
 	_, err = growList(name, self, func(s reflect.Value) (any, error) {
+		if err := c.checkBuild(name, len(vals)); err != nil {
+			return nil, err
+		}
 		s.Set(reflect.Append(s, vals...))
 		return nil, nil
 	})
@@ -111,7 +114,7 @@ func listIMul(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple
 	}
 	return growList("*=", self, func(s reflect.Value) (any, error) {
 		n := s.Len()
-		k, err := repeatCount("*=", args[0], n)
+		k, err := c.repeatCount("*=", args[0], n)
 		if err != nil {
 			return nil, err
 		}

@@ -68,16 +68,21 @@ func identOf(obj any) (identKey, bool) {
 	return identKey{}, false
 }
 
-// add records one more reference to obj and returns its id_pack.
-func (t *objTable) add(obj any, name string) message.IDPack {
+// add records one more reference to obj and returns its id_pack. A new
+// object past Limits.MaxObjects is refused with a MemoryError.
+func (t *objTable) add(obj any, name string) (message.IDPack, error) {
 	key, keyed := identOf(obj)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if keyed {
 		if e := t.byIdent[key]; e != nil {
 			e.refs++
-			return e.id
+			return e.id, nil
 		}
+	}
+	if max := t.conn.cfg.Limits.MaxObjects; max > 0 && len(t.byID) >= max {
+		return message.IDPack{}, vinegar.New("MemoryError", fmt.Sprintf(
+			"the peer holds %d objects of this connection, its limit (Limits.MaxObjects): release netrefs it no longer needs", max))
 	}
 	rt := reflect.TypeOf(obj)
 	cid, ok := t.classes[rt]
@@ -93,7 +98,7 @@ func (t *objTable) add(obj any, name string) message.IDPack {
 	if keyed {
 		t.byIdent[key] = e
 	}
-	return e.id
+	return e.id, nil
 }
 
 // get finds a local object by the id_pack the peer sent back. An unknown

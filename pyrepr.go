@@ -16,8 +16,8 @@ import (
 // "<pkg.Type object at 0x...>" for the rest.
 func pyRepr(v any) string {
 	// Lists and dicts may be changed by the peer at the same time.
-	containerMu.RLock()
-	defer containerMu.RUnlock()
+	rlockAll()
+	defer runlockAll()
 	var b strings.Builder
 	writePyRepr(&b, v, 0)
 	return b.String()

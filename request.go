@@ -69,6 +69,7 @@ func (c *Conn) request(h message.Handler, res *AsyncResult, args brine.Tuple, qu
 	if res != nil {
 		res.seq = seq
 		res.handler = h
+		res.target = requestTarget(h, args)
 		c.mu.Lock()
 		if c.closing {
 			c.mu.Unlock()
