@@ -153,6 +153,14 @@ func convertTo(v any, t reflect.Type) (reflect.Value, error) {
 		case *Netref:
 			return convertByValue(items, t)
 		}
+		if rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() == reflect.Interface {
+			// Named slices of values (a classic.Set, say) convert item by item.
+			items := make(brine.Tuple, rv.Len())
+			for i := range items {
+				items[i] = rv.Index(i).Interface()
+			}
+			return fillItems(reflect.MakeSlice(t, len(items), len(items)), items)
+		}
 	case reflect.Array:
 		switch items := v.(type) {
 		case brine.Tuple:

@@ -7,8 +7,10 @@ package rpyc
 // HANDLE_BUFFITER, accepts any iterable and any count up to sys.maxsize,
 // so one BUFFITER on the container itself with a huge count returns every
 // item as one tuple: one round trip, on every server, because BUFFITER is
-// not subject to the attribute policy. A dict needs its items() view
-// first (two round trips); where the policy refuses items() (a plain
+// not subject to the attribute policy. A builtin dict of plain data comes
+// as its repr, parsed as a Python literal (obtain_literal.go): one round
+// trip, also not subject to the policy. Other dicts need their items()
+// view first (two round trips); where the policy refuses items() (a plain
 // service with allow_public_attrs off), the keys come in one BUFFITER and
 // the values in one pipelined batch of __getitem__ calls.
 
@@ -77,10 +79,11 @@ var dictTypes = map[string]bool{
 // are only converted.
 //
 // Round trips, against Python and Go servers alike: one for a list,
-// tuple, set, frozenset, range or deque of plain data (one BUFFITER), two
-// for a dict (items(), then BUFFITER) or, where the server's policy
-// refuses items(), one BUFFITER for the keys plus one pipelined batch of
-// __getitem__ requests. Each nested container costs the same again; other
+// tuple, set, frozenset, range or deque of plain data (one BUFFITER); one
+// for a builtin dict of plain data (HANDLE_REPR, read as a Python
+// literal); otherwise two for a dict (items(), then BUFFITER) or, where
+// the server's policy refuses items(), one BUFFITER for the keys plus one
+// pipelined batch of __getitem__ requests. Each nested container costs the same again; other
 // iterables are read one item per round trip (generators are never run
 // ahead). Objects that are not containers stay *Netref in the result.
 // At most MaxObtainItems items are built.
@@ -201,6 +204,19 @@ func (f *fetcher) all(ctx context.Context, n *Netref) (brine.Tuple, error) {
 
 // dict fetches a remote mapping into a map[any]any.
 func (f *fetcher) dict(ctx context.Context, n *Netref, depth int) (map[any]any, error) {
+	if n.TypeName() == "builtins.dict" {
+		// One round trip where the dict holds plain data: its repr.
+		if s, err := n.Repr(ctx); err == nil {
+			if v, err := parsePyLiteral(s); err == nil {
+				if m, ok := v.(map[any]any); ok {
+					if err := f.add(len(m)); err != nil {
+						return nil, err
+					}
+					return m, nil
+				}
+			}
+		}
+	}
 	var keys, vals []any
 	iv, err := n.CallMethod(ctx, "items")
 	if err == nil {

@@ -20,6 +20,13 @@ import (
 // pickle form (a func, a channel, a peer's object, a cycle).
 var ErrNotPicklable = errors.New("rpyc: value cannot be pickled")
 
+// Pickler is implemented by Go values that choose their own pickle form:
+// RPyCPickle returns plain data (or og-rek's Call, Class, None, Bytes) to
+// pickle in their place, as Python's __reduce__ does.
+type Pickler interface {
+	RPyCPickle() (any, error)
+}
+
 // maxPickleDepth bounds the nesting Pickle follows (and so cycles).
 const maxPickleDepth = 100
 
@@ -56,6 +63,24 @@ func toPickle(v reflect.Value, depth int, where string) (any, error) {
 	}
 	if !v.IsValid() {
 		return ogorek.None{}, nil
+	}
+	if v.CanInterface() {
+		switch x := v.Interface().(type) {
+		case Pickler:
+			pv, err := x.RPyCPickle()
+			if err != nil {
+				return nil, fmt.Errorf("%w: %s: %w", ErrNotPicklable, where, err)
+			}
+			return toPickle(reflect.ValueOf(pv), depth+1, where)
+		case ogorek.Call:
+			args, err := toPickle(reflect.ValueOf(brine.Tuple(x.Args)), depth+1, where)
+			if err != nil {
+				return nil, err
+			}
+			return ogorek.Call{Callable: x.Callable, Args: args.(ogorek.Tuple)}, nil
+		case ogorek.None, ogorek.Class, ogorek.Bytes:
+			return x, nil
+		}
 	}
 	if v.Type() == bigIntType {
 		if v.IsNil() {

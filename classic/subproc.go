@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/rpyc-go/rpyc"
@@ -78,8 +80,13 @@ func ConnectSubproc(ctx context.Context, opts *SubprocOptions, cfg *rpyc.Config)
 func startSubproc(ctx context.Context, opts *SubprocOptions, cfg *rpyc.Config) (*Conn, error) {
 	argv := opts.argv()
 	cmd := exec.Command(argv[0], argv[1:]...)
+	tail := &tailBuffer{max: 4096}
+	cmd.Stderr = tail
 	if opts != nil {
-		cmd.Env, cmd.Dir, cmd.Stderr = opts.Env, opts.Dir, opts.Stderr
+		cmd.Env, cmd.Dir = opts.Env, opts.Dir
+		if opts.Stderr != nil {
+			cmd.Stderr = io.MultiWriter(opts.Stderr, tail)
+		}
 	}
 	setProcessGroup(cmd)
 	stdin, err := cmd.StdinPipe()
@@ -111,5 +118,35 @@ func startSubproc(ctx context.Context, opts *SubprocOptions, cfg *rpyc.Config) (
 		_ = reap()
 		return nil, fmt.Errorf("classic: connect to %s: %w", argv[0], err)
 	}
-	return wrap(ctx, c, reap)
+	conn, err := wrap(ctx, c, reap)
+	if err != nil {
+		if msg := tail.String(); msg != "" {
+			return nil, fmt.Errorf("%w; %s said: %s", err, argv[0], msg)
+		}
+		return nil, err
+	}
+	return conn, nil
+}
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > t.max {
+		t.buf = t.buf[len(t.buf)-t.max:]
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return strings.TrimSpace(string(t.buf))
 }
