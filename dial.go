@@ -2,19 +2,21 @@ package rpyc
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
+	"time"
 
-	"github.com/rpyc-go/rpyc/message"
 	"github.com/rpyc-go/rpyc/stream"
 )
 
 // Connect makes a client connection over an established stream and starts
-// serving it in the background. service is what this side offers the peer
-// (callbacks are served whatever it is; nil is VoidService). It does no
-// request: Root fetches the peer's root on first use.
+// serving it in the background (Python's connect_stream). service is what
+// this side offers the peer (callbacks are served whatever it is; nil is
+// VoidService). It does no request: Root fetches the peer's root on first
+// use. A stream cannot be reopened, so the layout is cfg.Layout (zero:
+// 6.x); to a Python 5.x peer set cfg.Layout = message.LayoutV5, or use
+// ConnectPipes, which says so when the layout is wrong.
 func Connect(stream io.ReadWriteCloser, service any, cfg *Config) (*Conn, error) {
 	c, err := NewConn(stream, service, cfg)
 	if err != nil {
@@ -26,76 +28,85 @@ func Connect(stream io.ReadWriteCloser, service any, cfg *Config) (*Conn, error)
 	return c, nil
 }
 
-// Dial connects to an RPyC server over TCP ("host:port") and starts the
-// connection. ctx bounds the dial (and, when Config.Layout is zero, the
-// GETROOT that learns the server's layout; see dialAuto).
+// Dial connects to an RPyC server over TCP and starts the connection
+// (Python's connect). addr is "host:port"; IPv6 literals go in brackets,
+// "[::1]:18861". TCP keepalive probes are on (Go's 15 s), so a vanished
+// server is noticed. When cfg.Layout is zero the server's message layout
+// (rpyc 5.x or 6.x) is learnt on the first dial to addr and remembered
+// for the next ones; see DialWith to tune any of this. ctx bounds the
+// dial and the first request, which fetches the server's root.
 func Dial(ctx context.Context, addr string, cfg *Config) (*Conn, error) {
-	return DialService(ctx, addr, nil, cfg)
+	return DialWith(ctx, addr, nil, cfg)
 }
 
-// DialService is Dial with a local service offered to the server.
+// DialService is Dial with a local service offered to the server (Python's
+// connect(..., service=...)): what the server may call back.
 func DialService(ctx context.Context, addr string, service any, cfg *Config) (*Conn, error) {
-	return dialAuto(ctx, cfg, service, func() (net.Conn, error) {
-		nc, err := stream.DialTCP(ctx, addr, nil)
-		if err != nil {
-			return nil, fmt.Errorf("rpyc: dial %s: %w", addr, err)
-		}
-		return nc, nil
+	return DialWith(ctx, addr, &DialOptions{Service: service}, cfg)
+}
+
+// DialOptions tunes DialWith. A nil *DialOptions, and every zero field,
+// means the default given on the field.
+type DialOptions struct {
+	// Service is offered to the server (nil: nothing, VoidService).
+	Service any
+	// KeepAlive is the TCP keepalive period: zero means Go's default
+	// (probes after 15 s idle), negative turns probes off (Python's
+	// keepalive=False).
+	KeepAlive time.Duration
+	// Timeout bounds the TCP connect on top of ctx; zero: ctx alone.
+	Timeout time.Duration
+	// NoLayoutCache probes the server's layout on this dial even if an
+	// earlier dial to the same address learnt it (and does not record
+	// what it learns). Leave it off: each probe of a 5.x server leaves a
+	// traceback in that server's log.
+	NoLayoutCache bool
+}
+
+// DialWith is Dial with options (service, keepalive, connect timeout).
+func DialWith(ctx context.Context, addr string, opts *DialOptions, cfg *Config) (*Conn, error) {
+	var o DialOptions
+	if opts != nil {
+		o = *opts
+	}
+	sc := &stream.Config{KeepAlive: o.KeepAlive, DialTimeout: o.Timeout}
+	return dialLearning(ctx, learnSpec{
+		key:     "tcp " + addr,
+		addr:    addr,
+		service: o.Service,
+		cfg:     cfg,
+		noCache: o.NoLayoutCache,
+		dial: func(ctx context.Context) (net.Conn, error) {
+			nc, err := stream.DialTCP(ctx, addr, sc)
+			if err != nil {
+				return nil, fmt.Errorf("rpyc: dial %s: %w", addr, err)
+			}
+			return nc, nil
+		},
 	})
 }
 
-// DialUnix connects over a Unix socket.
+// DialUnix connects over the Unix-domain socket at path (Python's
+// unix_connect), learning and remembering the layout as Dial does.
 func DialUnix(ctx context.Context, path string, cfg *Config) (*Conn, error) {
-	return dialAuto(ctx, cfg, nil, func() (net.Conn, error) {
-		nc, err := stream.DialUnix(ctx, path)
-		if err != nil {
-			return nil, fmt.Errorf("rpyc: dial unix %s: %w", path, err)
-		}
-		return nc, nil
-	})
+	return DialUnixService(ctx, path, nil, cfg)
 }
 
-// dialAuto connects with the configured layout. When Config.Layout is zero
-// it speaks 6.x and fetches the root at once: an rpyc 5.x server cannot
-// read a 6.x message and hangs up (after a HANDLE_CLOSE in its own
-// layout), so an ended connection before the root arrives means "5.x",
-// and dialAuto connects again speaking that.
-func dialAuto(ctx context.Context, cfg *Config, service any, dial func() (net.Conn, error)) (*Conn, error) {
-	nc, err := dial()
-	if err != nil {
-		return nil, err
-	}
-	c, err := Connect(nc, service, cfg)
-	if err != nil || (cfg != nil && cfg.Layout != 0) {
-		return c, err
-	}
-	_, err = c.Root(ctx)
-	if err == nil {
-		return c, nil
-	}
-	_ = c.Close()
-	if !errors.Is(err, ErrClosed) {
-		return nil, err
-	}
-	var v5 Config
-	if cfg == nil {
-		v5 = *DefaultConfig()
-	} else {
-		v5 = *cfg
-	}
-	v5.Layout = message.LayoutV5
-	if nc, err = dial(); err != nil {
-		return nil, err
-	}
-	c, err = Connect(nc, service, &v5)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := c.Root(ctx); err != nil {
-		_ = c.Close()
-		return nil, err
-	}
-	return c, nil
+// DialUnixService is DialUnix with a local service offered to the server.
+func DialUnixService(ctx context.Context, path string, service any, cfg *Config) (*Conn, error) {
+	return dialLearning(ctx, learnSpec{
+		key:     "unix " + path,
+		addr:    path,
+		service: service,
+		cfg:     cfg,
+		dial: func(ctx context.Context) (net.Conn, error) {
+			nc, err := stream.DialUnix(ctx, path)
+			if err != nil {
+				return nil, fmt.Errorf("rpyc: dial unix %s: %w", path, err)
+			}
+			return nc, nil
+		},
+	})
 }
 
 // ServeConn serves service on an accepted stream until the connection
