@@ -1,10 +1,10 @@
 package server_test
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -50,6 +50,7 @@ func childServer() *server.Server {
 	s := &server.Server{Service: &testService{}, Kind: server.Forking, Logger: quietLogger()}
 	if os.Getenv(childAuthEnv) == "magic" {
 		s.Authenticator = magicWord("abracadabra")
+		s.HandshakeTimeout = 300 * time.Millisecond // as TestMagicWordAuthenticator's parent
 	}
 	return s
 }
@@ -127,14 +128,23 @@ func (*testService) Whoami(ctx context.Context) string {
 }
 
 // magicWord is the rpyc docs' example authenticator: the client sends a
-// magic word first, and anything else is refused.
+// magic word and a newline first, and anything else is refused. It reads
+// one byte at a time: what follows the newline is the client's first
+// RPyC frame, which an authenticator must not consume.
 func magicWord(word string) server.Authenticator {
 	return server.AuthenticatorFunc(func(ctx context.Context, nc net.Conn) (net.Conn, any, error) {
-		line, err := bufio.NewReaderSize(nc, 16).ReadString('\n')
-		if err != nil {
-			return nil, nil, fmt.Errorf("reading the magic word: %w", err)
+		var got []byte
+		b := make([]byte, 1)
+		for len(got) <= len(word) {
+			if _, err := io.ReadFull(nc, b); err != nil {
+				return nil, nil, fmt.Errorf("reading the magic word: %w", err)
+			}
+			if b[0] == '\n' {
+				break
+			}
+			got = append(got, b[0])
 		}
-		if line != word+"\n" {
+		if string(got) != word {
 			return nil, nil, errors.New("wrong magic word")
 		}
 		return nc, "magic:" + word, nil

@@ -4,14 +4,17 @@
 //
 //	go run ./examples/conformance -host 127.0.0.1 -port 18870
 //
-// It prints "listening on HOST:PORT" (or "listening on unix:PATH") once it
-// accepts connections, and stops cleanly on SIGINT or SIGTERM.
+// -mode picks the server kind (threaded, pool, oneshot, forking: see
+// server.Kind); -ipv6 listens on an IPv6 socket (host ::1 unless -host
+// says otherwise, e.g. -host :: for every address); -unix listens on a
+// Unix socket; -ssl-certfile/-ssl-keyfile serve TLS, and -ssl-cafile
+// requires client certificates from that CA. It prints "listening on
+// HOST:PORT" (or "listening on unix:PATH") once it accepts connections,
+// and stops cleanly on SIGINT or SIGTERM.
 package main
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -20,7 +23,6 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
-	"sync"
 	"syscall"
 	"time"
 
@@ -35,66 +37,105 @@ func main() {
 	}
 }
 
-func run() error {
-	host := flag.String("host", "127.0.0.1", "address to listen on")
-	port := flag.Int("port", 18870, "TCP port (0 picks a free one)")
-	mode := flag.String("mode", "threaded", "threaded|pool|oneshot")
-	unixPath := flag.String("unix", "", "listen on this Unix socket instead of TCP")
-	register := flag.Bool("register", false, "announce to a registry (not available yet)")
+// options are the command-line flags.
+type options struct {
+	host, mode, unixPath      string
+	port, poolSize            int
+	ipv6, verbose             bool
+	keyFile, certFile, caFile string
+	register                  bool
+}
+
+func parseFlags() *options {
+	o := &options{}
+	flag.StringVar(&o.host, "host", "", "address to listen on (default 127.0.0.1, or ::1 with -ipv6)")
+	flag.IntVar(&o.port, "port", 18870, "TCP port (0 picks a free one)")
+	flag.StringVar(&o.mode, "mode", "threaded", "threaded|pool|oneshot|forking")
+	flag.IntVar(&o.poolSize, "pool-size", server.DefaultPoolSize, "requests executing at once across connections, for -mode pool")
+	flag.BoolVar(&o.ipv6, "ipv6", false, "listen on an IPv6 socket")
+	flag.StringVar(&o.unixPath, "unix", "", "listen on this Unix socket instead of TCP")
+	flag.BoolVar(&o.register, "register", false, "announce to a registry (not available yet)")
 	flag.String("registry-host", "", "registry address (not available yet)")
 	flag.Int("registry-port", 18811, "registry port (not available yet)")
 	flag.String("registry-type", "UDP", "UDP|TCP (not available yet)")
-	keyFile := flag.String("ssl-keyfile", "", "TLS private key (PEM)")
-	certFile := flag.String("ssl-certfile", "", "TLS certificate (PEM)")
-	caFile := flag.String("ssl-cafile", "", "CA bundle; when set, clients must present a certificate")
-	verbose := flag.Bool("v", false, "log connections and protocol errors to stderr")
+	flag.StringVar(&o.keyFile, "ssl-keyfile", "", "TLS private key (PEM)")
+	flag.StringVar(&o.certFile, "ssl-certfile", "", "TLS certificate (PEM)")
+	flag.StringVar(&o.caFile, "ssl-cafile", "", "CA bundle; when set, clients must present a certificate signed by a CA in it")
+	flag.BoolVar(&o.verbose, "v", false, "log connections and protocol errors to stderr")
 	flag.Parse()
+	return o
+}
 
-	if *register {
-		return errors.New("-register: registry support is not available yet in this build")
+// newServer builds the server the flags describe.
+func newServer(o *options) (*server.Server, error) {
+	kind, err := server.ParseKind(o.mode)
+	if err != nil {
+		return nil, fmt.Errorf("-mode: %w", err)
 	}
 	level := slog.LevelWarn
-	if *verbose {
+	if o.verbose {
 		level = slog.LevelDebug
 	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-
-	var l net.Listener
-	var err error
-	var where string
-	switch {
-	case *unixPath != "":
-		_ = os.Remove(*unixPath)
-		l, err = stream.ListenUnix(ctx, *unixPath)
-		where = "unix:" + *unixPath
-	case *certFile != "" || *keyFile != "":
-		var tcfg *tls.Config
-		if tcfg, err = tlsConfig(*certFile, *keyFile, *caFile); err != nil {
-			return err
-		}
-		l, err = stream.ListenTLS(ctx, net.JoinHostPort(*host, strconv.Itoa(*port)), tcfg, nil)
-	default:
-		l, err = stream.ListenTCP(ctx, net.JoinHostPort(*host, strconv.Itoa(*port)), nil)
+	srv := &server.Server{
+		Service:  NewConformanceService(),
+		Kind:     kind,
+		PoolSize: o.poolSize,
+		Logger:   slog.New(server.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})),
 	}
+	if o.certFile != "" || o.keyFile != "" {
+		if srv.Authenticator, err = server.NewTLSAuthenticator(o.certFile, o.keyFile, o.caFile); err != nil {
+			return nil, err
+		}
+	} else if o.caFile != "" {
+		return nil, errors.New("-ssl-cafile needs -ssl-certfile and -ssl-keyfile")
+	}
+	return srv, nil
+}
+
+// listen opens the listener the flags describe and says where it is.
+func listen(ctx context.Context, o *options) (net.Listener, string, error) {
+	if o.unixPath != "" {
+		_ = os.Remove(o.unixPath)
+		l, err := stream.ListenUnix(ctx, o.unixPath)
+		return l, "unix:" + o.unixPath, err
+	}
+	network, host := "tcp4", o.host
+	if o.ipv6 {
+		network = "tcp6"
+		if host == "" {
+			host = "::1" // as rpyc_classic: loopback unless -host says otherwise
+		}
+	} else if host == "" {
+		host = "127.0.0.1"
+	}
+	var lc net.ListenConfig
+	l, err := lc.Listen(ctx, network, net.JoinHostPort(host, strconv.Itoa(o.port)))
+	if err != nil {
+		return nil, "", err
+	}
+	return l, l.Addr().String(), nil
+}
+
+func run() error {
+	o := parseFlags()
+	if o.register {
+		return errors.New("-register: registry support is not available yet in this build")
+	}
+	srv, err := newServer(o)
 	if err != nil {
 		return err
 	}
-	if where == "" {
-		where = l.Addr().String()
+	// A -mode forking server runs this program again for each client:
+	// that child serves its client here and does nothing else.
+	if srv.ServeChild() {
+		return nil
 	}
 
-	srv := &server.Server{Service: NewConformanceService(), Logger: logger}
-	switch *mode {
-	case "threaded", "pool":
-		// Goroutines make a thread pool unnecessary: "pool" is accepted
-		// for compatibility with rpyc's servers and behaves as "threaded".
-	case "oneshot":
-		l = &oneShot{Listener: l, done: make(chan struct{})}
-	default:
-		return fmt.Errorf("-mode %q: want threaded, pool or oneshot", *mode)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	l, where, err := listen(ctx, o)
+	if err != nil {
+		return err
 	}
 	fmt.Printf("listening on %s\n", where)
 	_ = os.Stdout.Sync()
@@ -103,7 +144,7 @@ func run() error {
 	go func() { errc <- srv.Serve(l) }()
 	select {
 	case err := <-errc:
-		if errors.Is(err, server.ErrServerClosed) || *mode == "oneshot" && errors.Is(err, net.ErrClosed) {
+		if err == nil || errors.Is(err, server.ErrServerClosed) {
 			return nil // oneshot: its one client has come and gone
 		}
 		return err
@@ -111,66 +152,10 @@ func run() error {
 		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(sctx)
-		if *unixPath != "" {
-			_ = os.Remove(*unixPath)
+		<-errc
+		if o.unixPath != "" {
+			_ = os.Remove(o.unixPath)
 		}
 		return nil
 	}
-}
-
-func tlsConfig(certFile, keyFile, caFile string) (*tls.Config, error) {
-	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
-	if err != nil {
-		return nil, fmt.Errorf("TLS key pair: %w", err)
-	}
-	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-	if caFile != "" {
-		pem, err := os.ReadFile(caFile)
-		if err != nil {
-			return nil, err
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("%s: no certificates", caFile)
-		}
-		cfg.ClientCAs = pool
-		cfg.ClientAuth = tls.RequireAndVerifyClientCert
-	}
-	return cfg, nil
-}
-
-// oneShot accepts one connection, then reports closed once it has been
-// handed out, so the server serves exactly one client and exits.
-type oneShot struct {
-	net.Listener
-	accepted bool
-	done     chan struct{}
-}
-
-// Accept hands out the first connection, then waits for it to close.
-func (o *oneShot) Accept() (net.Conn, error) {
-	if o.accepted {
-		<-o.done
-		return nil, net.ErrClosed
-	}
-	c, err := o.Listener.Accept()
-	if err != nil {
-		return nil, err
-	}
-	o.accepted = true
-	_ = o.Listener.Close()
-	return &notifyConn{Conn: c, done: o.done}, nil
-}
-
-type notifyConn struct {
-	net.Conn
-	done chan struct{}
-	once sync.Once
-}
-
-// Close closes the connection and lets the listener report closed.
-func (n *notifyConn) Close() error {
-	err := n.Conn.Close()
-	n.once.Do(func() { close(n.done) })
-	return err
 }

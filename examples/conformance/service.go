@@ -75,8 +75,8 @@ func (s *ConformanceService) Kinds(x any) string { return fmt.Sprintf("%T", x) }
 
 // Blob returns n bytes, byte i being i % 251.
 func (s *ConformanceService) Blob(n int) ([]byte, error) {
-	if n < 0 || n > 1<<30 {
-		return nil, vinegar.New("ValueError", "n out of range")
+	if n < 0 || n > MaxBlob {
+		return nil, vinegar.New("ValueError", fmt.Sprintf("blob(%d): n must be 0..%d", n, MaxBlob))
 	}
 	b := make([]byte, n)
 	for i := range b {
@@ -133,13 +133,27 @@ func (s *ConformanceService) MakeCounter(start int64) *Counter {
 func (s *ConformanceService) LiveCounters() int64 { return s.counters.Load() }
 
 // GetList returns [0..n-1] by reference; a pointer, so appends are seen.
-func (s *ConformanceService) GetList(n int) *[]int {
+func (s *ConformanceService) GetList(n int) (*[]int, error) {
+	if n < 0 || n > MaxList {
+		return nil, vinegar.New("ValueError", fmt.Sprintf("get_list(%d): n must be 0..%d", n, MaxList))
+	}
 	l := make([]int, n)
 	for i := range l {
 		l[i] = i
 	}
-	return &l
+	return &l, nil
 }
+
+// The size arguments are capped, so that no single call can make the
+// server build more than a few MiB (see the README's security section):
+// with 256 calls in flight per connection, one client can make it hold
+// at most MaxInFlight × MaxBlob.
+const (
+	// MaxBlob bounds blob(n): 1 MiB.
+	MaxBlob = 1 << 20
+	// MaxList bounds get_list(n): 1,048,576 items.
+	MaxList = 1 << 20
+)
 
 // GetDict returns {"a": 1, "b": 2, "c": 3} by reference.
 func (s *ConformanceService) GetDict() map[string]int {

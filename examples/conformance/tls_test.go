@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/rpyc-go/rpyc"
-	"github.com/rpyc-go/rpyc/server"
 	"github.com/rpyc-go/rpyc/stream"
 )
 
@@ -57,16 +56,16 @@ func TestTLSFlags(t *testing.T) {
 	dir := t.TempDir()
 	srvCert, srvKey, srvX509 := writeCert(t, dir, "server")
 	cliCert, cliKey, _ := writeCert(t, dir, "client")
-	cfg, err := tlsConfig(srvCert, srvKey, cliCert) // the client cert is its own CA
+	o := &options{mode: "threaded", port: 0, certFile: srvCert, keyFile: srvKey, caFile: cliCert} // the client cert is its own CA
+	srv, err := newServer(o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	l, err := stream.ListenTLS(ctx, "127.0.0.1:0", cfg, nil)
+	l, _, err := listen(ctx, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &server.Server{Service: NewConformanceService()}
 	go srv.Serve(l)
 	defer srv.Close()
 
