@@ -70,7 +70,7 @@ func withPort(addr string, port int) string {
 // its Layout, when zero, is learnt from the server as rpyc.Dial does.
 func Connect(ctx context.Context, addr string, cfg *rpyc.Config) (*Conn, error) {
 	addr = withPort(addr, DefaultPort)
-	c, err := rpyc.Dial(ctx, addr, cfg)
+	c, err := rpyc.DialService(ctx, addr, newLocalService(), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("classic: connect %s: %w", addr, err)
 	}
@@ -79,9 +79,16 @@ func Connect(ctx context.Context, addr string, cfg *rpyc.Config) (*Conn, error) 
 
 // ConnectUnix dials a classic server listening on a Unix socket.
 func ConnectUnix(ctx context.Context, path string, cfg *rpyc.Config) (*Conn, error) {
-	c, err := rpyc.DialUnix(ctx, path, cfg)
+	open := func() (io.ReadWriteCloser, error) {
+		nc, err := stream.DialUnix(ctx, path)
+		if err != nil {
+			return nil, fmt.Errorf("classic: connect unix %s: %w", path, err)
+		}
+		return nc, nil
+	}
+	c, err := connectAuto(ctx, cfg, open)
 	if err != nil {
-		return nil, fmt.Errorf("classic: connect unix %s: %w", path, err)
+		return nil, err
 	}
 	return wrap(ctx, c, nil)
 }
@@ -121,7 +128,7 @@ func ConnectStdPipes(ctx context.Context, cfg *rpyc.Config) (*Conn, error) {
 // layout here (a stream cannot be redialled to find out).
 func ConnectStream(ctx context.Context, s io.ReadWriteCloser, cfg *rpyc.Config) (*Conn, error) {
 	cfg = layoutOr(cfg, message.LayoutV5)
-	c, err := rpyc.Connect(s, nil, cfg)
+	c, err := rpyc.Connect(s, newLocalService(), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("classic: connect: %w", err)
 	}
@@ -152,7 +159,7 @@ func connectAuto(ctx context.Context, cfg *rpyc.Config, open func() (io.ReadWrit
 		if err != nil {
 			return nil, err
 		}
-		c, err := rpyc.Connect(s, nil, layoutOr(cfg, l))
+		c, err := rpyc.Connect(s, newLocalService(), layoutOr(cfg, l))
 		if err != nil {
 			return nil, fmt.Errorf("classic: connect: %w", err)
 		}

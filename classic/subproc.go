@@ -112,7 +112,7 @@ func startSubproc(ctx context.Context, opts *SubprocOptions, cfg *rpyc.Config) (
 		<-exited
 		return nil
 	}
-	c, err := rpyc.Connect(stream.Pipe(stdout, stdin), nil, cfg)
+	c, err := rpyc.Connect(stream.Pipe(stdout, stdin), newLocalService(), cfg)
 	if err != nil {
 		_ = stdin.Close()
 		_ = reap()
