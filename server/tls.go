@@ -64,10 +64,12 @@ func NewTLSAuthenticator(certFile, keyFile, caFile string) (*TLSAuthenticator, e
 }
 
 // LoadCAPool reads a PEM file of certificates and returns a pool of those
-// marked as CAs (basic constraints CA:TRUE). Others in the file are left
-// out: Go's x509 trusts any root in a pool, so a leaf certificate that
-// happens to be in the file would otherwise be able to sign client
-// certificates that verify. It fails with ErrNoCA when no CA is left.
+// marked as CAs (basic constraints CA:TRUE); every other certificate in
+// the file is left out, so a leaf certificate that happens to be in the
+// file is never a trust anchor for client certificates it signed. (Go's
+// verifier already refuses a version-3 leaf as an issuer, but it takes a
+// version-1 certificate, which has no basic constraints, as one.) It
+// fails with ErrNoCA when no CA is left.
 func LoadCAPool(caFile string) (*x509.CertPool, error) {
 	data, err := os.ReadFile(caFile)
 	if err != nil {

@@ -5,7 +5,8 @@
 //	go run ./examples/conformance -host 127.0.0.1 -port 18870
 //
 // -mode picks the server kind (threaded, pool, oneshot, forking: see
-// server.Kind); -ipv6 listens on an IPv6 socket (host ::1 unless -host
+// server.Kind), or stdio to serve one client on standard input and output
+// (rpyc_classic --mode stdio); -ipv6 listens on an IPv6 socket (host ::1 unless -host
 // says otherwise, e.g. -host :: for every address); -unix listens on a
 // Unix socket; -ssl-certfile/-ssl-keyfile serve TLS, and -ssl-cafile
 // requires client certificates from that CA. It prints "listening on
@@ -50,7 +51,7 @@ func parseFlags() *options {
 	o := &options{}
 	flag.StringVar(&o.host, "host", "", "address to listen on (default 127.0.0.1, or ::1 with -ipv6)")
 	flag.IntVar(&o.port, "port", 18870, "TCP port (0 picks a free one)")
-	flag.StringVar(&o.mode, "mode", "threaded", "threaded|pool|oneshot|forking")
+	flag.StringVar(&o.mode, "mode", "threaded", "threaded|pool|oneshot|forking|stdio (stdio: serve one client on stdin/stdout)")
 	flag.IntVar(&o.poolSize, "pool-size", server.DefaultPoolSize, "requests executing at once across connections, for -mode pool")
 	flag.BoolVar(&o.ipv6, "ipv6", false, "listen on an IPv6 socket")
 	flag.StringVar(&o.unixPath, "unix", "", "listen on this Unix socket instead of TCP")
@@ -68,7 +69,11 @@ func parseFlags() *options {
 
 // newServer builds the server the flags describe.
 func newServer(o *options) (*server.Server, error) {
-	kind, err := server.ParseKind(o.mode)
+	mode := o.mode
+	if mode == "stdio" {
+		mode = "threaded" // one connection, on standard input and output
+	}
+	kind, err := server.ParseKind(mode)
 	if err != nil {
 		return nil, fmt.Errorf("-mode: %w", err)
 	}
@@ -129,6 +134,9 @@ func run() error {
 	// that child serves its client here and does nothing else.
 	if srv.ServeChild() {
 		return nil
+	}
+	if o.mode == "stdio" {
+		return srv.ServeStdio()
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
