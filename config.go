@@ -117,7 +117,10 @@ type Config struct {
 	Limits Limits
 
 	// MaxInFlight bounds the peer's requests being served at once on this
-	// connection (default 256); more are parked (see Limits.MaxParkedBytes).
+	// connection (default 64); more are parked (see Limits.MaxParkedBytes).
+	// It also bounds what one peer can make a service hold in results
+	// waiting to be read: MaxInFlight times the largest result a method
+	// returns (Python serves one request at a time per connection).
 	// A handler that is waiting for a reply from the peer (a callback)
 	// does not count, so nested callbacks go as deep as the peer's.
 	MaxInFlight int
@@ -178,7 +181,7 @@ func DefaultConfig() *Config {
 
 const (
 	defaultSyncTimeout = 30 * time.Second
-	defaultMaxInFlight = 256
+	defaultMaxInFlight = 64
 	defaultMaxDepth    = 1000
 )
 

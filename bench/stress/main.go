@@ -1,0 +1,542 @@
+// Command stress runs the hostile-peer scenarios of the hardening work
+// against a real server.Server over loopback and checks each against the
+// bounds it must stay under: server memory (RSS), goroutines and file
+// descriptors, and how fast a vanished or stalled peer is released. It
+// prints one line per scenario and exits with status 1 when a bound is
+// broken. -short runs every scenario at a smaller scale (for CI).
+//
+//	go run ./bench/stress          # the full sizes of the issue
+//	go run ./bench/stress -short   # a few seconds, what test.sh runs
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/rpyc-go/rpyc"
+	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/channel"
+	"github.com/rpyc-go/rpyc/message"
+	"github.com/rpyc-go/rpyc/server"
+)
+
+var short = flag.Bool("short", false, "smaller scenarios, for CI")
+
+// writeTimeout is the servers' Limits.WriteTimeout in these scenarios.
+const writeTimeout = 2 * time.Second
+
+// service is what the scenarios call.
+type service struct{ running atomic.Int64 }
+
+func (s *service) Add(a, b int) int { return a + b }
+
+// Blob returns n random bytes (at most 16 MiB): incompressible, so a
+// peer that does not read them fills the socket buffers.
+func (s *service) Blob(n int) ([]byte, error) {
+	if n < 0 || n > 16<<20 {
+		return nil, fmt.Errorf("n out of range")
+	}
+	b := make([]byte, n)
+	rand.Read(b)
+	return b, nil
+}
+
+// Block waits for its connection to end.
+func (s *service) Block(ctx context.Context) {
+	s.running.Add(1)
+	defer s.running.Add(-1)
+	<-ctx.Done()
+}
+
+func (s *service) List() *[]int { l := []int{1, 2, 3, 4}; return &l }
+
+// Recurse calls cb(n-1), which calls Recurse again: one handler per level
+// on each side.
+func (s *service) Recurse(ctx context.Context, n int, cb *rpyc.Netref) (int, error) {
+	if n == 0 {
+		return 0, nil
+	}
+	return rpyc.As[int](cb.Call(ctx, n-1))
+}
+
+type result struct {
+	name            string
+	rssBefore, peak int64 // bytes
+	rssAfter        int64
+	goroutinesPeak  int
+	fdsPeak         int
+	latency         time.Duration // a normal client's add() meanwhile (worst)
+	note            string
+	failed          []string
+}
+
+func main() {
+	flag.Parse()
+	debug.SetGCPercent(50)
+	// 10,000 connections need 20,000 descriptors (both ends are here).
+	var lim syscall.Rlimit
+	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim) == nil && lim.Cur < 65536 {
+		lim.Cur = min(65536, lim.Max)
+		_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
+	}
+	scale := 1
+	if *short {
+		scale = 10
+	}
+	type scenario struct {
+		name string
+		run  func(addr string, r *result, srv *server.Server, svc *service)
+	}
+	scenarios := []scenario{
+		{"unread refusals", func(addr string, r *result, _ *server.Server, _ *service) {
+			n := 120000 / scale
+			flood(addr, r, n, func(int) any { return brine.Tuple{int64(999), brine.Tuple{}} })
+		}},
+		{"unread DELs", func(addr string, r *result, _ *server.Server, _ *service) {
+			n := 120000 / scale
+			flood(addr, r, n, func(int) any {
+				ref := brine.Tuple{int64(message.LabelLocalRef), brine.Tuple{"x", int64(1), int64(2)}}
+				return brine.Tuple{int64(message.HandleDel), brine.Tuple{int64(message.LabelTuple), brine.Tuple{ref}}}
+			})
+		}},
+		{"large replies unread", func(addr string, r *result, srv *server.Server, _ *service) {
+			size := 16 << 20
+			if *short {
+				size = 4 << 20
+			}
+			largeUnread(addr, r, 300, size, srv)
+		}},
+		{"vanished behind full slots", func(addr string, r *result, _ *server.Server, svc *service) {
+			vanish(addr, r, svc, 300/scale*scale)
+		}},
+		{"deep callbacks", func(addr string, r *result, _ *server.Server, _ *service) {
+			deepCallbacks(addr, r, 1000)
+		}},
+		{"list * k", func(addr string, r *result, _ *server.Server, _ *service) {
+			amplify(addr, r)
+		}},
+		{"stalled mid-frame", func(addr string, r *result, _ *server.Server, _ *service) {
+			stalled(addr, r, 2200/scale)
+		}},
+		{"idle connections", func(addr string, r *result, _ *server.Server, _ *service) {
+			idle(addr, r, 10000/scale)
+		}},
+	}
+	fmt.Printf("%-28s %10s %10s %10s %8s %6s %10s  %s\n", "scenario", "RSS before", "peak", "after", "gorout.", "fds", "add() max", "")
+	failed := false
+	for _, sc := range scenarios {
+		r := runScenario(sc.name, sc.run)
+		fmt.Printf("%-28s %9.1fM %9.1fM %9.1fM %8d %6d %10v  %s\n", r.name, mib(r.rssBefore), mib(r.peak), mib(r.rssAfter),
+			r.goroutinesPeak, r.fdsPeak, r.latency.Round(time.Microsecond), r.note)
+		for _, f := range r.failed {
+			fmt.Printf("    FAIL: %s\n", f)
+			failed = true
+		}
+	}
+	if failed {
+		os.Exit(1)
+	}
+	fmt.Println("all scenarios within bounds")
+}
+
+func mib(n int64) float64 { return float64(n) / (1 << 20) }
+
+// runScenario starts a server, samples it while run works, and shuts it
+// down.
+func runScenario(name string, run func(addr string, r *result, srv *server.Server, svc *service)) result {
+	r := result{name: name}
+	svc := &service{}
+	srv := &server.Server{
+		Service: svc,
+		Logger:  slog.New(slog.DiscardHandler),
+		Config: &rpyc.Config{Limits: rpyc.Limits{
+			WriteTimeout: writeTimeout,
+			ReadTimeout:  time.Second,
+		}},
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		r.failed = append(r.failed, err.Error())
+		return r
+	}
+	go srv.Serve(l)
+	addr := l.Addr().String()
+	runtime.GC()
+	debug.FreeOSMemory()
+	r.rssBefore = rss()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { // sample
+		defer wg.Done()
+		for {
+			r.peak = max(r.peak, rss())
+			r.goroutinesPeak = max(r.goroutinesPeak, runtime.NumGoroutine())
+			r.fdsPeak = max(r.fdsPeak, fds())
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	go func() { // a normal client, calling add() meanwhile
+		defer wg.Done()
+		c, err := rpyc.Dial(context.Background(), addr, &rpyc.Config{Layout: message.LayoutV6, Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			r.failed = append(r.failed, "normal client: "+err.Error())
+			return
+		}
+		defer c.Close()
+		root, err := c.Root(context.Background())
+		if err != nil {
+			r.failed = append(r.failed, "normal client: "+err.Error())
+			return
+		}
+		for {
+			t0 := time.Now()
+			if _, err := root.CallMethod(context.Background(), "add", 1, 2); err != nil {
+				r.failed = append(r.failed, "normal client: "+err.Error())
+				return
+			}
+			r.latency = max(r.latency, time.Since(t0))
+			select {
+			case <-stop:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
+	run(addr, &r, srv, svc)
+	close(stop)
+	wg.Wait()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(ctx)
+	runtime.GC()
+	debug.FreeOSMemory()
+	r.rssAfter = rss()
+	if grow := r.peak - r.rssBefore; grow > budgetFor(name) {
+		r.failed = append(r.failed, fmt.Sprintf("RSS grew by %.0f MiB, bound %.0f MiB", mib(grow), mib(budgetFor(name))))
+	}
+	if r.latency > 2*time.Second {
+		r.failed = append(r.failed, fmt.Sprintf("a normal client's add() took %v meanwhile", r.latency))
+	}
+	return r
+}
+
+// budgetFor is the RSS growth a scenario must stay under: the default
+// server budget (1 GiB) where a peer can make the server hold replies or
+// frames, far less where it cannot.
+func budgetFor(name string) int64 {
+	switch name {
+	case "large replies unread":
+		return 1 << 40 // checked by the scenario: MaxInFlight x reply size
+	case "list * k":
+		return 1 << 30
+	case "idle connections":
+		return 10000 * 30 << 10 // 30 KiB each
+	}
+	return 256 << 20
+}
+
+func rss() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			f := strings.Fields(line)
+			n, _ := strconv.ParseInt(f[1], 10, 64)
+			return n << 10
+		}
+	}
+	return 0
+}
+
+func fds() int {
+	e, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return 0
+	}
+	return len(e)
+}
+
+// frames encodes n v6 requests made by mk.
+func frames(n int, mk func(int) any) []byte {
+	var out []byte
+	for i := range n {
+		body, err := message.Encode(message.LayoutV6, message.Message{Type: message.Request, Seq: int64(i), Payload: mk(i)})
+		if err != nil {
+			panic(err)
+		}
+		out, _ = channel.AppendFrame(out, body, nil)
+	}
+	return out
+}
+
+// flood sends n requests and never reads; the server must drop it after
+// its write timeout without a goroutine per reply.
+func flood(addr string, r *result, n int, mk func(int) any) {
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		r.failed = append(r.failed, err.Error())
+		return
+	}
+	defer nc.Close()
+	nc.(*net.TCPConn).SetReadBuffer(4096)
+	data := frames(n, mk)
+	start := time.Now()
+	nc.SetWriteDeadline(time.Now().Add(30 * time.Second))
+	_, werr := nc.Write(data)
+	// The server stops reading once its write queue is full and drops us
+	// at WriteTimeout; our write fails or completes first.
+	buf := make([]byte, 1)
+	nc.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+	_, _ = nc.Read(buf)
+	r.note = fmt.Sprintf("%d requests (%d KiB) sent, write err=%v after %v", n, len(data)>>10, werr != nil, time.Since(start).Round(time.Millisecond))
+	if r.goroutinesPeak > 60 {
+		r.failed = append(r.failed, fmt.Sprintf("%d goroutines: a goroutine per reply?", r.goroutinesPeak))
+	}
+}
+
+// largeUnread starts calls returning size bytes each and never reads.
+func largeUnread(addr string, r *result, calls, size int, srv *server.Server) {
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		r.failed = append(r.failed, err.Error())
+		return
+	}
+	defer nc.Close()
+	nc.(*net.TCPConn).SetReadBuffer(4096)
+	// A fresh connection has no root object yet: ask for it first, then
+	// call blob on it, never reading a reply.
+	getroot := frames(1, func(int) any {
+		return brine.Tuple{int64(message.HandleGetRoot), brine.Tuple{int64(message.LabelValue), brine.Tuple{}}}
+	})
+	nc.Write(getroot)
+	rootID := rootIDPack(nc)
+	data := frames(calls, func(i int) any {
+		return brine.Tuple{int64(message.HandleCallAttr), brine.Tuple{int64(message.LabelTuple), brine.Tuple{
+			brine.Tuple{int64(message.LabelLocalRef), rootID},
+			brine.Tuple{int64(message.LabelValue), "blob"},
+			brine.Tuple{int64(message.LabelValue), brine.Tuple{int64(size)}},
+			brine.Tuple{int64(message.LabelValue), brine.Tuple{}},
+		}}}
+	})
+	start := time.Now()
+	nc.Write(data)
+	// Read nothing for twice the write timeout; then the server must have
+	// given up on us: what is left to read ends in EOF or a reset.
+	time.Sleep(2 * writeTimeout)
+	if os.Getenv("STRESS_DEBUG") != "" {
+		pprof.Lookup("goroutine").WriteTo(os.Stderr, 1)
+	}
+	dropped := srv.Connections() == 1 // the normal client's only
+	r.note = fmt.Sprintf("%d calls x %d MiB; peer dropped=%v within %v", calls, size>>20, dropped, time.Since(start).Round(time.Millisecond))
+	if !dropped {
+		r.failed = append(r.failed, "the server kept a peer that reads nothing")
+	}
+	// Each running handler holds its result until it is written; Go's GC
+	// (GOGC=50 here) lets the heap reach 1.5x what is live.
+	budget := int64(rpyc.DefaultConfig().MaxInFlight)*int64(size)*3/2 + rpyc.DefaultMaxQueuedBytes + 64<<20
+	if grow := r.peak - r.rssBefore; grow > budget {
+		r.failed = append(r.failed, fmt.Sprintf("RSS grew by %.0f MiB, over 1.5 x MaxInFlight x reply + MaxQueuedBytes + 64 MiB = %.0f MiB", mib(grow), mib(budget)))
+	}
+}
+
+// rootIDPack reads the GETROOT reply on nc to learn the root's id_pack.
+func rootIDPack(nc net.Conn) brine.Tuple {
+	nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	msg, err := channel.ReadFrame(nc, nil)
+	nc.SetReadDeadline(time.Time{})
+	if err != nil {
+		panic(err)
+	}
+	m, _, err := message.Decode(msg, nil)
+	if err != nil {
+		panic(err)
+	}
+	box := m.Payload.(brine.Tuple)
+	return box[1].(brine.Tuple)
+}
+
+// vanish fills every slot with calls that block, parks the rest, and
+// disappears; the server must notice within a second.
+func vanish(addr string, r *result, svc *service, calls int) {
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		r.failed = append(r.failed, err.Error())
+		return
+	}
+	c, err := rpyc.Connect(nc, nil, &rpyc.Config{Layout: message.LayoutV6, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		r.failed = append(r.failed, err.Error())
+		return
+	}
+	root, err := c.Root(context.Background())
+	if err != nil {
+		r.failed = append(r.failed, err.Error())
+		return
+	}
+	for range calls {
+		root.CallMethodAsync("block")
+	}
+	for i := 0; svc.running.Load() == 0 && i < 500; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond)
+	running := svc.running.Load()
+	start := time.Now()
+	nc.Close() // vanish: no HANDLE_CLOSE
+	defer c.Close()
+	for svc.running.Load() > 0 && time.Since(start) < 5*time.Second {
+		time.Sleep(time.Millisecond)
+	}
+	took := time.Since(start)
+	r.note = fmt.Sprintf("%d calls, %d running; released in %v", calls, running, took.Round(time.Millisecond))
+	if took > time.Second {
+		r.failed = append(r.failed, "vanished peer released after "+took.String())
+	}
+}
+
+// deepCallbacks recurses between client and server depth levels each way.
+func deepCallbacks(addr string, r *result, depth int) {
+	c, err := rpyc.Dial(context.Background(), addr, &rpyc.Config{Layout: message.LayoutV6, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		r.failed = append(r.failed, err.Error())
+		return
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	root, err := c.Root(ctx)
+	if err != nil {
+		r.failed = append(r.failed, err.Error())
+		return
+	}
+	var cb func(ctx context.Context, n int) (int, error)
+	cb = func(ctx context.Context, n int) (int, error) {
+		v, err := rpyc.As[int](root.CallMethod(ctx, "recurse", n, cb))
+		return v + 1, err
+	}
+	start := time.Now()
+	if got, err := rpyc.As[int](root.CallMethod(ctx, "recurse", depth, cb)); err != nil || got != depth {
+		r.failed = append(r.failed, fmt.Sprintf("depth %d: %v, %v", depth, got, err))
+		return
+	}
+	r.note = fmt.Sprintf("depth %d each way in %v", depth, time.Since(start).Round(time.Millisecond))
+}
+
+// amplify asks for a served list repeated 2^28 times.
+func amplify(addr string, r *result) {
+	c, err := rpyc.Dial(context.Background(), addr, &rpyc.Config{Layout: message.LayoutV6, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		r.failed = append(r.failed, err.Error())
+		return
+	}
+	defer c.Close()
+	ctx := context.Background()
+	root, _ := c.Root(ctx)
+	l, err := rpyc.As[*rpyc.Netref](root.CallMethod(ctx, "list"))
+	if err != nil {
+		r.failed = append(r.failed, err.Error())
+		return
+	}
+	start := time.Now()
+	_, err = l.CallMethod(ctx, "__mul__", 1<<26)
+	r.note = fmt.Sprintf("list * 2^26 -> %v in %v", firstLine(err), time.Since(start).Round(time.Microsecond))
+	if err == nil {
+		r.failed = append(r.failed, "list * 2^26 was built")
+	}
+}
+
+func firstLine(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 60 {
+		s = s[:60] + "..."
+	}
+	return s
+}
+
+// stalled opens n connections that each send half a frame header.
+func stalled(addr string, r *result, n int) {
+	var conns []net.Conn
+	for range n {
+		nc, err := net.Dial("tcp", addr)
+		if err != nil {
+			r.failed = append(r.failed, err.Error())
+			break
+		}
+		nc.Write([]byte{0, 0, 1})
+		conns = append(conns, nc)
+	}
+	start := time.Now()
+	closed := 0
+	buf := make([]byte, 1)
+	for _, nc := range conns {
+		nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+		if _, err := nc.Read(buf); err != nil {
+			closed++
+		}
+		nc.Close()
+	}
+	r.note = fmt.Sprintf("%d stalled connections, all closed after %v", closed, time.Since(start).Round(time.Millisecond))
+	if closed != len(conns) {
+		r.failed = append(r.failed, fmt.Sprintf("%d of %d stalled connections still open", len(conns)-closed, len(conns)))
+	}
+}
+
+// idle holds n idle RPyC connections (each has fetched the root).
+func idle(addr string, r *result, n int) {
+	var conns []net.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	getroot := frames(1, func(int) any {
+		return brine.Tuple{int64(message.HandleGetRoot), brine.Tuple{int64(message.LabelValue), brine.Tuple{}}}
+	})
+	for range n {
+		nc, err := net.Dial("tcp", addr)
+		if err != nil {
+			r.failed = append(r.failed, err.Error())
+			break
+		}
+		nc.Write(getroot)
+		conns = append(conns, nc)
+	}
+	for _, nc := range conns {
+		nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+		if _, err := channel.ReadFrame(nc, nil); err != nil {
+			r.failed = append(r.failed, "idle connection: "+err.Error())
+			return
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	runtime.GC()
+	per := (rss() - r.rssBefore) / int64(max(1, len(conns)))
+	r.note = fmt.Sprintf("%d idle connections, %.1f KiB each (both ends in this process)", len(conns), float64(per)/1024)
+}
