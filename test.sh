@@ -9,13 +9,19 @@ cd "$(dirname "$0")"
 PY=/usr/bin/python3
 FUZZTIME=${FUZZTIME:-10s}
 
-if ! "$PY" -c 'import rpyc' >/dev/null 2>&1; then
-  echo "== installing python3-rpyc (interop peer)"
+# The real peers of the tests: Python rpyc (interop), etcd (registry
+# backend), sshd (the SSH transport). Each is installed when missing.
+need=()
+"$PY" -c 'import rpyc' >/dev/null 2>&1 || need+=(python3-rpyc)
+command -v etcd >/dev/null 2>&1 || [ -x /usr/bin/etcd ] || need+=(etcd-server)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "== installing ${need[*]} (test peers)"
   SUDO=""
   if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq </dev/null
-  $SUDO apt-get install -y -qq python3-rpyc </dev/null
+  $SUDO apt-get install -y -qq "${need[@]}" </dev/null
   "$PY" -c 'import rpyc; print("python rpyc", rpyc.__version__)'
 fi
 
@@ -30,6 +36,9 @@ go vet ./...
 
 echo "== go test -race"
 go test -race -count=1 -timeout 12m ./...
+
+echo "== stress (hostile peers against a real server, short form)"
+go run ./bench/stress -short
 
 echo "== fuzz (${FUZZTIME} per target)"
 # Every Fuzz* target of every package, briefly; the kept corpora under
