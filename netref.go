@@ -138,7 +138,11 @@ func (r *Netref) CallMethodAsync(name string, args ...any) *AsyncResult {
 func (r *Netref) asyncDo(h message.Handler, args ...any) *AsyncResult {
 	if r.state.released.Load() {
 		res := newAsyncResult(r.conn)
-		res.deliver(nil, fmt.Errorf("%w: %s", ErrReleased, r))
+		if r.conn.Closed() {
+			res.deliver(nil, r.conn.Err())
+		} else {
+			res.deliver(nil, fmt.Errorf("%w: %s", ErrReleased, r))
+		}
 		return res
 	}
 	return r.conn.AsyncRequest(h, append([]any{r}, args...)...)
