@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strings"
 
 	"github.com/rpyc-go/rpyc/stream"
 )
@@ -114,7 +115,22 @@ func DialTLS(ctx context.Context, addr string, opts *TLSOptions, cfg *Config) (*
 			}
 			return nc, nil
 		},
+		closeErr: refusedClientError,
 	})
+}
+
+// refusedClientError explains a server that rejected the handshake after
+// it completed on our side (TLS 1.3 checks the client's certificate then,
+// so the refusal arrives with the first request).
+func refusedClientError(err error) error {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "tls: certificate required"):
+		return fmt.Errorf("rpyc: the server requires a client certificate: set TLSOptions.CertFile and KeyFile: %w", err)
+	case strings.Contains(msg, "tls: unknown certificate authority"), strings.Contains(msg, "tls: bad certificate"):
+		return fmt.Errorf("rpyc: the server refused our client certificate (not signed by a CA it trusts?): %w", err)
+	}
+	return err
 }
 
 // tlsDialError says what to do about the usual handshake failures.
