@@ -81,7 +81,7 @@ func TestWireBrine(t *testing.T) {
 			t.Parallel()
 			p := Start(t, PeerOptions{Script: "echo_peer.py", Args: []string{"--mode", "brine"}})
 			st := echoAll(t, p, run.cfg, cases)
-			checkCompression(t, run.cfg.Compress, cases, st)
+			checkCompression(t, !run.cfg.NoCompress, cases, st)
 		})
 	}
 }
