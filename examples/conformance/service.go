@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"iter"
 	"math/big"
+	"os"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -205,6 +206,10 @@ func (s *ConformanceService) Sleep(ctx context.Context, seconds float64) (float6
 		return 0, ctx.Err()
 	}
 }
+
+// Pid is the id of the process serving this client: with -mode forking,
+// a child's, which tests kill to check that only its client goes down.
+func (s *ConformanceService) Pid() int { return os.Getpid() }
 
 // Connections is how many connections are open now.
 func (s *ConformanceService) Connections() int64 { return s.conns.Load() }
