@@ -64,7 +64,7 @@ func (h *textHandler) Handle(ctx context.Context, r slog.Record) error {
 	})
 	h.w.mu.Lock()
 	defer h.w.mu.Unlock()
-	if err := h.inner.Handle(ctx, out); err != nil {
+	if err := h.inner.Handle(ctx, out); err != nil || len(blocks) == 0 {
 		return err
 	}
 	var b strings.Builder
