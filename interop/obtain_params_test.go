@@ -54,7 +54,9 @@ func (paramService) Data() map[string]any {
 
 func (paramService) Numbers() []int64 { return []int64{3, 1, 2} }
 
-func (paramService) Point() *point { return &point{X: 7, Label: "p", Tags: []string{"a"}, note: "hidden"} }
+func (paramService) Point() *point {
+	return &point{X: 7, Label: "p", Tags: []string{"a"}, note: "hidden"}
+}
 
 // serveGo serves svc on a loopback port until the test ends.
 func serveGo(t *testing.T, svc any, cfg *rpyc.Config) string {
@@ -141,4 +143,3 @@ func TestObtainParams(t *testing.T) {
 		}
 	})
 }
-
