@@ -3,8 +3,13 @@ module github.com/rpyc-go/rpyc
 go 1.26.8
 
 require (
+	github.com/kisielk/og-rek v1.3.0
 	github.com/klauspost/compress v1.20.4
+	go.etcd.io/etcd/api/v3 v3.6.16
+	go.etcd.io/etcd/client/v3 v3.6.16
 	go.uber.org/goleak v1.3.0
+	go.uber.org/zap v1.27.0
+	golang.org/x/crypto v0.59.0
 )
 
 require (
@@ -14,13 +19,9 @@ require (
 	github.com/gogo/protobuf v1.3.2 // indirect
 	github.com/golang/protobuf v1.5.4 // indirect
 	github.com/grpc-ecosystem/grpc-gateway/v2 v2.29.0 // indirect
-	github.com/kisielk/og-rek v1.3.0 // indirect
-	go.etcd.io/etcd/api/v3 v3.6.16 // indirect
+	github.com/prometheus/client_golang v1.23.2 // indirect
 	go.etcd.io/etcd/client/pkg/v3 v3.6.16 // indirect
-	go.etcd.io/etcd/client/v3 v3.6.16 // indirect
 	go.uber.org/multierr v1.11.0 // indirect
-	go.uber.org/zap v1.27.0 // indirect
-	golang.org/x/crypto v0.59.0 // indirect
 	golang.org/x/exp v0.0.0-20230725093048-515e97ebf090 // indirect
 	golang.org/x/net v0.62.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
