@@ -233,5 +233,4 @@ func discoverStrings(d *Discoverer, name string) ([]string, error) {
 	return out, err
 }
 
-
 func clientv3LeaseID(id int64) clientv3.LeaseID { return clientv3.LeaseID(id) }

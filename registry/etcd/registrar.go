@@ -56,7 +56,7 @@ type registration struct {
 	// sem is a one-slot lock held across etcd calls, to serialize them;
 	// a channel, so a caller waiting for it still honours its context.
 	sem     chan struct{}
-	aliases []string // protected by sem
+	aliases []string         // protected by sem
 	lease   clientv3.LeaseID // protected by sem; zero: none yet, or lost
 }
 
