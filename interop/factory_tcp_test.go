@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -224,5 +225,41 @@ func (f *forwarder) serve() {
 		}
 		go pipe(a, b)
 		go pipe(b, a)
+	}
+}
+
+// TestFactoryUnix: DialUnix reaches a Python server on a Unix socket in
+// either layout, learning the layout.
+func TestFactoryUnix(t *testing.T) {
+	layouts(t, func(t *testing.T, layout message.Layout) {
+		path := filepath.Join(t.TempDir(), "rpyc.sock")
+		startFactoryServer(t, layout, "--unix", path)
+		c, err := rpyc.DialUnix(ctxT(t), path, nil)
+		if err != nil {
+			t.Fatalf("DialUnix: %v", err)
+		}
+		defer c.Close()
+		if got := c.Layout(); got != layout {
+			t.Errorf("Layout() = %v, want %v", got, layout)
+		}
+		callAdd(t, c)
+	})
+}
+
+// TestFactoryDialOptions: keepalive and timeout options are accepted and
+// a dial to a closed port names the address.
+func TestFactoryDialOptions(t *testing.T) {
+	p := startFactoryServer(t, message.LayoutV6)
+	for _, ka := range []time.Duration{-1, 0, 5 * time.Second} {
+		c, err := rpyc.DialWith(ctxT(t), p.Addr, &rpyc.DialOptions{KeepAlive: ka, Timeout: 5 * time.Second}, nil)
+		if err != nil {
+			t.Fatalf("DialWith(KeepAlive %v): %v", ka, err)
+		}
+		callAdd(t, c)
+		c.Close()
+	}
+	closed := "127.0.0.1:1"
+	if _, err := rpyc.Dial(ctxT(t), closed, nil); err == nil || !strings.Contains(err.Error(), closed) {
+		t.Errorf("Dial(%s) = %v, want an error naming the address", closed, err)
 	}
 }
