@@ -46,8 +46,8 @@ type SubprocessOptions struct {
 // ConnectSubprocess starts a program that speaks RPyC on its standard
 // input and output (Python's connect_subproc: a Python script calling
 // rpyc.connect_stdpipes and serve_all, `rpyc_classic --mode stdio`, or a
-// Go program using ConnectStdPipes or server.ServeStdio) and connects to
-// it. argv[0] is looked up in PATH. The program runs in its own process
+// Go program serving with ConnectStdPipes or ServeConn(stream.Stdio(), ...))
+// and connects to it. argv[0] is looked up in PATH. The program runs in its own process
 // group; Close closes its standard input, waits SubprocessExitGrace for it
 // to exit, then kills the group, and returns once it is reaped.
 //
