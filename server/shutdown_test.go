@@ -176,3 +176,19 @@ func TestClientKilledMidCall(t *testing.T) {
 	waitFor(t, "the connection to be dropped", func() bool { return srv.Connections() == 0 })
 	_ = c.Close()
 }
+
+// TestIdleTimeout: a client that goes quiet (a half-open peer looks the
+// same) is dropped after IdleTimeout, and nothing of it stays behind.
+func TestIdleTimeout(t *testing.T) {
+	srv := &server.Server{Service: &testService{}, IdleTimeout: 200 * time.Millisecond, Logger: quietLogger()}
+	l := listen(t, "tcp4")
+	serve(t, srv, l)
+	c := dial(t, l.Addr().String())
+	mustAdd(t, c)
+	select {
+	case <-c.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("idle client still connected 10 s after a 200 ms IdleTimeout")
+	}
+	waitFor(t, "the server to drop the connection", func() bool { return srv.Connections() == 0 })
+}
