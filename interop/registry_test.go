@@ -2,6 +2,7 @@ package interop
 
 import (
 	"context"
+	"log/slog"
 	"net"
 	"slices"
 	"strconv"
@@ -294,3 +295,47 @@ func TestRegistryIPv6(t *testing.T) {
 		t.Errorf("Python registry recorded %v", got)
 	}
 }
+
+// TestRegistryGoServerPythonRegistry: a server.Server whose Registrar is
+// a Go registry client announces itself to Python's registry; Python's
+// discover and connect_by_service find it; after Shutdown Python's
+// discover does not.
+func TestRegistryGoServerPythonRegistry(t *testing.T) {
+	regModes(t, func(t *testing.T, mode string, layout6 bool) {
+		reg := Start(t, PeerOptions{Script: "registry_server.py", Args: []string{mode}, Layout6: layout6})
+		rport := portOfPeer(t, reg)
+		c := regClientFor(mode, "127.0.0.1", rport)
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := &server.Server{Service: regWho{"SRV"}, Registrar: c, Logger: quietRegLogger()}
+		done := make(chan struct{})
+		go func() { defer close(done); _ = srv.Serve(l) }()
+		defer func() {
+			_ = srv.Close()
+			<-done
+		}()
+		waitDiscover(t, c, "REGWHO", 1)
+		pyrun := func(args ...string) string {
+			all := append([]string{mode, "127.0.0.1", strconv.Itoa(rport)}, args...)
+			return strings.TrimSpace(Run(t, "registry_client.py", layout6, all...))
+		}
+		if got := pyrun("discover", "regwho"); got != l.Addr().String() {
+			t.Fatalf("Python discover(regwho) = %q, server listens on %s", got, l.Addr())
+		}
+		if got := pyrun("connect", "REGWHO"); got != "go:SRV" {
+			t.Fatalf("Python connect_by_service reached %q", got)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := pyrun("missing", "REGWHO"); got != "NOTFOUND" {
+			t.Fatalf("Python discover after Shutdown said %q", got)
+		}
+	})
+}
+
+func quietRegLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -45,6 +45,9 @@ type options struct {
 	ipv6, verbose             bool
 	keyFile, certFile, caFile string
 	register                  bool
+	registryHost              string
+	registryType              string
+	registryPort              int
 }
 
 func parseFlags() *options {
@@ -55,10 +58,10 @@ func parseFlags() *options {
 	flag.IntVar(&o.poolSize, "pool-size", server.DefaultPoolSize, "requests executing at once across connections, for -mode pool")
 	flag.BoolVar(&o.ipv6, "ipv6", false, "listen on an IPv6 socket")
 	flag.StringVar(&o.unixPath, "unix", "", "listen on this Unix socket instead of TCP")
-	flag.BoolVar(&o.register, "register", false, "announce to a registry (not available yet)")
-	flag.String("registry-host", "", "registry address (not available yet)")
-	flag.Int("registry-port", 18811, "registry port (not available yet)")
-	flag.String("registry-type", "UDP", "UDP|TCP (not available yet)")
+	flag.BoolVar(&o.register, "register", false, "announce the service to a registry (re-registers every minute, unregisters on exit)")
+	flag.StringVar(&o.registryHost, "registry-host", "", "registry address (default: UDP broadcast to 255.255.255.255)")
+	flag.IntVar(&o.registryPort, "registry-port", defaultRegistryPort, "registry port")
+	flag.StringVar(&o.registryType, "registry-type", "UDP", "UDP|TCP")
 	flag.StringVar(&o.keyFile, "ssl-keyfile", "", "TLS private key (PEM)")
 	flag.StringVar(&o.certFile, "ssl-certfile", "", "TLS certificate (PEM)")
 	flag.StringVar(&o.caFile, "ssl-cafile", "", "CA bundle; when set, clients must present a certificate signed by a CA in it")
@@ -123,13 +126,15 @@ func listen(ctx context.Context, o *options) (net.Listener, string, error) {
 
 func run() error {
 	o := parseFlags()
-	if o.register {
-		return errors.New("-register: registry support is not available yet in this build")
+	registrar, err := registrarFor(o)
+	if err != nil {
+		return err
 	}
 	srv, err := newServer(o)
 	if err != nil {
 		return err
 	}
+	srv.Registrar = registrar
 	// A -mode forking server runs this program again for each client:
 	// that child serves its client here and does nothing else.
 	if srv.ServeChild() {
