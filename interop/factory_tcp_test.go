@@ -16,7 +16,7 @@ import (
 )
 
 // startFactoryServer starts factory_server.py in the given layout.
-func startFactoryServer(t *testing.T, layout message.Layout, args ...string) *Peer {
+func startFactoryServer(t testing.TB, layout message.Layout, args ...string) *Peer {
 	t.Helper()
 	return Start(t, PeerOptions{Script: "factory_server.py", Args: args, Layout6: layout == message.LayoutV6})
 }
