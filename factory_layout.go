@@ -142,7 +142,7 @@ func tryLayout(ctx context.Context, spec learnSpec, l message.Layout) (*Conn, me
 	if err != nil {
 		return nil, 0, err
 	}
-	cfg := withLayout(spec.cfg, l)
+	cfg, quiet := quietUntilReady(withLayout(spec.cfg, l))
 	sc := sniff(nc, spec.addr, cfg)
 	c, err := Connect(sc, spec.service, cfg)
 	if err != nil {
@@ -152,6 +152,7 @@ func tryLayout(ctx context.Context, spec learnSpec, l message.Layout) (*Conn, me
 		_ = c.Close()
 		return nil, sc.peerLayout(), spec.explain(sc, err, l)
 	}
+	quiet.Store(false)
 	return c, 0, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -127,9 +128,16 @@ func TestFactoryNotRPyC(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	defer srv.Close()
 	addr := srv.Listener.Addr().String()
-	_, err := rpyc.Dial(context.Background(), addr, nil)
+	var logs strings.Builder
+	log := slog.New(slog.NewTextHandler(&logs, nil)) // Info and up
+	_, err := rpyc.Dial(context.Background(), addr, &rpyc.Config{Logger: log})
 	if !errors.Is(err, channel.ErrNotRPyC) || !strings.Contains(err.Error(), addr+` does not speak RPyC: it sent "HTTP/1.1 400`) {
 		t.Errorf("Dial(http server) = %v, want a NotRPyCError quoting HTTP/1.1 400", err)
+	}
+	// The error is the caller's to report: the failed first request
+	// leaves no warning of its own in the log.
+	if strings.Contains(logs.String(), "level=WARN") {
+		t.Errorf("the failed dial logged a warning:\n%s", logs.String())
 	}
 
 	a, b := net.Pipe()
