@@ -38,6 +38,10 @@ type SubprocessOptions struct {
 	// to the connection's logger (Config.Logger, else slog.Default) at
 	// Info level with the program's name, so a Python traceback is seen.
 	Stderr io.Writer
+	// ExitGrace is how long Close waits for the program to exit after its
+	// standard input closed before killing its process group (zero:
+	// SubprocessExitGrace).
+	ExitGrace time.Duration
 	// NoLayoutCache starts the program to probe its layout even when it
 	// was learnt before for the same command line.
 	NoLayoutCache bool
@@ -48,8 +52,8 @@ type SubprocessOptions struct {
 // rpyc.connect_stdpipes and serve_all, `rpyc_classic --mode stdio`, or a
 // Go program serving with ConnectStdPipes or ServeConn(stream.Stdio(), ...))
 // and connects to it. argv[0] is looked up in PATH. The program runs in its own process
-// group; Close closes its standard input, waits SubprocessExitGrace for it
-// to exit, then kills the group, and returns once it is reaped.
+// group; Close closes its standard input, waits SubprocessOptions.ExitGrace
+// for it to exit, then kills the group, and returns once it is reaped.
 //
 // When cfg.Layout is zero the program is spoken to in the 6.x layout
 // first and, if it hangs up (rpyc 5.x), started again and spoken to in
@@ -95,6 +99,7 @@ type procStream struct {
 	net.Conn
 	cmd    *exec.Cmd
 	exited chan struct{}
+	grace  time.Duration
 	tail   *tailWriter
 	once   sync.Once
 }
@@ -124,6 +129,9 @@ func startProc(argv []string, o *SubprocessOptions, cfg *Config) (*procStream, e
 		_ = stdin.Close()
 		return nil, fmt.Errorf("rpyc: subprocess %s: %w", argv[0], err)
 	}
+	if o.ExitGrace <= 0 {
+		o.ExitGrace = SubprocessExitGrace
+	}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("rpyc: start %s: %w (check the program path and that it is executable)", argv[0], err)
 	}
@@ -131,6 +139,7 @@ func startProc(argv []string, o *SubprocessOptions, cfg *Config) (*procStream, e
 		Conn:   stream.Pipe(stdout, stdin),
 		cmd:    cmd,
 		exited: make(chan struct{}),
+		grace:  o.ExitGrace,
 		tail:   tail,
 	}
 	go func() {
@@ -141,12 +150,12 @@ func startProc(argv []string, o *SubprocessOptions, cfg *Config) (*procStream, e
 }
 
 // Close closes the pipes (the program sees end of input), gives the
-// program SubprocessExitGrace to exit, kills its process group if it did
+// program its grace period to exit, kills its process group if it did
 // not, and waits until it is reaped.
 func (p *procStream) Close() error {
 	err := p.Conn.Close()
 	p.once.Do(func() {
-		t := time.NewTimer(SubprocessExitGrace)
+		t := time.NewTimer(p.grace)
 		defer t.Stop()
 		select {
 		case <-p.exited:

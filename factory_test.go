@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,7 +34,8 @@ const childEnv = "RPYC_FACTORY_STDIO_CHILD"
 // was started as one: it connects over its standard pipes, serves until
 // the parent closes, and exits.
 func init() {
-	if os.Getenv(childEnv) != "1" {
+	mode := os.Getenv(childEnv)
+	if mode == "" {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -45,6 +47,9 @@ func init() {
 	}
 	os.Stderr.WriteString("stdio child: serving\n")
 	<-c.Done()
+	if mode == "hang" { // a program that does not exit on end of input
+		time.Sleep(time.Hour)
+	}
 	os.Exit(0)
 }
 
@@ -96,6 +101,49 @@ func TestFactorySubprocessGo(t *testing.T) {
 	if !strings.Contains(stderr.String(), "stdio child: serving") {
 		t.Errorf("child stderr %q lacks its line", stderr.String())
 	}
+}
+
+// TestFactorySubprocessKilled: a program that does not exit when its
+// input ends is killed after ExitGrace, and its stderr went to the
+// connection's logger.
+func TestFactorySubprocessKilled(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs syncBuilder
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	c, err := rpyc.ConnectSubprocess(context.Background(), []string{exe},
+		&rpyc.SubprocessOptions{Env: append(os.Environ(), childEnv+"=hang"), ExitGrace: 100 * time.Millisecond},
+		&rpyc.Config{Logger: log})
+	if err != nil {
+		t.Fatalf("ConnectSubprocess: %v", err)
+	}
+	addOnce(t, c)
+	if err := c.Close(); err != nil { // returns once the child is reaped
+		t.Errorf("Close: %v", err)
+	}
+	if !strings.Contains(logs.String(), `line="stdio child: serving"`) {
+		t.Errorf("the child's stderr line is not in the log:\n%s", logs.String())
+	}
+}
+
+// syncBuilder is a strings.Builder safe for concurrent writers.
+type syncBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuilder) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuilder) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // TestFactoryPipesGo: ConnectPipes between two Go sides over os.Pipe pairs.
