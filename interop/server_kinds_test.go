@@ -107,7 +107,7 @@ func TestServerKindsManyClients(t *testing.T) {
 
 // dialMany connects n Go clients (6.x layout, root fetched), 64 at a
 // time, and closes them when the test ends.
-func dialMany(t *testing.T, addr string, n int) []*rpyc.Conn {
+func dialMany(t testing.TB, addr string, n int) []*rpyc.Conn {
 	t.Helper()
 	conns := make([]*rpyc.Conn, n)
 	errs := make([]error, n)
