@@ -339,3 +339,29 @@ func TestRegistryGoServerPythonRegistry(t *testing.T) {
 }
 
 func quietRegLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// TestRegistryBigQueryForPython: with more servers under one name than
+// fit the 1500 bytes a Python client reads, the Go registry answers with
+// the most recently registered ones that fit, and Python decodes it.
+func TestRegistryBigQueryForPython(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	srv, uport, _ := startGoRegistry(t, "127.0.0.1", nil)
+	c := &registry.UDPClient{Host: "127.0.0.1", Port: uport}
+	for p := 20001; p <= 20150; p++ {
+		if err := c.Register(ctx, []string{"MANY"}, ":"+strconv.Itoa(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(srv.Query("MANY")); n != 150 {
+		t.Fatalf("registry holds %d servers", n)
+	}
+	lines := strings.Fields(Run(t, "registry_client.py", false, "udp", "127.0.0.1", strconv.Itoa(uport), "discover", "many"))
+	if len(lines) == 0 || len(lines) >= 150 {
+		t.Fatalf("Python discover got %d servers, want some but fewer than 150", len(lines))
+	}
+	if !slices.Contains(lines, "127.0.0.1:20150") {
+		t.Errorf("the most recent registration is missing from %v", lines)
+	}
+	t.Logf("Python read %d of 150 servers in one datagram", len(lines))
+}

@@ -96,9 +96,10 @@ func (s *Server) isClosed() bool {
 }
 
 // handle answers one request from src. It returns the encoded reply, or
-// nil when the request is dropped (already logged). maxReply bounds the
-// reply: a QUERY answer is cut to the most recently registered servers
-// that fit, because a Python client reads one buffer of that size.
+// nil when the request is dropped (already logged). A QUERY answer is cut
+// to the most recently registered servers that fit MaxDatagramSize,
+// because a Python client reads one buffer of that size; maxReply bounds
+// the other replies (a LIST beyond it is dropped with a log line).
 func (s *Server) handle(data []byte, src netip.AddrPort, transport string, maxReply int) []byte {
 	req, err := ParseRequest(data)
 	if err != nil {
@@ -123,7 +124,7 @@ func (s *Server) handle(data []byte, src netip.AddrPort, transport string, maxRe
 		s.log.Debug("registry: unregister", "transport", transport, "server", addr.String())
 		reply = "OK"
 	case CmdQuery:
-		return s.queryReply(req.Name, maxReply)
+		return s.queryReply(req.Name, min(maxReply, MaxDatagramSize))
 	case CmdList:
 		if !s.cfg.AllowListing {
 			s.log.Debug("registry: LIST refused, listing is disabled", "from", src.String())

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"reflect"
 	"slices"
 	"strconv"
@@ -151,7 +152,8 @@ func TestQueryReplyFitsADatagram(t *testing.T) {
 	for p := 1; p <= 200; p++ {
 		r.table.register([]string{"BIG"}, ServerAddr{"127.0.0.1", p})
 	}
-	reply := r.queryReply("big", MaxDatagramSize)
+	req, _ := Request{Command: CmdQuery, Name: "big"}.Encode()
+	reply := r.handle(req, netip.MustParseAddrPort("127.0.0.1:1"), "test", maxListReply)
 	if len(reply) > MaxDatagramSize {
 		t.Fatalf("reply of %d bytes", len(reply))
 	}
