@@ -3,13 +3,16 @@ package rpyc
 // By-value fetching of remote containers (rpyc #234 #279 #379 #472).
 //
 // A Python list, set or dict travels by reference, and walking it through
-// its netref costs one round trip per item. Python's islice, behind
+// its netref costs one round trip per item. A builtin list, tuple, set or
+// dict of plain data is fetched as its repr (HANDLE_REPR, which no
+// attribute policy governs), parsed as a Python literal
+// (obtain_literal.go): one round trip, and the server's repr runs at C
+// speed where brine-encoding many items would not. Otherwise Python's
+// islice, behind
 // HANDLE_BUFFITER, accepts any iterable and any count up to sys.maxsize,
 // so one BUFFITER on the container itself with a huge count returns every
 // item as one tuple: one round trip, on every server, because BUFFITER is
-// not subject to the attribute policy. A builtin dict of plain data comes
-// as its repr, parsed as a Python literal (obtain_literal.go): one round
-// trip, also not subject to the policy. Other dicts need their items()
+// not subject to the attribute policy. Other dicts need their items()
 // view first (two round trips); where the policy refuses items() (a plain
 // service with allow_public_attrs off), the keys come in one BUFFITER and
 // the values in one pipelined batch of __getitem__ calls.
@@ -78,12 +81,13 @@ var dictTypes = map[string]bool{
 // dicts, nested as the remote value is. Plain values (already by value)
 // are only converted.
 //
-// Round trips, against Python and Go servers alike: one for a list,
-// tuple, set, frozenset, range or deque of plain data (one BUFFITER); one
-// for a builtin dict of plain data (HANDLE_REPR, read as a Python
-// literal); otherwise two for a dict (items(), then BUFFITER) or, where
-// the server's policy refuses items(), one BUFFITER for the keys plus one
-// pipelined batch of __getitem__ requests. Each nested container costs the same again; other
+// Round trips, against Python and Go servers alike: one for a builtin
+// list, tuple, set or dict of plain data (HANDLE_REPR, read as a Python
+// literal) and for a frozenset, range, deque or dict view (one BUFFITER).
+// A list holding other objects costs its repr plus one BUFFITER; a dict
+// holding them its repr plus items() and BUFFITER or, where the server's
+// policy refuses items(), one BUFFITER for the keys plus one pipelined
+// batch of __getitem__ requests. Each nested container costs the same again; other
 // iterables are read one item per round trip (generators are never run
 // ahead). Objects that are not containers stay *Netref in the result.
 // At most MaxObtainItems items are built.
@@ -144,6 +148,11 @@ func (f *fetcher) netref(ctx context.Context, n *Netref, depth int) (any, error)
 	name := n.TypeName()
 	switch {
 	case sequenceTypes[name]:
+		if literalTypes[name] {
+			if v, ok, err := f.literal(ctx, n); ok || err != nil {
+				return v, err
+			}
+		}
 		items, err := f.all(ctx, n)
 		if err != nil {
 			return nil, err
@@ -153,9 +162,54 @@ func (f *fetcher) netref(ctx context.Context, n *Netref, depth int) (any, error)
 		}
 		return f.list(ctx, items, depth)
 	case dictTypes[name]:
+		if literalTypes[name] {
+			if v, ok, err := f.literal(ctx, n); ok || err != nil {
+				return v, err
+			}
+		}
 		return f.dict(ctx, n, depth)
 	}
 	return n, nil
+}
+
+// literalTypes are the builtin containers whose repr is a Python literal
+// when they hold plain data.
+var literalTypes = map[string]bool{
+	"builtins.list":  true,
+	"builtins.tuple": true,
+	"builtins.set":   true,
+	"builtins.dict":  true,
+}
+
+// literal fetches a builtin container as its repr (HANDLE_REPR, one
+// round trip, which the attribute policy does not govern) and parses it.
+// ok is false when the repr is not a plain-data literal (it holds an
+// object, a recursive reference, a type the parser does not read): the
+// caller then fetches the container item by item.
+func (f *fetcher) literal(ctx context.Context, n *Netref) (v any, ok bool, err error) {
+	s, err := n.Repr(ctx)
+	if err != nil {
+		return nil, false, nil
+	}
+	v, perr := parsePyLiteral(s)
+	if perr != nil {
+		return nil, false, nil
+	}
+	size := 0
+	switch x := v.(type) {
+	case []any:
+		size = len(x)
+	case brine.Tuple:
+		size = len(x)
+	case map[any]any:
+		size = len(x)
+	default:
+		return nil, false, nil
+	}
+	if err := f.add(size); err != nil {
+		return nil, false, err
+	}
+	return v, true, nil
 }
 
 // list resolves the items of a fetched sequence into a []any.
@@ -204,19 +258,6 @@ func (f *fetcher) all(ctx context.Context, n *Netref) (brine.Tuple, error) {
 
 // dict fetches a remote mapping into a map[any]any.
 func (f *fetcher) dict(ctx context.Context, n *Netref, depth int) (map[any]any, error) {
-	if n.TypeName() == "builtins.dict" {
-		// One round trip where the dict holds plain data: its repr.
-		if s, err := n.Repr(ctx); err == nil {
-			if v, err := parsePyLiteral(s); err == nil {
-				if m, ok := v.(map[any]any); ok {
-					if err := f.add(len(m)); err != nil {
-						return nil, err
-					}
-					return m, nil
-				}
-			}
-		}
-	}
 	var keys, vals []any
 	iv, err := n.CallMethod(ctx, "items")
 	if err == nil {
