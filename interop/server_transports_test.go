@@ -222,3 +222,28 @@ func TestServerConformanceFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestServerForkingTLSPython: the conformance example in -mode forking
+// with mutual TLS: the handshake runs in each client's child process, a
+// Python client with a certificate is served, one without gets the alert
+// "certificate required", and the server serves on.
+func TestServerForkingTLSPython(t *testing.T) {
+	Python(t)
+	certs, err := servertest.NewCerts(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startConformance(t, "-mode", "forking", "-ssl-certfile", certs.ServerFile, "-ssl-keyfile", certs.ServerKeyFile, "-ssl-cafile", certs.CAFile)
+	host, port, _ := net.SplitHostPort(s.Addr)
+	if out := Run(t, "server_client.py", false, "refused", "ssl", host, port, certs.CAFile); !strings.Contains(out, "certificate required") {
+		t.Errorf("without a client certificate: %q, want the alert certificate required", out)
+	}
+	for _, layout6 := range []bool{false, true} {
+		if out := Run(t, "server_client.py", layout6, "ssl", host, port, certs.CAFile, certs.ClientFile, certs.ClientKeyFile); !strings.Contains(out, "add 42") {
+			t.Errorf("layout6=%v: %q, want add 42", layout6, out)
+		}
+	}
+	if err := s.Alive(); err != nil {
+		t.Fatal(err)
+	}
+}
