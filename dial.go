@@ -73,6 +73,7 @@ func DialWith(ctx context.Context, addr string, opts *DialOptions, cfg *Config) 
 	return dialLearning(ctx, learnSpec{
 		key:     "tcp " + addr,
 		addr:    addr,
+		hint:    tcpHint,
 		service: o.Service,
 		cfg:     cfg,
 		noCache: o.NoLayoutCache,
@@ -86,6 +87,9 @@ func DialWith(ctx context.Context, addr string, opts *DialOptions, cfg *Config) 
 	})
 }
 
+// tcpHint is what a plain server that hangs up on both layouts may be.
+const tcpHint = "a TLS server? use DialTLS; an authenticator? see the server's log"
+
 // DialUnix connects over the Unix-domain socket at path (Python's
 // unix_connect), learning and remembering the layout as Dial does.
 func DialUnix(ctx context.Context, path string, cfg *Config) (*Conn, error) {
@@ -97,6 +101,7 @@ func DialUnixService(ctx context.Context, path string, service any, cfg *Config)
 	return dialLearning(ctx, learnSpec{
 		key:     "unix " + path,
 		addr:    path,
+		hint:    tcpHint,
 		service: service,
 		cfg:     cfg,
 		dial: func(ctx context.Context) (net.Conn, error) {

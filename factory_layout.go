@@ -69,6 +69,9 @@ type learnSpec struct {
 	// dial opens a new stream to the server; it is called once, or twice
 	// when the first layout tried was wrong.
 	dial func(ctx context.Context) (net.Conn, error)
+	// hint says what else the server may be when it hangs up on both
+	// layouts ("a TLS server? use DialTLS").
+	hint string
 	// closeErr, when set, adds to a failure's message (a subprocess's
 	// standard error, say).
 	closeErr func(err error) error
@@ -102,10 +105,16 @@ func dialLearning(ctx context.Context, spec learnSpec) (*Conn, error) {
 	}
 	c, _, err2 := tryLayout(ctx, spec, second)
 	if err2 != nil {
-		if errors.Is(err2, errWrongLayout) {
-			// Neither layout got an answer: report the first attempt too.
-			return nil, fmt.Errorf("rpyc: %s hung up on the first request in both the %s and the %s layout: %w",
-				spec.addr, layoutName(first), layoutName(second), err2)
+		var le *LayoutError
+		if errors.As(err2, &le) {
+			// Neither layout got an answer: not a layout problem.
+			hint := spec.hint
+			if hint == "" {
+				hint = "see the server's log"
+			}
+			return nil, fmt.Errorf("rpyc: %s hung up on the first request in both the %s and the %s layout: "+
+				"it is not a plain RPyC server, or it refused this client (%s): %w",
+				spec.addr, layoutName(first), layoutName(second), hint, le.Err)
 		}
 		return nil, err2
 	}

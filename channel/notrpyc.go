@@ -46,8 +46,27 @@ func (e *NotRPyCError) Error() string {
 	if e.Closed {
 		b.WriteString(" and hung up")
 	}
-	b.WriteString(" (check the address and port, and whether the server wants TLS)")
+	b.WriteString(" (")
+	if kind := e.looksLike(); kind != "" {
+		b.WriteString(kind)
+		b.WriteString("; ")
+	}
+	b.WriteString("check the address and port)")
 	return b.String()
+}
+
+// looksLike names the protocol the first bytes belong to, when known.
+func (e *NotRPyCError) looksLike() string {
+	s := e.Sent
+	switch {
+	case len(s) >= 5 && string(s[:5]) == "HTTP/":
+		return "an HTTP server"
+	case len(s) >= 4 && string(s[:4]) == "SSH-":
+		return "an SSH server"
+	case len(s) >= 3 && (s[0] == 0x15 || s[0] == 0x16) && s[1] == 3 && s[2] <= 4:
+		return "a TLS server: dial it with TLS"
+	}
+	return ""
 }
 
 // Is makes errors.Is(err, ErrNotRPyC) true.

@@ -138,3 +138,19 @@ func serveBytes(t *testing.T, data []byte) string {
 	})
 	return ln.Addr().String()
 }
+
+// TestErrorsPlainToTLS: a plain Dial to a TLS server says the peer is not
+// plain RPyC and points at DialTLS.
+func TestErrorsPlainToTLS(t *testing.T) {
+	pki := newTestPKI(t)
+	p := startFactoryServer(t, message.LayoutV5, "--ssl", pki.serverCert, pki.serverKey)
+	c, err := rpyc.Dial(ctxT(t), p.Addr, nil)
+	if err == nil {
+		c.Close()
+		t.Fatal("plain Dial to a TLS server succeeded")
+	}
+	if !strings.Contains(err.Error(), "DialTLS") {
+		t.Errorf("error %q does not point at DialTLS", err)
+	}
+	t.Logf("%v", err)
+}
