@@ -9,6 +9,7 @@ import (
 
 	"github.com/rpyc-go/rpyc/channel"
 	"github.com/rpyc-go/rpyc/message"
+	"github.com/rpyc-go/rpyc/stream"
 )
 
 // sniffConn watches the first bytes a dialed peer sends. If they cannot
@@ -37,7 +38,9 @@ func sniff(nc net.Conn, addr string, cfg *Config) *sniffConn {
 	if cfg != nil {
 		ch = cfg.Channel
 	}
-	return &sniffConn{Conn: nc, addr: addr, cfg: ch}
+	// The wrapper hides the *net.TCPConn from NewConn, so the quick-ACK
+	// tuning it would apply (which Python peers need) is applied here.
+	return &sniffConn{Conn: stream.WithQuickAck(nc), addr: addr, cfg: ch}
 }
 
 // Read passes the read through, judging the first bytes on the way.
