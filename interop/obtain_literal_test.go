@@ -2,8 +2,8 @@ package interop
 
 import (
 	"fmt"
-	"net"
 	"math"
+	"net"
 	"reflect"
 	"testing"
 
