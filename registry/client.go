@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/netip"
 	"strconv"
 	"time"
 
@@ -47,17 +48,28 @@ func timeoutOr(d time.Duration) time.Duration {
 	return d
 }
 
-// portOf returns the port of a "host:port" a server listens on.
-func portOf(addr string) (int, error) {
-	_, p, err := net.SplitHostPort(addr)
+// portOf returns the port of a "host:port" a server listens on, and its
+// host when that is a specific IP address (the invalid Addr otherwise).
+func portOf(addr string) (int, netip.Addr, error) {
+	h, p, err := net.SplitHostPort(addr)
 	if err != nil {
-		return 0, fmt.Errorf("registry: server address %q: %w (want host:port, such as 0.0.0.0:18812)", addr, err)
+		return 0, netip.Addr{}, fmt.Errorf("registry: server address %q: %w (want host:port, such as 0.0.0.0:18812)", addr, err)
 	}
 	n, err := strconv.Atoi(p)
 	if err != nil || n < 1 || n > 65535 {
-		return 0, fmt.Errorf("registry: server address %q: port %q is not a number from 1 to 65535", addr, p)
+		return 0, netip.Addr{}, fmt.Errorf("registry: server address %q: port %q is not a number from 1 to 65535", addr, p)
 	}
-	return n, nil
+	ip, err := netip.ParseAddr(h)
+	if err != nil || ip.IsUnspecified() {
+		return n, netip.Addr{}, nil
+	}
+	return n, ip.Unmap(), nil
+}
+
+// sameFamily reports whether local is valid and of dst's family: only
+// then can a request to dst be sent from it.
+func sameFamily(local, dst netip.Addr) bool {
+	return local.IsValid() && local.Zone() == "" && local.Is4() == dst.Unmap().Is4()
 }
 
 // checkAliases refuses what a registry would drop, so the caller learns

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"strconv"
 	"time"
 )
@@ -39,7 +40,7 @@ func (c *TCPClient) addr() (string, error) {
 }
 
 // exchange sends req on a new connection and decodes the reply.
-func (c *TCPClient) exchange(ctx context.Context, req Request) (any, error) {
+func (c *TCPClient) exchange(ctx context.Context, req Request, local netip.Addr) (any, error) {
 	addr, err := c.addr()
 	if err != nil {
 		return nil, err
@@ -52,6 +53,11 @@ func (c *TCPClient) exchange(ctx context.Context, req Request) (any, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var d net.Dialer
+	if local.IsValid() {
+		if ip, err := netip.ParseAddr(c.Host); err == nil && sameFamily(local, ip) {
+			d.LocalAddr = net.TCPAddrFromAddrPort(netip.AddrPortFrom(local, 0))
+		}
+	}
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		if ctx.Err() == context.DeadlineExceeded {
@@ -104,7 +110,7 @@ func (c *TCPClient) exchange(ctx context.Context, req Request) (any, error) {
 // Discover asks for the servers of name (case-insensitive). It returns an
 // empty list if the registry knows none.
 func (c *TCPClient) Discover(ctx context.Context, name string) ([]ServerAddr, error) {
-	v, err := c.exchange(ctx, Request{Command: CmdQuery, Name: name})
+	v, err := c.exchange(ctx, Request{Command: CmdQuery, Name: name}, netip.Addr{})
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +121,7 @@ func (c *TCPClient) Discover(ctx context.Context, name string) ([]ServerAddr, er
 // only those with a server on filterHost. It fails with
 // ErrListingDisabled unless the registry allows listing.
 func (c *TCPClient) List(ctx context.Context, filterHost string) ([]string, error) {
-	v, err := c.exchange(ctx, Request{Command: CmdList, FilterHost: filterHost})
+	v, err := c.exchange(ctx, Request{Command: CmdList, FilterHost: filterHost}, netip.Addr{})
 	if err != nil {
 		return nil, err
 	}
@@ -123,17 +129,18 @@ func (c *TCPClient) List(ctx context.Context, filterHost string) ([]string, erro
 }
 
 // Register announces aliases at addr's port; the registry records the
-// host the connection came from. Call it again every ReregisterInterval
-// to stay listed.
+// host the connection came from, which is addr's host when that is a
+// specific address of the registry's family (Python's interface=). Call
+// it again every ReregisterInterval to stay listed.
 func (c *TCPClient) Register(ctx context.Context, aliases []string, addr string) error {
-	port, err := portOf(addr)
+	port, local, err := portOf(addr)
 	if err != nil {
 		return err
 	}
 	if err := checkAliases(aliases); err != nil {
 		return err
 	}
-	v, err := c.exchange(ctx, Request{Command: CmdRegister, Names: aliases, Port: port})
+	v, err := c.exchange(ctx, Request{Command: CmdRegister, Names: aliases, Port: port}, local)
 	if err != nil {
 		return err
 	}
@@ -143,11 +150,11 @@ func (c *TCPClient) Register(ctx context.Context, aliases []string, addr string)
 
 // Unregister withdraws the server at addr's port from every name.
 func (c *TCPClient) Unregister(ctx context.Context, addr string) error {
-	port, err := portOf(addr)
+	port, local, err := portOf(addr)
 	if err != nil {
 		return err
 	}
-	v, err := c.exchange(ctx, Request{Command: CmdUnregister, Port: port})
+	v, err := c.exchange(ctx, Request{Command: CmdUnregister, Port: port}, local)
 	if err != nil {
 		return err
 	}

@@ -62,7 +62,7 @@ func resolve(ctx context.Context, host string) (netip.Addr, error) {
 // exchange sends req and returns the first decodable reply from the
 // registry's port that accept takes. accept returns done=false to keep
 // waiting (a stray or foreign reply).
-func (c *UDPClient) exchange(ctx context.Context, req Request, accept func(v any) (done bool, err error)) error {
+func (c *UDPClient) exchange(ctx context.Context, req Request, local netip.Addr, accept func(v any) (done bool, err error)) error {
 	dst, err := c.target(ctx)
 	if err != nil {
 		return err
@@ -78,7 +78,11 @@ func (c *UDPClient) exchange(ctx context.Context, req Request, accept func(v any
 	// Unconnected, so that replies to a broadcast, which come from the
 	// registry's own address, get through. Go sets SO_BROADCAST on every
 	// UDP socket.
-	conn, err := net.ListenUDP(network, nil)
+	var laddr *net.UDPAddr
+	if sameFamily(local, dst.Addr()) {
+		laddr = net.UDPAddrFromAddrPort(netip.AddrPortFrom(local, 0))
+	}
+	conn, err := net.ListenUDP(network, laddr)
 	if err != nil {
 		return fmt.Errorf("registry: opening a UDP socket for %s: %w", dst, err)
 	}
@@ -145,7 +149,7 @@ func isBroadcast(a netip.Addr) bool {
 // if no registry answered.
 func (c *UDPClient) Discover(ctx context.Context, name string) ([]ServerAddr, error) {
 	var out []ServerAddr
-	err := c.exchange(ctx, Request{Command: CmdQuery, Name: name}, func(v any) (bool, error) {
+	err := c.exchange(ctx, Request{Command: CmdQuery, Name: name}, netip.Addr{}, func(v any) (bool, error) {
 		s, err := parseServers(v)
 		if err != nil {
 			return false, nil
@@ -161,7 +165,7 @@ func (c *UDPClient) Discover(ctx context.Context, name string) ([]ServerAddr, er
 // ErrListingDisabled unless the registry allows listing.
 func (c *UDPClient) List(ctx context.Context, filterHost string) ([]string, error) {
 	var out []string
-	err := c.exchange(ctx, Request{Command: CmdList, FilterHost: filterHost}, func(v any) (bool, error) {
+	err := c.exchange(ctx, Request{Command: CmdList, FilterHost: filterHost}, netip.Addr{}, func(v any) (bool, error) {
 		names, err := parseNames(v)
 		if errors.Is(err, ErrMalformed) {
 			return false, nil
@@ -174,27 +178,29 @@ func (c *UDPClient) List(ctx context.Context, filterHost string) ([]string, erro
 
 // Register announces aliases at addr's port, waiting for the registry's
 // acknowledgement. Only the port is sent: the registry records the host
-// the datagram came from, as Python's does. Call it again every
-// ReregisterInterval to stay listed.
+// the datagram came from, as Python's does. When addr's host is a
+// specific address, the datagram is sent from it (Python's interface=),
+// so a multi-homed server is recorded under the address it listens on.
+// Call it again every ReregisterInterval to stay listed.
 func (c *UDPClient) Register(ctx context.Context, aliases []string, addr string) error {
-	port, err := portOf(addr)
+	port, local, err := portOf(addr)
 	if err != nil {
 		return err
 	}
 	if err := checkAliases(aliases); err != nil {
 		return err
 	}
-	return c.exchange(ctx, Request{Command: CmdRegister, Names: aliases, Port: port}, okReply)
+	return c.exchange(ctx, Request{Command: CmdRegister, Names: aliases, Port: port}, local, okReply)
 }
 
 // Unregister withdraws the server at addr's port from every name, waiting
 // for the acknowledgement.
 func (c *UDPClient) Unregister(ctx context.Context, addr string) error {
-	port, err := portOf(addr)
+	port, local, err := portOf(addr)
 	if err != nil {
 		return err
 	}
-	return c.exchange(ctx, Request{Command: CmdUnregister, Port: port}, okReply)
+	return c.exchange(ctx, Request{Command: CmdUnregister, Port: port}, local, okReply)
 }
 
 // okReply accepts "OK"; anything else is not a reply to us and is skipped,

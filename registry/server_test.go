@@ -279,3 +279,25 @@ func TestDiscoverFactory(t *testing.T) {
 		t.Fatalf("Services = %s", got)
 	}
 }
+
+// TestRegisterFromListenAddress: a server listening on a specific address
+// registers from it (Python's interface=), so a multi-homed host is
+// recorded under the address it serves on, and Unregister matches it.
+func TestRegisterFromListenAddress(t *testing.T) {
+	r := startRegistry(t, "127.0.0.1", nil)
+	for kind, c := range clientKinds(r) {
+		ctx := ctxT(t)
+		if err := c.Register(ctx, []string{"MULTI"}, "127.0.0.2:4000"); err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		if got := r.Query("multi"); len(got) != 1 || got[0].String() != "127.0.0.2:4000" {
+			t.Fatalf("%s: recorded as %v, want 127.0.0.2:4000", kind, got)
+		}
+		if err := c.Unregister(ctx, "127.0.0.2:4000"); err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Query("multi"); len(got) != 0 {
+			t.Fatalf("%s: after Unregister: %v", kind, got)
+		}
+	}
+}
