@@ -73,10 +73,10 @@ type options struct {
 	listing bool
 }
 
-func parse(args []string, stderr io.Writer) (options, error) {
+func parse(args []string, stdout io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("rpyc_registry", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // errors are returned, help goes to stdout
 	str := func(p *string, def, usage string, names ...string) {
 		for _, n := range names {
 			fs.StringVar(p, n, def, usage)
@@ -101,9 +101,13 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	boolean(&o.verbose, "log every request", "v", "verbose")
 	integer(&o.timeout, int(registry.DefaultPruningTimeout/time.Second), "pruning timeout in seconds: forget servers not heard from for this long", "t", "timeout")
 	boolean(&o.listing, "answer LIST requests (off by default: listing tells anyone what runs where)", "l", "listing")
-	fs.Usage = func() { fmt.Fprint(fs.Output(), usage) }
+	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
-		return o, err
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			return o, err
+		}
+		return o, fmt.Errorf("%w (see --help)", err)
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q: every option starts with - (see --help)", fs.Arg(0))
@@ -128,7 +132,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
-	o, err := parse(args, stderr)
+	o, err := parse(args, stdout)
 	if err != nil {
 		return err
 	}

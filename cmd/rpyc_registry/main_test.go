@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -102,6 +103,19 @@ func TestCommand(t *testing.T) {
 			if names, err := c.List(ctx, ""); err != nil || len(names) != 1 {
 				t.Fatalf("List with -l = %v, %v", names, err)
 			}
+			// Garbage is dropped with a log line; the registry goes on.
+			g, err := net.Dial(strings.ToLower(mode), addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = g.Write([]byte("\x12\x08\x0dRPYX garbage"))
+			if mode == "tcp" {
+				_ = g.(*net.TCPConn).CloseWrite()
+			}
+			g.Close()
+			if got, err := c.Discover(ctx, "CMDTEST"); err != nil || len(got) != 1 {
+				t.Fatalf("Discover after garbage = %v, %v", got, err)
+			}
 			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 				t.Fatal(err)
 			}
@@ -111,7 +125,7 @@ func TestCommand(t *testing.T) {
 		})
 	}
 	log, err := os.ReadFile(logfile)
-	if err != nil || !strings.Contains(string(log), "register") {
+	if err != nil || !strings.Contains(string(log), "register") || !strings.Contains(string(log), "dropped request") {
 		t.Fatalf("logfile: %v\n%s", err, log)
 	}
 }
