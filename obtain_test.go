@@ -302,7 +302,9 @@ func TestBindChecks(t *testing.T) {
 		{struct{}{}, "non-nil pointer to a struct"},
 		{&struct{ X int }{}, "no exported func fields"},
 		{&struct{ Sum func(xs []int) (int, error) }{}, "first parameter must be context.Context"},
-		{&struct{ Sum func(context.Context, []int) int }{}, "single result must be error"},
+		{&struct {
+			Sum func(context.Context, []int) int
+		}{}, "single result must be error"},
 		{&struct {
 			Sum func(context.Context, []int) (int, int)
 		}{}, "second result must be error"},
@@ -319,7 +321,7 @@ func TestBindChecks(t *testing.T) {
 	var ok struct {
 		Sum     func(ctx context.Context, xs []int) (int, error)
 		Renamed func(ctx context.Context, n int) ([]int, error) `rpyc:"numbers"`
-		Skipped func(ctx context.Context) error                `rpyc:"-"`
+		Skipped func(ctx context.Context) error                 `rpyc:"-"`
 	}
 	if err := Bind(ctx, root, &ok); err != nil {
 		t.Fatal(err)
