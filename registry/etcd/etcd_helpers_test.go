@@ -51,15 +51,20 @@ func (s *syncBuf) String() string {
 	return s.b.String()
 }
 
-// freePort returns a loopback TCP port that was free a moment ago.
-func freePort(t *testing.T) int {
+// freePorts returns two distinct loopback TCP ports that were free a
+// moment ago (both held open while picking, so they differ).
+func freePorts(t *testing.T) (int, int) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	var ports [2]int
+	for i := range ports {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		ports[i] = l.Addr().(*net.TCPAddr).Port
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return ports[0], ports[1]
 }
 
 func startEtcd(t *testing.T) *etcdProc {
@@ -67,7 +72,8 @@ func startEtcd(t *testing.T) *etcdProc {
 	if _, err := os.Stat(etcdBinary); err != nil {
 		t.Fatalf("%s is missing (%v): install Debian's etcd-server (apt-get install -y etcd-server), as test.sh does", etcdBinary, err)
 	}
-	e := &etcdProc{t: t, dir: t.TempDir(), clientPort: freePort(t), peerPort: freePort(t), stderr: &syncBuf{}}
+	e := &etcdProc{t: t, dir: t.TempDir(), stderr: &syncBuf{}}
+	e.clientPort, e.peerPort = freePorts(t)
 	e.start()
 	t.Cleanup(func() {
 		e.stop()
