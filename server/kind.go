@@ -33,7 +33,11 @@ const (
 	// so the accepted socket is passed to a fresh process as an inherited
 	// file descriptor). The program must call ServeChild early in main.
 	// A child that crashes takes down only its own client. The
-	// Authenticator runs in the child.
+	// Authenticator runs in the child, so Forking needs a TCP or Unix
+	// listener (TLS goes in a TLSAuthenticator, not a tls.Listener). A
+	// child's standard input and output are /dev/null and its standard
+	// error is the parent's. Children share nothing with the parent after
+	// the start: no MemoryBudget, no Registrar, their own Logger output.
 	Forking
 )
 
