@@ -27,7 +27,7 @@ func readmeConnecting(ctx context.Context, callbacks any, r io.ReadCloser, w io.
 		User: "deploy", KeyFiles: []string{"/home/deploy/.ssh/id_ed25519"}}, nil)
 	c, err = rpyc.ConnectSubprocess(ctx, []string{"python3", "server.py"}, nil, nil)   // connect_subproc
 	c, err = rpyc.ConnectPipes(ctx, r, w, nil, &rpyc.Config{Layout: message.LayoutV5}) // connect_pipes
-	c, err = rpyc.ConnectStdPipes(ctx, callbacks, nil)                                 // connect_stdpipes
+	c, err = rpyc.ConnectStdPipes(callbacks, nil)                                      // connect_stdpipes
 	c, err = rpyc.ConnectThread(GreeterService{}, nil)                                 // connect_thread
 	if err != nil {
 		return err

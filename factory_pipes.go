@@ -21,11 +21,34 @@ func ConnectPipes(ctx context.Context, r io.ReadCloser, w io.WriteCloser, servic
 
 // ConnectStdPipes speaks RPyC over this process's standard input and
 // output (Python's connect_stdpipes): for a program started by a peer
-// that holds the other ends, such as an ssh command or a parent process.
-// Nothing else may read os.Stdin or write os.Stdout afterwards (log to
-// os.Stderr). The layout is chosen as for ConnectPipes.
-func ConnectStdPipes(ctx context.Context, service any, cfg *Config) (*Conn, error) {
-	return connectOnce(ctx, stream.Stdio(), "the peer on standard input/output", service, cfg)
+// that holds the other ends, such as Python's connect_subproc, an ssh
+// command, or ConnectSubprocess. Nothing else may read os.Stdin or write
+// os.Stdout afterwards (log to os.Stderr). It does no I/O.
+//
+// The peer that started this program usually speaks first, so with
+// cfg.Layout zero the layout is learnt from the peer's first message, as
+// a server does: a Python 5.x or 6.x parent and a Go parent all work.
+// Calls made before the peer has spoken go out in the 6.x layout; set
+// cfg.Layout to fix the layout instead.
+func ConnectStdPipes(service any, cfg *Config) (*Conn, error) {
+	return connectLearningPeer(stream.Stdio(), service, cfg)
+}
+
+// connectLearningPeer is Connect, except that with cfg.Layout zero the
+// layout is taken from the peer's first message.
+func connectLearningPeer(s io.ReadWriteCloser, service any, cfg *Config) (*Conn, error) {
+	if cfg != nil && cfg.Layout != 0 {
+		return Connect(s, service, cfg)
+	}
+	c, err := NewConn(s, service, cfg)
+	if err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	c.setServerSide()
+	c.connected()
+	c.Start()
+	return c, nil
 }
 
 // ThreadOptions tunes ConnectThread. A nil *ThreadOptions means the

@@ -38,9 +38,7 @@ func init() {
 	if mode == "" {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	c, err := rpyc.ConnectStdPipes(ctx, factoryCalc{}, nil)
-	cancel()
+	c, err := rpyc.ConnectStdPipes(factoryCalc{}, nil)
 	if err != nil {
 		os.Stderr.WriteString("stdio child: " + err.Error() + "\n")
 		os.Exit(2)

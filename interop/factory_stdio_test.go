@@ -3,6 +3,8 @@ package interop
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -13,6 +15,48 @@ import (
 	"github.com/rpyc-go/rpyc"
 	"github.com/rpyc-go/rpyc/message"
 )
+
+// goChildEnv makes this test binary, started by a Python parent in
+// TestFactoryStdPipesPythonParent, serve stdioCalc with ConnectStdPipes.
+const goChildEnv = "RPYC_FACTORY_GO_STDIO_CHILD"
+
+// stdioCalc is what the Go child serves.
+type stdioCalc struct{}
+
+// Add adds.
+func (stdioCalc) Add(a, b int64) int64 { return a + b }
+
+// init runs the Go child before any test when the binary was started as
+// one, and exits when the parent closes the connection.
+func init() {
+	if os.Getenv(goChildEnv) != "1" {
+		return
+	}
+	c, err := rpyc.ConnectStdPipes(stdioCalc{}, nil)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "go child:", err)
+		os.Exit(2)
+	}
+	<-c.Done()
+	os.Exit(0)
+}
+
+// TestFactoryStdPipesPythonParent: Python's connect_subproc starts a Go
+// program serving with ConnectStdPipes; the Go side learns the parent's
+// layout from its first message, in either layout.
+func TestFactoryStdPipesPythonParent(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(goChildEnv, "1")
+	for _, layout6 := range []bool{false, true} {
+		out := Run(t, "factory_stdio_parent.py", layout6, exe)
+		if out != "add 5\nbye\n" {
+			t.Errorf("layout6=%v: Python parent printed %q, want \"add 5\\nbye\\n\"", layout6, out)
+		}
+	}
+}
 
 // stdioArgv is the command line of factory_server.py serving one
 // connection on its stdin/stdout, in the given layout.
