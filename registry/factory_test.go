@@ -90,4 +90,3 @@ func TestConnectByServiceFailover(t *testing.T) {
 		t.Fatalf("ConnectByService(unknown) = %v, want ErrNotFound", err)
 	}
 }
-
