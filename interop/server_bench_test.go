@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -31,16 +32,21 @@ func BenchmarkServerConnectCallClose(b *testing.B) {
 	for _, tc := range []struct {
 		name   string
 		layout message.Layout
-		start  func(b *testing.B) string
+		start  func(b *testing.B) (addr string, pid int)
 	}{
-		{"go-threaded", message.LayoutV6, func(b *testing.B) string { return startConformance(b, "-mode", "threaded").Addr }},
-		{"python-threaded", message.LayoutV5, func(b *testing.B) string {
-			return Start(b, PeerOptions{Script: "server_py.py", Args: []string{"threaded"}}).Addr
+		{"go-threaded", message.LayoutV6, func(b *testing.B) (string, int) {
+			s := startConformance(b, "-mode", "threaded")
+			return s.Addr, s.Pid()
+		}},
+		{"python-threaded", message.LayoutV5, func(b *testing.B) (string, int) {
+			p := Start(b, PeerOptions{Script: "server_py.py", Args: []string{"threaded"}})
+			return p.Addr, p.cmd.Process.Pid
 		}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			addr := tc.start(b)
+			addr, pid := tc.start(b)
 			cfg := &rpyc.Config{Layout: tc.layout}
+			cpu0 := cpuTime(b, pid)
 			b.ResetTimer()
 			start := time.Now()
 			for i := 0; i < b.N; i++ {
@@ -49,12 +55,14 @@ func BenchmarkServerConnectCallClose(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "conns/s")
+			b.ReportMetric(float64((cpuTime(b, pid)-cpu0).Microseconds())/float64(b.N), "server-cpu-µs/conn")
 		})
 		// 16 clients at once: what the server sustains, not one client's
 		// round trips.
 		b.Run(tc.name+"-16clients", func(b *testing.B) {
-			addr := tc.start(b)
+			addr, pid := tc.start(b)
 			cfg := &rpyc.Config{Layout: tc.layout}
+			cpu0 := cpuTime(b, pid)
 			b.SetParallelism(8) // 8 per GOMAXPROCS (2 here)
 			b.ResetTimer()
 			start := time.Now()
@@ -67,8 +75,24 @@ func BenchmarkServerConnectCallClose(b *testing.B) {
 				}
 			})
 			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "conns/s")
+			b.ReportMetric(float64((cpuTime(b, pid)-cpu0).Microseconds())/float64(b.N), "server-cpu-µs/conn")
 		})
 	}
+}
+
+// cpuTime is the user+system CPU time process pid has used, from
+// /proc/PID/stat (fields 14 and 15, in clock ticks of 1/100 s).
+func cpuTime(b *testing.B, pid int) time.Duration {
+	b.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := string(data)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:]) // after "pid (comm) "
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
 
 // connectCallClose is one benchmark iteration: dial, add, close.
@@ -130,7 +154,8 @@ func BenchmarkServerIdleConns(b *testing.B) {
 
 // BenchmarkServerPoolPython: 8 Python client processes call add in a
 // loop for 3 s against the Go pool server and Python's ThreadPoolServer
-// (both 20 workers); reported is the total calls per second.
+// (both 20 workers), and Python's ThreadedServer for reference; reported
+// is the total calls per second.
 func BenchmarkServerPoolPython(b *testing.B) {
 	Python(b)
 	const procs, secs = 8, 3
@@ -141,6 +166,10 @@ func BenchmarkServerPoolPython(b *testing.B) {
 		{"go-pool", func(b *testing.B) string { return startConformance(b, "-mode", "pool").Addr }},
 		{"python-pool", func(b *testing.B) string {
 			return Start(b, PeerOptions{Script: "server_py.py", Args: []string{"pool"}}).Addr
+		}},
+		// For reference: Python's ThreadedServer under the same load.
+		{"python-threaded", func(b *testing.B) string {
+			return Start(b, PeerOptions{Script: "server_py.py", Args: []string{"threaded"}}).Addr
 		}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
