@@ -143,8 +143,8 @@ func (r *AsyncResult) wait(ctx context.Context, fallback time.Duration) (any, er
 		}
 		var timeout <-chan time.Time
 		if limit > 0 {
-			t := time.NewTimer(limit)
-			defer t.Stop()
+			t := getTimer(limit)
+			defer putTimer(t)
 			timeout = t.C
 		}
 		if c := r.conn; c != nil && !c.auto.Load() {
@@ -226,4 +226,22 @@ func (r *AsyncResult) what() string {
 // opName is a handler's name in lower case without its prefix: "getattr".
 func opName(h message.Handler) string {
 	return strings.ToLower(strings.TrimPrefix(h.String(), "HANDLE_"))
+}
+
+// Synchronous calls each need a timer for their deadline; a pool spares
+// the allocation (a timer that is stopped is safe to reuse: since Go 1.23
+// Stop and Reset discard a pending tick).
+var timerPool sync.Pool
+
+func getTimer(d time.Duration) *time.Timer {
+	if t, ok := timerPool.Get().(*time.Timer); ok {
+		t.Reset(d)
+		return t
+	}
+	return time.NewTimer(d)
+}
+
+func putTimer(t *time.Timer) {
+	t.Stop()
+	timerPool.Put(t)
 }

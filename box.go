@@ -141,13 +141,14 @@ func (c *Conn) unbox(v any) (any, error) {
 		if !ok {
 			return nil, vinegar.New("TypeError", "TUPLE box does not hold a tuple")
 		}
-		out := make(brine.Tuple, len(t))
+		// The decoded message is ours alone: unbox the items in place and
+		// hand back the same tuple, with no copy.
 		for i, e := range t {
-			if out[i], err = c.unbox(e); err != nil {
+			if t[i], err = c.unbox(e); err != nil {
 				return nil, err
 			}
 		}
-		return out, nil
+		return b.Value, nil
 	case message.LabelLocalRef:
 		id, err := message.ParseIDPack(b.Value)
 		if err != nil {

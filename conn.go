@@ -91,15 +91,16 @@ type Conn struct {
 	room        *sync.Cond // signalled when parked requests leave
 	drain       bool       // CloseWhenIdle: close once nothing is served
 
-	work     chan request  // hands requests to idle workers
-	bigReply chan struct{} // one large reply encoded at a time
-	handlers sync.WaitGroup
-	ctx      context.Context // cancelled at shutdown; parent of handler contexts
-	cancel   context.CancelFunc
-	done     chan struct{}
-	readDone chan struct{} // closed when the reader (loop or pump) exits
-	hooks    []func(*Conn) // run once after shutdown (services' on_disconnect)
-	hookOnce sync.Once
+	work       chan request  // hands requests to idle workers
+	bigReply   chan struct{} // one large reply encoded at a time
+	handlers   sync.WaitGroup
+	ctx        context.Context // cancelled at shutdown; parent of handler contexts
+	handlerCtx context.Context // ctx carrying the Conn, made once
+	cancel     context.CancelFunc
+	done       chan struct{}
+	readDone   chan struct{} // closed when the reader (loop or pump) exits
+	hooks      []func(*Conn) // run once after shutdown (services' on_disconnect)
+	hookOnce   sync.Once
 }
 
 // NewConn makes a connection over stream that serves root to the peer (nil
@@ -128,7 +129,7 @@ func NewConn(stream io.ReadWriteCloser, root any, cfg *Config) (*Conn, error) {
 		log:      log.With("conn", c.ConnID),
 		ch:       channel.New(stream, c.Channel),
 		stream:   stream,
-		dec:      brine.Decoder{MaxDepth: c.MaxDepth, AliasBytes: true},
+		dec:      brine.Decoder{MaxDepth: c.MaxDepth, AliasBytes: true, InternStrings: true},
 		pending:  make(map[int64]*AsyncResult),
 		work:     make(chan request),
 		done:     make(chan struct{}),
@@ -138,6 +139,7 @@ func NewConn(stream io.ReadWriteCloser, root any, cfg *Config) (*Conn, error) {
 	}
 	conn.room = sync.NewCond(&conn.mu)
 	conn.ctx, conn.cancel = context.WithCancel(context.Background())
+	conn.handlerCtx = withConn(conn.ctx, conn)
 	conn.ch.OnWriteError = func(err error) {
 		// A queued frame could not be written: the stream is broken.
 		conn.shutdown(fmt.Errorf("%w: write: %w", ErrProtocol, err))

@@ -160,7 +160,7 @@ func (c *Conn) serveRequest(r request) {
 				err = &panicError{value: p, stack: string(stack)}
 			}
 		}()
-		ctx := withConn(c.ctx, c)
+		ctx := c.handlerCtx
 		if ic := c.cfg.Interceptor; ic != nil {
 			info := &RequestInfo{Conn: c, Handler: r.h, Target: requestTarget(r.h, r.args)}
 			value, err = ic(ctx, info, func(ctx context.Context) (any, error) {

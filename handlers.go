@@ -315,8 +315,8 @@ func handleCtxExit(c *Conn, ctx context.Context, args brine.Tuple) (any, error) 
 	if n, ok := obj.(*Netref); ok {
 		return n.Exit(ctx, args[1])
 	}
-	if r, err := c.resolve(obj, "__exit__"); err == nil && r.call != nil {
-		return r.call(ctx, brine.Tuple{args[1], nil, nil}, nil)
+	if r, err := c.resolve(obj, "__exit__"); err == nil && r.callable() {
+		return r.invoke(ctx, brine.Tuple{args[1], nil, nil}, nil)
 	}
 	if cl, ok := unrootAll(obj).(interface{ Close() error }); ok {
 		return false, cl.Close()

@@ -99,6 +99,30 @@ func shortTypeName(obj any) string {
 type resolved struct {
 	call  func(ctx context.Context, args brine.Tuple, kw Kwargs) (any, error)
 	value any
+	// A Go method is kept as method and receiver rather than as a call
+	// closure: calling it then allocates nothing extra.
+	method *methodInfo
+	recv   reflect.Value
+}
+
+// callable reports whether the attribute is something to call.
+func (r resolved) callable() bool { return r.call != nil || r.method != nil }
+
+// invoke calls a callable attribute.
+func (r resolved) invoke(ctx context.Context, args brine.Tuple, kw Kwargs) (any, error) {
+	if r.method != nil {
+		return r.method.sig.callMethod(ctx, r.recv, r.method.fn, args, kw)
+	}
+	return r.call(ctx, args, kw)
+}
+
+// callFunc returns the attribute's call as a func value (for bound
+// methods).
+func (r resolved) callFunc() func(ctx context.Context, args brine.Tuple, kw Kwargs) (any, error) {
+	if r.method != nil {
+		return r.invoke
+	}
+	return r.call
 }
 
 // resolve finds an exposed attribute of obj. name has passed checkName.
@@ -137,10 +161,7 @@ func (c *Conn) resolve(obj any, name string) (resolved, error) {
 	}
 	ti := infoOf(rv.Type())
 	if m := ti.methods[name]; m != nil {
-		fn := rv.Method(m.index)
-		return resolved{call: func(ctx context.Context, args brine.Tuple, kw Kwargs) (any, error) {
-			return m.sig.call(reflect.ValueOf(ctx), fn, args, kw)
-		}}, nil
+		return resolved{method: m, recv: rv}, nil
 	}
 	if f := ti.fields[name]; f != nil && (f.marked || c.cfg.AllowPublicAttrs || c.cfg.AllowAllAttrs) {
 		fv, err := fieldValue(rv, f)
@@ -191,8 +212,8 @@ func (c *Conn) getattr(obj any, name string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r.call != nil {
-		return &boundMethod{self: obj, name: name, call: r.call}, nil
+	if r.callable() {
+		return &boundMethod{self: obj, name: name, call: r.callFunc()}, nil
 	}
 	return r.value, nil
 }
@@ -214,8 +235,8 @@ func (c *Conn) callattr(ctx context.Context, obj any, name string, args brine.Tu
 	if err != nil {
 		return nil, err
 	}
-	if r.call != nil {
-		return r.call(ctx, args, kw)
+	if r.callable() {
+		return r.invoke(ctx, args, kw)
 	}
 	return c.call(ctx, r.value, args, kw)
 }
@@ -357,7 +378,7 @@ func (c *Conn) inspect(obj any) brine.Tuple {
 	var out brine.Tuple
 	for _, n := range c.dir(obj) {
 		name := n.(string)
-		if r, err := c.resolve(obj, name); err == nil && r.call != nil {
+		if r, err := c.resolve(obj, name); err == nil && r.callable() {
 			out = append(out, brine.Tuple{name, nil})
 		}
 	}

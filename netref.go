@@ -56,13 +56,21 @@ func (r *Netref) Released() bool { return r.state.released.Load() }
 
 // do makes a request about this object: the netref itself goes first.
 func (r *Netref) do(ctx context.Context, h message.Handler, args ...any) (any, error) {
-	if r.state.released.Load() {
-		if r.conn.Closed() {
-			return nil, r.conn.Err()
-		}
-		return nil, fmt.Errorf("%w: %s", ErrReleased, r)
+	if err := r.usable(); err != nil {
+		return nil, err
 	}
 	return r.conn.Request(ctx, h, append([]any{r}, args...)...)
+}
+
+// usable returns why the netref cannot be used, or nil.
+func (r *Netref) usable() error {
+	if r.state.released.Load() {
+		if r.conn.Closed() {
+			return r.conn.Err()
+		}
+		return fmt.Errorf("%w: %s", ErrReleased, r)
+	}
+	return nil
 }
 
 // GetAttr returns an attribute (Python's getattr).
@@ -117,8 +125,11 @@ func (r *Netref) Call(ctx context.Context, args ...any) (any, error) {
 // CallMethod calls obj.name(*args, **kwargs) in one round trip
 // (HANDLE_CALLATTR), where Python's client needs GETATTR, CALL and DEL.
 func (r *Netref) CallMethod(ctx context.Context, name string, args ...any) (any, error) {
+	if err := r.usable(); err != nil {
+		return nil, err
+	}
 	pos, kw := splitArgs(args)
-	return r.do(ctx, message.HandleCallAttr, name, pos, kw)
+	return r.conn.syncPayload(ctx, &callAttrPayload{obj: r, name: name, pos: pos, kw: kw})
 }
 
 // Async versions return at once with an AsyncResult (Python's rpyc.async_).
@@ -131,8 +142,13 @@ func (r *Netref) CallAsync(args ...any) *AsyncResult {
 
 // CallMethodAsync is CallMethod without waiting.
 func (r *Netref) CallMethodAsync(name string, args ...any) *AsyncResult {
+	if err := r.usable(); err != nil {
+		res := newAsyncResult(r.conn)
+		res.deliver(nil, err)
+		return res
+	}
 	pos, kw := splitArgs(args)
-	return r.asyncDo(message.HandleCallAttr, name, pos, kw)
+	return r.conn.asyncPayload(&callAttrPayload{obj: r, name: name, pos: pos, kw: kw}, true)
 }
 
 func (r *Netref) asyncDo(h message.Handler, args ...any) *AsyncResult {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/rpyc-go/rpyc/brine"
 	"github.com/rpyc-go/rpyc/message"
@@ -23,12 +24,25 @@ func (c *Conn) send(t message.Type, seq any, payload any) error {
 // the next batch instead of waiting for their own write (see
 // channel.Queue), which turns bursts of async calls into few writes.
 func (c *Conn) sendMessage(t message.Type, seq any, payload any, queued bool) error {
+	return c.sendEncoded(t, seq, -1, payload, queued)
+}
+
+// sendEncoded encodes and writes one message whose seq is seq, or, when
+// seq is nil, the int n (our own requests, whose seq need not be put in
+// an interface value).
+func (c *Conn) sendEncoded(t message.Type, seq any, n int64, payload any, queued bool) error {
 	layout := message.Layout(c.layout.Load())
 	if layout == 0 {
 		layout = c.cfg.Layout
 	}
 	bp := bufPool.Get().(*[]byte)
-	buf, err := message.Append((*bp)[:0], layout, message.Message{Type: t, Seq: seq, Payload: payload})
+	var buf []byte
+	var err error
+	if seq == nil {
+		buf, err = message.AppendIntSeq((*bp)[:0], layout, t, n, payload)
+	} else {
+		buf, err = message.Append((*bp)[:0], layout, message.Message{Type: t, Seq: seq, Payload: payload})
+	}
 	if err != nil {
 		err = &encodeError{err: err}
 	} else if queued {
@@ -65,11 +79,26 @@ func (c *Conn) sendRequest(h message.Handler, res *AsyncResult, args brine.Tuple
 
 // request sends a request, queued or written at once.
 func (c *Conn) request(h message.Handler, res *AsyncResult, args brine.Tuple, queued bool) error {
+	return c.requestPayload(&argsPayload{c: c, h: h, args: args}, res, queued)
+}
+
+// outgoing is the payload of one of our requests, encoded straight into
+// the message: (handler, boxed arguments).
+type outgoing interface {
+	brine.Appender
+	handler() message.Handler
+	target() string // the method or attribute named, for errors
+}
+
+// requestPayload registers res (when not nil) under a new seq, then sends
+// p. The reply cannot race past the registration.
+func (c *Conn) requestPayload(p outgoing, res *AsyncResult, queued bool) error {
+	h := p.handler()
 	seq := c.seq.Add(1) - 1
 	if res != nil {
 		res.seq = seq
 		res.handler = h
-		res.target = requestTarget(h, args)
+		res.target = p.target()
 		c.mu.Lock()
 		if c.closing {
 			c.mu.Unlock()
@@ -80,7 +109,7 @@ func (c *Conn) request(h message.Handler, res *AsyncResult, args brine.Tuple, qu
 	} else if c.Closed() {
 		return c.Err()
 	}
-	if err := c.sendMessage(message.Request, seq, requestPayload{h: h, args: c.box(args)}, queued); err != nil {
+	if err := c.sendEncoded(message.Request, nil, seq, p, queued); err != nil {
 		if res != nil {
 			c.forget(seq)
 		}
@@ -101,16 +130,53 @@ func isBoxError(err error) bool {
 	return errors.As(err, &ee)
 }
 
-// requestPayload is (handler, boxed args), written without a Tuple.
-type requestPayload struct {
+// argsPayload is (handler, boxed args) for any request.
+type argsPayload struct {
+	c    *Conn
 	h    message.Handler
-	args any
+	args brine.Tuple
 }
 
-func (p requestPayload) AppendBrine(dst []byte) ([]byte, error) {
+func (p *argsPayload) handler() message.Handler { return p.h }
+func (p *argsPayload) target() string           { return requestTarget(p.h, p.args) }
+
+func (p *argsPayload) AppendBrine(dst []byte) ([]byte, error) {
 	dst = append(dst, brine.TagTuple2)
 	dst = brine.AppendInt(dst, int64(p.h))
-	return brine.Append(dst, p.args)
+	return p.c.appendBox(dst, p.args)
+}
+
+// callAttrPayload is HANDLE_CALLATTR(obj, name, args, kwargs), the
+// request of every method call, encoded from the call's own arguments
+// without gathering them into a tuple first. The bytes are those the
+// generic path writes for the same call.
+type callAttrPayload struct {
+	obj     *Netref
+	name    string
+	pos, kw brine.Tuple
+}
+
+func (p *callAttrPayload) handler() message.Handler { return message.HandleCallAttr }
+func (p *callAttrPayload) target() string           { return p.name }
+
+func (p *callAttrPayload) AppendBrine(dst []byte) ([]byte, error) {
+	c := p.obj.conn
+	dst = append(dst, brine.TagTuple2)
+	dst = brine.AppendInt(dst, int64(message.HandleCallAttr))
+	// The arguments hold a netref, so they travel as a TUPLE box of four
+	// boxes, as appendBox would write them.
+	dst = append(dst, brine.TagTuple2, labelByte(message.LabelTuple), brine.TagTuple4)
+	dst = appendRef(dst, message.LabelLocalRef, p.obj.id)
+	dst = append(dst, brine.TagTuple2, labelByte(message.LabelValue))
+	if !utf8.ValidString(p.name) {
+		return dst, fmt.Errorf("method name %.40q is not valid UTF-8", p.name)
+	}
+	dst = brine.AppendString(dst, p.name)
+	var err error
+	if dst, err = c.appendBox(dst, p.pos); err != nil {
+		return dst, err
+	}
+	return c.appendBox(dst, p.kw)
 }
 
 // forget drops a pending call; its reply, if it comes, is discarded.
@@ -131,8 +197,13 @@ func (c *Conn) AsyncRequest(h message.Handler, args ...any) *AsyncResult {
 // are written with the next batch (async calls); others at once (a
 // synchronous call is about to wait for its reply anyway).
 func (c *Conn) asyncRequest(h message.Handler, args brine.Tuple, queued bool) *AsyncResult {
+	return c.asyncPayload(&argsPayload{c: c, h: h, args: args}, queued)
+}
+
+// asyncPayload sends p and returns its future.
+func (c *Conn) asyncPayload(p outgoing, queued bool) *AsyncResult {
 	res := newAsyncResult(c)
-	if err := c.request(h, res, args, queued); err != nil {
+	if err := c.requestPayload(p, res, queued); err != nil {
 		res.deliver(nil, err)
 	}
 	return res
@@ -143,10 +214,15 @@ func (c *Conn) asyncRequest(h message.Handler, args brine.Tuple, queued bool) *A
 // Config.SyncRequestTimeout applies. A cancelled or expired call leaves the
 // connection usable: its late reply is dropped.
 func (c *Conn) Request(ctx context.Context, h message.Handler, args ...any) (any, error) {
+	return c.syncPayload(ctx, &argsPayload{c: c, h: h, args: args})
+}
+
+// syncPayload sends p and waits for its result.
+func (c *Conn) syncPayload(ctx context.Context, p outgoing) (any, error) {
 	// While this call waits, the peer may call back into us (a nested
 	// callback): let one more of its requests run meanwhile.
 	c.callbackStarted()
-	res := c.asyncRequest(h, brine.Tuple(args), false)
+	res := c.asyncPayload(p, false)
 	v, err := res.wait(ctx, c.cfg.SyncRequestTimeout)
 	c.callbackDone()
 	if err != nil && !res.Ready() {

@@ -1,6 +1,7 @@
 package rpyc
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -149,7 +150,13 @@ func typeError(format string, a ...any) error {
 
 // bind maps Python arguments onto Go arguments, with Python's TypeErrors.
 func (s *signature) bind(ctxv reflect.Value, args brine.Tuple, kw Kwargs) ([]reflect.Value, error) {
-	in := make([]reflect.Value, s.ft.NumIn())
+	return s.bindAt(0, ctxv, args, kw)
+}
+
+// bindAt is bind leaving off slots free at the front of the result (for a
+// receiver).
+func (s *signature) bindAt(off int, ctxv reflect.Value, args brine.Tuple, kw Kwargs) ([]reflect.Value, error) {
+	in := make([]reflect.Value, off+s.ft.NumIn())
 	filled := make([]bool, len(s.params))
 	vals := make([]any, len(s.params))
 	pos := 0
@@ -198,16 +205,16 @@ func (s *signature) bind(ctxv reflect.Value, args brine.Tuple, kw Kwargs) ([]ref
 		if err != nil {
 			return nil, typeError("%s() argument '%s': %v", s.name, p.name, err)
 		}
-		in[p.at] = rv
+		in[off+p.at] = rv
 	}
 	if s.hasCtx {
-		in[0] = ctxv
+		in[off] = ctxv
 	}
 	if s.kwargsAt >= 0 {
 		if rest == nil {
-			in[s.kwargsAt] = reflect.Zero(kwargsType)
+			in[off+s.kwargsAt] = reflect.Zero(kwargsType)
 		} else {
-			in[s.kwargsAt] = reflect.ValueOf(rest)
+			in[off+s.kwargsAt] = reflect.ValueOf(rest)
 		}
 	}
 	if s.varAt >= 0 {
@@ -220,7 +227,7 @@ func (s *signature) bind(ctxv reflect.Value, args brine.Tuple, kw Kwargs) ([]ref
 			}
 			sl.Index(i).Set(rv)
 		}
-		in[s.varAt] = sl
+		in[off+s.varAt] = sl
 	}
 	return in, nil
 }
@@ -253,6 +260,24 @@ func (s *signature) call(ctx reflect.Value, fn reflect.Value, args brine.Tuple, 
 	if err != nil {
 		return nil, err
 	}
+	var out []reflect.Value
+	if s.ft.IsVariadic() {
+		out = fn.CallSlice(in)
+	} else {
+		out = fn.Call(in)
+	}
+	return s.results(out)
+}
+
+// callMethod calls the method fn (a Type's Method.Func, receiver first)
+// on recv: cheaper than calling recv.Method(i), which makes a method value
+// on every call.
+func (s *signature) callMethod(ctx context.Context, recv, fn reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+	in, err := s.bindAt(1, reflect.ValueOf(ctx), args, kw)
+	if err != nil {
+		return nil, err
+	}
+	in[0] = recv
 	var out []reflect.Value
 	if s.ft.IsVariadic() {
 		out = fn.CallSlice(in)

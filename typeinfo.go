@@ -29,6 +29,7 @@ type methodInfo struct {
 	goName string
 	pyName string
 	index  int
+	fn     reflect.Value // the method with its receiver first (Method.Func)
 	sig    *signature
 }
 
@@ -103,7 +104,7 @@ func buildTypeInfo(t reflect.Type) *typeInfo {
 			ti.err = err
 			continue
 		}
-		ti.methods[name] = &methodInfo{goName: m.Name, pyName: name, index: i, sig: sig}
+		ti.methods[name] = &methodInfo{goName: m.Name, pyName: name, index: i, fn: m.Func, sig: sig}
 	}
 	st := t
 	if st.Kind() == reflect.Pointer {

@@ -32,6 +32,13 @@ type Decoder struct {
 	// blob. The capacity of each such slice is clipped to its length, so
 	// appending to it cannot write into the input.
 	AliasBytes bool
+	// InternStrings makes short decoded strs (method and attribute names,
+	// type names) share one string per distinct value, saving an
+	// allocation each. A Decoder that interns must not be used by several
+	// goroutines at once.
+	InternStrings bool
+
+	intern *internTable
 }
 
 // Decode decodes exactly one value filling all of data, with the default
@@ -58,6 +65,12 @@ func (d *Decoder) Decode(data []byte) (any, error) {
 // followed by something else.
 func (d *Decoder) DecodePrefix(data []byte) (any, int, error) {
 	st := decodeState{data: data, maxDepth: d.MaxDepth, maxDigits: d.MaxIntDigits, alias: d.AliasBytes}
+	if d.InternStrings {
+		if d.intern == nil {
+			d.intern = &internTable{}
+		}
+		st.intern = d.intern
+	}
 	if st.maxDepth <= 0 {
 		st.maxDepth = DefaultMaxDepth
 	}
@@ -77,6 +90,9 @@ type decodeState struct {
 	maxDepth  int
 	maxDigits int
 	alias     bool
+	slab      []any   // see slab.go
+	hdrs      []Tuple // see slab.go
+	intern    *internTable
 }
 
 func (s *decodeState) fail(off int, msg string) error {
@@ -145,7 +161,7 @@ func (s *decodeState) value(depth int) (any, error) {
 	case tag == TagUnicode:
 		return s.unicode(start)
 	case tag == TagEmptyTuple:
-		return Tuple{}, nil
+		return emptyTuple, nil
 	case tag >= TagTuple1 && tag <= TagTuple4:
 		return s.tuple(int(tag-TagTuple1)+1, depth)
 	case tag == TagTupleL1 || tag == TagTupleL4:
@@ -221,6 +237,9 @@ func (s *decodeState) unicode(start int) (any, error) {
 	if !utf8.Valid(b) {
 		return nil, s.fail(start, "str is not valid UTF-8")
 	}
+	if s.intern != nil {
+		return s.intern.str(b), nil
+	}
 	return string(b), nil
 }
 
@@ -233,7 +252,7 @@ func (s *decodeState) items(n, depth int, what string) ([]any, error) {
 	if n > len(s.data)-s.pos {
 		return nil, s.fail(s.pos, "truncated "+what+": "+strconv.Itoa(n)+" items declared, "+strconv.Itoa(len(s.data)-s.pos)+" bytes left")
 	}
-	out := make([]any, n)
+	out := s.itemsFor(n)
 	for i := range out {
 		v, err := s.value(depth + 1)
 		if err != nil {
@@ -249,7 +268,7 @@ func (s *decodeState) tuple(n, depth int) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Tuple(items), nil
+	return s.boxTuple(Tuple(items)), nil
 }
 
 // tupleBody reads the tuple that must follow a SLICE or FSET tag.

@@ -45,6 +45,27 @@ func Append(dst []byte, layout Layout, m Message) ([]byte, error) {
 	return dst, nil
 }
 
+// AppendIntSeq is Append for a message whose seq is the int seq, which it
+// writes without putting it in an interface value (a request's seq, on
+// every call).
+func AppendIntSeq(dst []byte, layout Layout, t Type, seq int64, payload any) ([]byte, error) {
+	switch layout {
+	case LayoutV5:
+		dst = append(dst, brine.TagTuple3)
+		dst = brine.AppendInt(dst, int64(t))
+	case LayoutV6:
+		dst = append(dst, byte(t), brine.TagTuple2)
+	default:
+		return dst, fmt.Errorf("message: unknown layout %d", layout)
+	}
+	dst = brine.AppendInt(dst, seq)
+	dst, err := brine.Append(dst, payload)
+	if err != nil {
+		return dst, fmt.Errorf("message: encode %v #%d: %w", t, seq, err)
+	}
+	return dst, nil
+}
+
 // Encode encodes m in the given layout.
 func Encode(layout Layout, m Message) ([]byte, error) {
 	return Append(nil, layout, m)
