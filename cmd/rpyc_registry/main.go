@@ -102,7 +102,7 @@ func parse(args []string, stdout io.Writer) (options, error) {
 	integer(&o.timeout, int(registry.DefaultPruningTimeout/time.Second), "pruning timeout in seconds: forget servers not heard from for this long", "t", "timeout")
 	boolean(&o.listing, "answer LIST requests (off by default: listing tells anyone what runs where)", "l", "listing")
 	fs.Usage = func() {}
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(pythonStyle(args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stdout, usage)
 			return o, err
@@ -129,6 +129,25 @@ func parse(args []string, stdout io.Writer) (options, error) {
 		}
 	}
 	return o, nil
+}
+
+// pythonStyle rewrites Python's "-l true" (its --listing takes a value)
+// into Go's "-l=true", so command lines written for Python's
+// rpyc_registry work unchanged.
+func pythonStyle(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if (a == "-l" || a == "--listing" || a == "-listing") && i+1 < len(args) {
+			if v, err := strconv.ParseBool(args[i+1]); err == nil {
+				out = append(out, a+"="+strconv.FormatBool(v))
+				i++
+				continue
+			}
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 func run(args []string, stdout, stderr io.Writer) error {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -171,4 +172,23 @@ func atoi(t *testing.T, s string) int {
 		n = n*10 + int(r-'0')
 	}
 	return n
+}
+
+func TestPythonStyleListing(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want bool
+	}{
+		{[]string{"-l"}, true},
+		{[]string{"--listing"}, true},
+		{[]string{"-l", "True"}, true},
+		{[]string{"--listing", "false", "-p", "1"}, false},
+		{[]string{"-l=false"}, false},
+		{nil, false},
+	} {
+		o, err := parse(tc.args, io.Discard)
+		if err != nil || o.listing != tc.want {
+			t.Errorf("parse(%q): listing %v, %v; want %v", tc.args, o.listing, err, tc.want)
+		}
+	}
 }
