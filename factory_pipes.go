@@ -3,6 +3,8 @@ package rpyc
 import (
 	"context"
 	"io"
+	"os/signal"
+	"syscall"
 
 	"github.com/rpyc-go/rpyc/stream"
 )
@@ -30,7 +32,12 @@ func ConnectPipes(ctx context.Context, r io.ReadCloser, w io.WriteCloser, servic
 // a server does: a Python 5.x or 6.x parent and a Go parent all work.
 // Calls made before the peer has spoken go out in the 6.x layout; set
 // cfg.Layout to fix the layout instead.
+//
+// It also ignores SIGPIPE for the process: otherwise Go kills a program
+// that writes to standard output after the peer closed it, which is how
+// a peer normally ends the connection (HANDLE_CLOSE, then close).
 func ConnectStdPipes(service any, cfg *Config) (*Conn, error) {
+	signal.Ignore(syscall.SIGPIPE)
 	return connectLearningPeer(stream.Stdio(), service, cfg)
 }
 
