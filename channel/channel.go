@@ -91,11 +91,12 @@ func (c *Channel) Send(msg []byte) error {
 	if c.closed.Load() {
 		return fmt.Errorf("channel: send: %w", net.ErrClosed)
 	}
-	if !c.s.shouldCompress(len(msg)) && len(msg) >= vectoredWriteMin {
+	compress := c.s.shouldCompress(msg)
+	if !compress && len(msg) >= vectoredWriteMin {
 		return c.sendVectored(msg)
 	}
 	bp := sendBufPool.Get().(*[]byte)
-	frame, err := appendFrame((*bp)[:0], msg, &c.s)
+	frame, err := appendFrame((*bp)[:0], msg, &c.s, compress)
 	if err == nil {
 		err = c.sendFrame(frame)
 	}
@@ -199,7 +200,7 @@ func (c *Channel) Queue(msg []byte) error {
 		return fmt.Errorf("channel: send: %w", net.ErrClosed)
 	}
 	bp := sendBufPool.Get().(*[]byte)
-	frame, err := appendFrame((*bp)[:0], msg, &c.s)
+	frame, err := appendFrame((*bp)[:0], msg, &c.s, c.s.shouldCompress(msg))
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,15 @@ type Config struct {
 	// Receipt always accepts compressed frames.
 	NoCompress bool
 
+	// CompressAll compresses every message longer than CompressThreshold,
+	// as Python's rpyc does. By default a message of 16 KiB or more is
+	// first sampled (three 1 KiB windows, compressed at level 1) and sent
+	// as it is when the sample does not shrink by at least a tenth:
+	// random or already-compressed data costs zlib's time on both sides
+	// and saves nothing. Receivers, Python's included, accept uncompressed
+	// frames of any size.
+	CompressAll bool
+
 	// CompressThreshold is the length a message must exceed to be
 	// compressed (exactly the threshold is sent as is). Zero means
 	// DefaultCompressThreshold; a negative value compresses every message.
@@ -78,6 +87,7 @@ func DefaultConfig() *Config {
 // re-interpret zero values.
 type settings struct {
 	compress     bool
+	compressAll  bool
 	threshold    int
 	level        int
 	maxFrame     int64
@@ -94,6 +104,7 @@ func resolve(cfg *Config) settings {
 	}
 	s := settings{
 		compress:     !cfg.NoCompress,
+		compressAll:  cfg.CompressAll,
 		threshold:    cfg.CompressThreshold,
 		level:        cfg.CompressLevel,
 		maxFrame:     cfg.MaxFrameSize,
@@ -130,9 +141,13 @@ func resolve(cfg *Config) settings {
 	return s
 }
 
-// shouldCompress reports whether a message of n bytes is sent compressed.
-func (s *settings) shouldCompress(n int) bool {
-	return s.compress && n > s.threshold
+// shouldCompress reports whether msg is sent compressed: it is longer
+// than the threshold and, unless CompressAll, a sample of it shrinks.
+func (s *settings) shouldCompress(msg []byte) bool {
+	if !s.compress || len(msg) <= s.threshold {
+		return false
+	}
+	return s.compressAll || len(msg) < sampleMin || compressible(msg)
 }
 
 // checkLevel rejects levels zlib would refuse, with a message naming the

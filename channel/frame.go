@@ -13,11 +13,11 @@ import (
 // error dst is returned unchanged.
 func AppendFrame(dst, msg []byte, cfg *Config) ([]byte, error) {
 	s := resolve(cfg)
-	return appendFrame(dst, msg, &s)
+	return appendFrame(dst, msg, &s, s.shouldCompress(msg))
 }
 
-func appendFrame(dst, msg []byte, s *settings) ([]byte, error) {
-	compressed := s.shouldCompress(len(msg))
+// appendFrame appends msg's frame, compressed when compressed says.
+func appendFrame(dst, msg []byte, s *settings, compressed bool) ([]byte, error) {
 	if !compressed && uint64(len(msg)) > maxWireBody {
 		return dst, frameTooLargeToSend(uint64(len(msg)))
 	}

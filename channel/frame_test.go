@@ -36,6 +36,7 @@ func TestRoundTripBoundaries(t *testing.T) {
 				msg := testPayload(rng, n, compressible)
 				cfg := DefaultConfig()
 				cfg.NoCompress = !compress
+				cfg.CompressAll = true // Python's rule: every message over the threshold
 				frame, err := AppendFrame([]byte("prefix"), msg, cfg)
 				if err != nil {
 					t.Fatal(err)
@@ -269,5 +270,40 @@ func TestReadFrameResultIsOwned(t *testing.T) {
 	a[0] = 'X'
 	if string(b) != "two" {
 		t.Fatal("messages share memory")
+	}
+}
+
+// TestCompressionPaysForItself: by default, large random data goes raw,
+// compressible data is still compressed, and CompressAll restores
+// Python's rule.
+func TestCompressionPaysForItself(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	random := testPayload(rng, 1<<20, false)
+	text := bytes.Repeat([]byte("the quick brown fox jumps over the lazy dog; "), 1000)
+	zeros := make([]byte, 16<<20)
+	small := testPayload(rng, 5000, false) // under the sampling size: Python's rule
+	for _, tc := range []struct {
+		name string
+		msg  []byte
+		cfg  *Config
+		flag byte
+	}{
+		{"random 1 MiB", random, nil, 0},
+		{"text 45 KB", text, nil, 1},
+		{"zeros 16 MiB", zeros, nil, 1},
+		{"random 5000 B", small, nil, 1},
+		{"random 1 MiB, CompressAll", random, &Config{CompressAll: true}, 1},
+	} {
+		frame, err := AppendFrame(nil, tc.msg, tc.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if frame[4] != tc.flag {
+			t.Errorf("%s: compressed flag %d, want %d", tc.name, frame[4], tc.flag)
+		}
+		got, err := ReadFrame(bytes.NewReader(frame), nil)
+		if err != nil || !bytes.Equal(got, tc.msg) {
+			t.Errorf("%s: round trip failed: %v", tc.name, err)
+		}
 	}
 }

@@ -157,6 +157,7 @@ func checkSendVector(t *testing.T, v vector) {
 
 	cfg := DefaultConfig()
 	cfg.NoCompress = !v.ChannelCompress
+	cfg.CompressAll = true // the vectors record Python's rule
 	frame, err := AppendFrame(nil, payload, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -193,3 +193,32 @@ func doubled(n int) int {
 	}
 	return 2 * n
 }
+
+// Sampling (see Config.CompressAll).
+const (
+	sampleMin    = 16 << 10 // messages this long or longer are sampled
+	sampleWindow = 1 << 10  // bytes taken at the start, middle and end
+)
+
+var sampleBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4*sampleWindow); return &b }}
+
+// compressible reports whether three windows of msg, compressed together
+// at level 1, shrink by at least a tenth.
+func compressible(msg []byte) bool {
+	bp := sampleBufs.Get().(*[]byte)
+	defer sampleBufs.Put(bp)
+	in := (*bp)[:0]
+	mid := len(msg)/2 - sampleWindow/2
+	in = append(in, msg[:sampleWindow]...)
+	in = append(in, msg[mid:mid+sampleWindow]...)
+	in = append(in, msg[len(msg)-sampleWindow:]...)
+	out, err := deflate(in[len(in):len(in)], in, 1)
+	if err != nil {
+		return true
+	}
+	n := len(out)
+	if cap(out) <= 4*sampleWindow+len(in) {
+		*bp = in[:0]
+	}
+	return n*10 < len(in)*9
+}

@@ -74,7 +74,7 @@ func TestWireBrine(t *testing.T) {
 		name string
 		cfg  *channel.Config
 	}{
-		{"GoCompressOn", channel.DefaultConfig()},
+		{"GoCompressOn", &channel.Config{CompressAll: true}}, // Python's rule, flag for flag
 		{"GoCompressOff", &channel.Config{NoCompress: true}},
 	} {
 		t.Run(run.name, func(t *testing.T) {
@@ -151,7 +151,7 @@ func TestWireMessages(t *testing.T) {
 		t.Run(run.name, func(t *testing.T) {
 			t.Parallel()
 			p := Start(t, PeerOptions{Script: "echo_peer.py", Args: []string{"--mode", "message"}, Layout6: run.layout6})
-			cfg := channel.DefaultConfig()
+			cfg := &channel.Config{CompressAll: true} // Python's rule, flag for flag
 			st := echoAll(t, p, cfg, cases)
 			checkCompression(t, !cfg.NoCompress, cases, st)
 			want := "6.x layout codec imported"
