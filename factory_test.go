@@ -187,11 +187,14 @@ func TestFactoryNotRPyC(t *testing.T) {
 	}
 
 	a, b := net.Pipe()
-	go func() {
-		_, _ = io.ReadFull(b, make([]byte, 8))
+	peerDone := make(chan struct{})
+	go func() { // an SMTP server: it speaks first, then reads on
+		defer close(peerDone)
 		_, _ = b.Write([]byte("220 smtp.example ESMTP ready\r\n"))
+		_, _ = io.Copy(io.Discard, b)
 		_ = b.Close()
 	}()
+	defer func() { <-peerDone }()
 	_, err = rpyc.ConnectPipes(context.Background(), a, a, nil, nil)
 	if !errors.Is(err, channel.ErrNotRPyC) || !strings.Contains(err.Error(), `"220 smtp`) {
 		t.Errorf("ConnectPipes(smtp) = %v, want a NotRPyCError quoting 220 smtp", err)
