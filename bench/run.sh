@@ -41,7 +41,7 @@ note() { echo "== $*" >&2; }
 
 # ------------------------------------------------------------------ build
 note "building rpyc-go bench server and client"
-go build -o "$BIN/server" ./bench/server && go build -o "$BIN/client" ./bench/client || exit 1
+go build -o "$BIN/server" ./bench/server && go build -o "$BIN/client" ./bench/client && go build -o "$BIN/rawtcp" ./bench/rawtcp || exit 1
 HAVE_PY=0; HAVE_NETRPC=0; HAVE_GRPC=0
 if [ -z "$PEERS" ]; then
   echo "SKIP: no shared peers at $SHARED/bench (set SHARED=...): Python, net/rpc and gRPC peers skipped" >&2
@@ -128,6 +128,13 @@ if [ $HAVE_GRPC = 1 ] && start grpc 18880 "$BIN/grpc-server" -port 18880; then
   note "grpc: gRPC-go client"
   $C "$BIN/grpc-client" -port 18880 -server-pid "$SERVER_PID" -reps "$REPS" -duration "${DUR}s" \
     > "$OUT/grpc.json" 2> "$OUT/grpc.log" || echo "FAILED: grpc (see $OUT/grpc.log)" >&2
+  stop
+fi
+# (g) the raw TCP floor with pipelining: 8-byte messages, 100 in flight
+if start rawtcp 18890 "$BIN/rawtcp" -serve -port 18890; then
+  note "rawtcp: pipelined 8-byte messages, window 100"
+  $C "$BIN/rawtcp" -port 18890 -window 100 -reps "$REPS" -duration "${DUR}s" \
+    > "$OUT/rawtcp.json" 2> "$OUT/rawtcp.log" || echo "FAILED: rawtcp (see $OUT/rawtcp.log)" >&2
   stop
 fi
 note "measured in $(( $(date +%s) - T0 ))s (PIN=$PIN, REPS=$REPS, DUR=${DUR}s)"

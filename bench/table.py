@@ -26,6 +26,7 @@ RUNS = [  # column, file
     ("Go→Go no zlib", "go_to_go_nocomp"),
     ("net/rpc", "netrpc"),
     ("gRPC", "grpc"),
+    ("raw TCP", "rawtcp"),
 ]
 D = {name: load(name) for _, name in RUNS}
 
@@ -91,6 +92,7 @@ FIG = [
     ("8 goroutines on one connection × sync add, aggregate calls/s", "calls_per_s", keys(go="j_conc8_goroutines")),
     ("raw TCP 8-byte ping-pong, round trips/s", "calls_per_s", {"netrpc": "tcp_pingpong_8B"}),
     ("   p50 µs", "p50_us", {"netrpc": "tcp_pingpong_8B"}),
+    ("raw TCP 8-byte messages, 100 in flight, round trips/s", "calls_per_s", {"rawtcp": "tcp_pipelined_8B_w100"}),
 ]
 
 
@@ -145,6 +147,12 @@ RATIOS = [
     ("1 MiB echo (default zlib on, info)", ("go_to_go_v6", "d_echo_1MiB", "MB_per_s"), ("netrpc", "echo_1MiB", "MB_per_s"), None),
     ("8 connections aggregate (info)", ("go_to_go_v6", "i_conc8_conns", "calls_per_s"), ("netrpc", "add_conc8", "calls_per_s"), None),
     ("sync add vs raw TCP ping-pong (the floor; info)", ("go_to_go_v6", "b_add_callattr", "calls_per_s"), ("netrpc", "tcp_pingpong_8B", "calls_per_s"), None),
+    ("Performance goals (issue 13)", None),
+    ("Go↔Go pipelined vs net/rpc", ("go_to_go_v6", "f_async_10k", "calls_per_s"), ("netrpc", "add_pipelined_10k", "calls_per_s"), 1.0),
+    ("Go↔Go 8 connections aggregate vs net/rpc", ("go_to_go_v6", "i_conc8_conns", "calls_per_s"), ("netrpc", "add_conc8", "calls_per_s"), 1.0),
+    ("sync add vs raw TCP ping-pong", ("go_to_go_v6", "b_add_callattr", "calls_per_s"), ("netrpc", "tcp_pingpong_8B", "calls_per_s"), 0.9),
+    ("1 MiB random echo, default config vs zlib off", ("go_to_go_v6", "d_echo_1MiB", "MB_per_s"), ("go_to_go_nocomp", "d_echo_1MiB", "MB_per_s"), 0.9),
+    ("Go↔Go pipelined vs the raw pipelined floor (info)", ("go_to_go_v6", "f_async_10k", "calls_per_s"), ("rawtcp", "tcp_pipelined_8B_w100", "calls_per_s"), None),
     ("Go↔Go vs gRPC-go", None),
     ("sync add", ("go_to_go_v6", "b_add_callattr", "calls_per_s"), ("grpc", "add_sync", "calls_per_s"), None),
     ("pipelined 10k (gRPC: 10k concurrent unary)", ("go_to_go_v6", "f_async_10k", "calls_per_s"), ("grpc", "add_concurrent_10k", "calls_per_s"), None),
