@@ -87,10 +87,11 @@ var dictTypes = map[string]bool{
 // A list holding other objects costs its repr plus one BUFFITER; a dict
 // holding them its repr plus items() and BUFFITER or, where the server's
 // policy refuses items(), one BUFFITER for the keys plus one pipelined
-// batch of __getitem__ requests. Each nested container costs the same again; other
-// iterables are read one item per round trip (generators are never run
-// ahead). Objects that are not containers stay *Netref in the result.
-// At most MaxObtainItems items are built.
+// batch of __getitem__ requests. Each nested container costs the same
+// again. Any other iterable (a generator, a cursor) is read through Iter
+// when T is a slice or array type: one item per round trip, never ahead
+// of the reading. Objects that are not containers stay *Netref in the
+// result. At most MaxObtainItems items are built.
 func Obtain[T any](ctx context.Context, v any) (T, error) {
 	var zero T
 	f := &fetcher{limit: MaxObtainItems}
@@ -98,11 +99,37 @@ func Obtain[T any](ctx context.Context, v any) (T, error) {
 	if err != nil {
 		return zero, err
 	}
-	rv, err := convertTo(plain, reflect.TypeFor[T]())
+	t := reflect.TypeFor[T]()
+	if n, ok := plain.(*Netref); ok && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) && t.Elem().Kind() != reflect.Uint8 {
+		// Any other iterable (a generator, a cursor): item by item, as the
+		// peer produces them, never ahead.
+		if plain, err = f.iterate(ctx, n); err != nil {
+			return zero, err
+		}
+	}
+	rv, err := convertTo(plain, t)
 	if err != nil {
 		return zero, err
 	}
 	return rv.Interface().(T), nil
+}
+
+// iterate reads a remote iterable through Netref.Iter into a []any.
+func (f *fetcher) iterate(ctx context.Context, n *Netref) ([]any, error) {
+	var out []any
+	for x, err := range n.Iter(ctx) {
+		if err != nil {
+			return nil, fmt.Errorf("iterating %s: %w", n, err)
+		}
+		if err := f.add(1); err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	if out == nil {
+		out = []any{}
+	}
+	return out, nil
 }
 
 // fetcher counts what one by-value fetch has built.

@@ -336,3 +336,42 @@ func TestBindChecks(t *testing.T) {
 		t.Error("a field tagged rpyc:\"-\" was bound")
 	}
 }
+
+// TestObtainIterable: Obtain of a generator into a slice reads it item by
+// item; into any it stays a reference.
+func TestObtainIterable(t *testing.T) {
+	svc := &byValueService{}
+	cli, _ := memPair(t, svc, nil, nil)
+	ctx := testCtx(t)
+	root, err := cli.Root(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Obtain[[]int](ctx, must(root.CallMethod(ctx, "gen", 5)))
+	if err != nil || !reflect.DeepEqual(got, []int{0, 1, 2, 3, 4}) {
+		t.Errorf("Obtain[[]int](generator) = %v, %v", got, err)
+	}
+	ref, err := Obtain[any](ctx, must(root.CallMethod(ctx, "gen", 5)))
+	if _, ok := ref.(*Netref); err != nil || !ok {
+		t.Errorf("Obtain[any](generator) = %#v, %v; want the reference", ref, err)
+	}
+}
+
+// FuzzParsePyLiteral: any input parses or fails, without panicking, and
+// what parses has the container shape its first byte says.
+func FuzzParsePyLiteral(f *testing.F) {
+	for _, s := range []string{"[1, 'a', b'\\x00', (2,), {3: None}]", "{'k': [1.5e3, -inf]}", "((((", `'\U0001f600'`, "{1, 2}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := parsePyLiteral(s)
+		if err != nil {
+			return
+		}
+		if strings.HasPrefix(strings.TrimLeft(s, " \n"), "[") {
+			if _, ok := v.([]any); !ok {
+				t.Fatalf("%q parsed as %T", s, v)
+			}
+		}
+	})
+}
