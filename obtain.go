@@ -65,6 +65,13 @@ var sequenceTypes = map[string]bool{
 	"builtins.dict_values": true,
 	"builtins.dict_items":  true,
 	"collections.deque":    true,
+	// Struct sequences: tuple subclasses whose repr is not a literal.
+	"os.stat_result":     true,
+	"time.struct_time":   true,
+	"sys.version_info":   true,
+	"os.terminal_size":   true,
+	"os.times_result":    true,
+	"posix.uname_result": true,
 }
 
 // dictTypes are remote mappings, fetched through items().

@@ -104,20 +104,9 @@ func (c *Conn) Stat(ctx context.Context, path string) (FileInfo, error) {
 
 // statInfo reads an os.stat_result: its first ten fields by value.
 func statInfo(ctx context.Context, v any) (FileInfo, error) {
-	st, err := rpyc.Obtain[brine.Tuple](ctx, v)
+	st, err := rpyc.Obtain[brine.Tuple](ctx, v) // one BUFFITER
 	if err != nil {
-		if n, ok := v.(*rpyc.Netref); ok {
-			// stat_result is a tuple subclass: iterate it.
-			st = nil
-			for x, err := range n.Iter(ctx) {
-				if err != nil {
-					return FileInfo{}, err
-				}
-				st = append(st, x)
-			}
-		} else {
-			return FileInfo{}, err
-		}
+		return FileInfo{}, err
 	}
 	if len(st) < 10 {
 		return FileInfo{}, fmt.Errorf("classic: os.stat returned %d fields, want 10", len(st))
