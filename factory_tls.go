@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync/atomic"
 
 	"github.com/rpyc-go/rpyc/stream"
 )
@@ -98,6 +99,7 @@ func DialTLS(ctx context.Context, addr string, opts *TLSOptions, cfg *Config) (*
 	if err != nil {
 		return nil, err
 	}
+	asked := noteCertRequest(tc)
 	var o TLSOptions
 	if opts != nil {
 		o = *opts
@@ -115,19 +117,45 @@ func DialTLS(ctx context.Context, addr string, opts *TLSOptions, cfg *Config) (*
 			}
 			return nc, nil
 		},
-		closeErr: refusedClientError,
+		closeErr: func(err error) error { return refusedClientError(err, asked.Load()) },
 	})
+}
+
+// noteCertRequest makes cfg record, in asked, that a server asked for a
+// client certificate when the options give none. The handshake goes on
+// without one (the server may accept that); if the first request then
+// fails, the error can say what was missing.
+func noteCertRequest(cfg *tls.Config) *atomic.Bool {
+	asked := new(atomic.Bool)
+	if len(cfg.Certificates) == 0 && cfg.GetClientCertificate == nil {
+		cfg.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+			asked.Store(true)
+			return &tls.Certificate{}, nil
+		}
+	}
+	return asked
 }
 
 // refusedClientError explains a server that rejected the handshake after
 // it completed on our side (TLS 1.3 checks the client's certificate then,
-// so the refusal arrives with the first request).
-func refusedClientError(err error) error {
+// so the refusal arrives with the first request, as an alert or a reset).
+// Such a failure is not a layout problem, so it is not retried.
+func refusedClientError(err error, askedForCert bool) error {
 	msg := err.Error()
+	var le *LayoutError
+	if errors.As(err, &le) && le.Peer != 0 {
+		return err // the server answered in the other layout: a layout problem
+	}
 	switch {
-	case strings.Contains(msg, "tls: certificate required"):
+	case strings.Contains(msg, "tls: certificate required"), askedForCert:
+		if errors.As(err, &le) {
+			err = le.Err
+		}
 		return fmt.Errorf("rpyc: the server requires a client certificate: set TLSOptions.CertFile and KeyFile: %w", err)
 	case strings.Contains(msg, "tls: unknown certificate authority"), strings.Contains(msg, "tls: bad certificate"):
+		if errors.As(err, &le) {
+			err = le.Err
+		}
 		return fmt.Errorf("rpyc: the server refused our client certificate (not signed by a CA it trusts?): %w", err)
 	}
 	return err
