@@ -170,3 +170,11 @@ func (c *Conn) worker(r request) {
 func (c *Conn) replyQuick(seq any, value any, err error) {
 	c.replyQueued(seq, value, err, true)
 }
+
+// othersInFlight reports whether requests other than the caller's are
+// being served or parked.
+func (c *Conn) othersInFlight() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.active > 1 || len(c.parked) > 0
+}

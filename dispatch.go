@@ -170,7 +170,10 @@ func (c *Conn) serveRequest(r request) {
 		}
 		value, err = handlers[r.h](c, ctx, r.args)
 	}()
-	c.reply(r.seq, value, err)
+	// When other requests are being served too (a pipelining peer), the
+	// reply joins the write queue and goes out in one write with theirs;
+	// a lone request's reply is written at once.
+	c.replyQueued(r.seq, value, err, c.othersInFlight())
 }
 
 // reply sends a REPLY with the boxed value, or an EXCEPTION for err, and
