@@ -237,3 +237,35 @@ func TestClassicUploadInterrupted(t *testing.T) {
 		t.Logf("left behind: %s (%d bytes, of %d)", e.Name(), info.Size(), len(data))
 	}
 }
+
+// TestClassicDownloadInterrupted kills the server in the middle of a
+// 50 MiB download: neither the target nor a part file is left here.
+func TestClassicDownloadInterrupted(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "big.bin")
+	data := make([]byte, 50<<20)
+	_, _ = rand.Read(data)
+	if err := os.WriteFile(src, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := startRPyCClassic(t, message.LayoutV5)
+	c := connectClassic(t, p.Addr, message.LayoutV5)
+	killer := connectClassic(t, p.Addr, message.LayoutV5)
+	ctx := ctxT(t)
+	dir := t.TempDir()
+	target := filepath.Join(dir, "big.bin")
+	var killed atomic.Bool
+	err := c.Download(ctx, src, target, &classic.TransferOptions{Progress: func(pr classic.Progress) {
+		if pr.Done >= 10<<20 && killed.CompareAndSwap(false, true) {
+			kctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = killer.Execute(kctx, "import os; os._exit(1)")
+		}
+	}})
+	if !errors.Is(err, rpyc.ErrClosed) {
+		t.Errorf("Download error %v, want one matching rpyc.ErrClosed", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		t.Errorf("left behind after the interrupted download: %s", e.Name())
+	}
+}
