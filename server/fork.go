@@ -60,6 +60,10 @@ func (s *Server) fork(nc net.Conn) {
 	}
 }
 
+// childStartTimeout bounds StartChild's first GETROOT when its context
+// has no deadline.
+const childStartTimeout = 30 * time.Second
+
 // childExitGrace is how long StartChild's child gets to exit after its
 // connection closed before it is killed.
 const childExitGrace = 5 * time.Second
@@ -70,11 +74,18 @@ const childExitGrace = 5 * time.Second
 // its own address space, so a crash there cannot take this process down.
 // The program must call (*Server).ServeChild at the start of main; the
 // Server it calls it on says what the child serves. ctx bounds the start
-// and the first GETROOT, which checks that the child really serves.
+// and the first GETROOT, which checks that the child really serves (30 s
+// when ctx has no deadline).
 // cfg is this side's connection config (nil means the defaults). Closing
 // the connection ends the child; one still alive childExitGrace (5 s)
 // later is killed.
 func StartChild(ctx context.Context, cfg *rpyc.Config) (*rpyc.Conn, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		// A child that does not serve never answers: do not wait forever.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, childStartTimeout)
+		defer cancel()
+	}
 	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, fmt.Errorf("rpyc/server: socket pair for a child: %w", err)

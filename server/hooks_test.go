@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -166,9 +167,11 @@ func TestStartChild(t *testing.T) {
 	}
 	mustAdd(t, c)
 	_ = c.Close()
-	waitFor(t, "the child to exit", func() bool {
-		p, err := os.FindProcess(pid)
-		return err != nil || p.Signal(nil) != nil
+	// Until it is reaped: a race-enabled child sleeps 1 s at exit, and
+	// StartChild's goroutines end when it is gone.
+	waitFor(t, "the child to exit and be reaped", func() bool {
+		_, err := os.Stat(fmt.Sprintf("/proc/%d", pid))
+		return os.IsNotExist(err)
 	})
 }
 
