@@ -216,3 +216,42 @@ func TestTextHandlerStacks(t *testing.T) {
 		}
 	}
 }
+
+// lockedBuffer is a bytes.Buffer safe for the logger's goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestPanicStackReadable: a handler's panic, logged through a server
+// logger built on NewTextHandler, shows its stack as lines, not as one
+// quoted string; the client gets an exception and the server serves on.
+func TestPanicStackReadable(t *testing.T) {
+	var out lockedBuffer
+	srv := &server.Server{Service: &testService{}, Logger: slog.New(server.NewTextHandler(&out, nil))}
+	l := listen(t, "tcp4")
+	serve(t, srv, l)
+	c := dial(t, l.Addr().String())
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := call(ctx, c, "panic"); err == nil {
+		t.Fatal("panic() returned normally")
+	}
+	mustAdd(t, c)
+	logs := out.String()
+	if !strings.Contains(logs, "stack=(below)") || !strings.Contains(logs, "\n\tgoroutine ") || strings.Contains(logs, `\n\t`) {
+		t.Errorf("panic log is not readable:\n%s", logs)
+	}
+}

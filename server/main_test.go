@@ -105,6 +105,9 @@ func (s *testService) Block(ctx context.Context) (string, error) {
 // Crash ends the serving process (a Forking child) abruptly.
 func (*testService) Crash() { os.Exit(3) }
 
+// Panic panics, as a buggy handler would.
+func (*testService) Panic() { panic("handler bug") }
+
 // Fail returns a Python ValueError.
 func (*testService) Fail() error { return fmt.Errorf("bad value: %w", vinegar.ErrValueError) }
 
