@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -202,5 +203,36 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestListenAndServeUnix: a stale socket file left by a crashed server is
+// replaced, clients are served, and the file is gone after Close.
+func TestListenAndServeUnix(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rpyc.sock")
+	stale, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale.(*net.UnixListener).SetUnlinkOnClose(false)
+	_ = stale.Close() // the file stays, as after a crash
+	srv := &server.Server{Service: &testService{}, Logger: quietLogger()}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServeUnix(context.Background(), path) }()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var c *rpyc.Conn
+	waitFor(t, "the server to listen", func() bool {
+		c, err = rpyc.DialUnix(ctx, path, nil)
+		return err == nil
+	})
+	mustAdd(t, c)
+	_ = c.Close()
+	_ = srv.Close()
+	if err := <-errc; !errors.Is(err, server.ErrServerClosed) {
+		t.Fatalf("ListenAndServeUnix = %v, want ErrServerClosed", err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("socket file still there after Close: %v", err)
 	}
 }
