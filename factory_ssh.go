@@ -99,6 +99,21 @@ func DialSSH(ctx context.Context, sshAddr, remoteAddr string, opts *SSHOptions, 
 	return c, nil
 }
 
+// SSHClient logs in to the SSH server at sshAddr exactly as DialSSH does
+// (same options, host key checks and errors) and returns the session
+// itself, for callers that run commands or open tunnels of their own
+// (slave/deploy copies and starts a server with it). The caller closes it.
+func SSHClient(ctx context.Context, sshAddr string, opts *SSHOptions) (*ssh.Client, error) {
+	var o SSHOptions
+	if opts != nil {
+		o = *opts
+	}
+	if _, _, err := net.SplitHostPort(sshAddr); err != nil {
+		sshAddr = net.JoinHostPort(sshAddr, "22")
+	}
+	return sshLogin(ctx, sshAddr, &o)
+}
+
 // sshTunnel is one direct-tcpip channel; the one the connection keeps
 // also ends the SSH session when closed.
 type sshTunnel struct {
