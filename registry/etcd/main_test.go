@@ -58,16 +58,19 @@ func runChild(spec string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
+	shut := make(chan error, 1)
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		_ = srv.Shutdown(sctx)
+		shut <- srv.Shutdown(sctx)
 	}()
 	fmt.Printf("listening on %s\n", l.Addr())
 	err = srv.Serve(l)
 	if ctx.Err() != nil {
-		return nil
+		// Serve returns as soon as the listener closes; the process must
+		// live until Shutdown has unregistered.
+		return <-shut
 	}
 	return err
 }
