@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -43,8 +44,13 @@ type SubprocOptions struct {
 }
 
 // pythonStdioServer starts rpyc_classic's stdio mode; the module has no
-// __main__ block, so it is started through its main function.
-const pythonStdioServer = "import sys; from rpyc.cli.rpyc_classic import main; sys.exit(main())"
+// __main__ block, so it is started through its main function. First it
+// announces its rpyc version on one line ("rpyc 5.3.0"), which tells
+// ConnectSubproc the message layout without a probe.
+const pythonStdioServer = "import sys, rpyc; sys.stdout.write('rpyc %s\\n' % rpyc.__version__); sys.stdout.flush(); " +
+	"from rpyc.cli.rpyc_classic import main; sys.exit(main())"
+
+func (o *SubprocOptions) defaultCommand() bool { return o == nil || len(o.Command) == 0 }
 
 func (o *SubprocOptions) argv() []string {
 	if o != nil && len(o.Command) > 0 {
@@ -63,11 +69,12 @@ func (o *SubprocOptions) argv() []string {
 // (killing it after three seconds). ctx bounds the start and the first
 // request, not the life of the process.
 //
-// When cfg.Layout is zero the layout is learnt as Dial does: the child is
+// When cfg.Layout is zero the layout is learnt: the default command
+// announces its rpyc version before serving; a Command of your own is
 // spoken to in the 6.x layout first and, if it hangs up (an rpyc 5.x
-// server), started again and spoken to in the 5.x layout.
+// server), started again and spoken to in the 5.x layout, as Dial does.
 func ConnectSubproc(ctx context.Context, opts *SubprocOptions, cfg *rpyc.Config) (*Conn, error) {
-	if cfg != nil && cfg.Layout != 0 {
+	if (cfg != nil && cfg.Layout != 0) || opts.defaultCommand() {
 		return startSubproc(ctx, opts, cfg)
 	}
 	c, err := startSubproc(ctx, opts, layoutOr(cfg, message.LayoutV6))
@@ -112,6 +119,22 @@ func startSubproc(ctx context.Context, opts *SubprocOptions, cfg *rpyc.Config) (
 		<-exited
 		return nil
 	}
+	if opts.defaultCommand() {
+		layout, err := readAnnouncement(ctx, stdout)
+		if err != nil {
+			_ = stdin.Close()
+			killProcessGroup(cmd)
+			_ = reap()
+			hint := "; does it have rpyc? set SubprocOptions.Python to one that does"
+			if msg := tail.String(); msg != "" {
+				return nil, fmt.Errorf("classic: %s: %w%s; it said: %s", argv[0], err, hint, msg)
+			}
+			return nil, fmt.Errorf("classic: %s: %w%s", argv[0], err, hint)
+		}
+		if cfg == nil || cfg.Layout == 0 {
+			cfg = layoutOr(cfg, layout)
+		}
+	}
 	c, err := rpyc.Connect(stream.Pipe(stdout, stdin), newLocalService(), cfg)
 	if err != nil {
 		_ = stdin.Close()
@@ -126,6 +149,50 @@ func startSubproc(ctx context.Context, opts *SubprocOptions, cfg *rpyc.Config) (
 		return nil, err
 	}
 	return conn, nil
+}
+
+// readAnnouncement reads the "rpyc VERSION" line the default command
+// writes before serving, one byte at a time (nothing past the line may be
+// consumed), and returns the layout that version speaks.
+func readAnnouncement(ctx context.Context, r io.Reader) (message.Layout, error) {
+	type result struct {
+		line string
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		var line []byte
+		var b [1]byte
+		for len(line) < 100 {
+			if _, err := io.ReadFull(r, b[:]); err != nil {
+				done <- result{string(line), err}
+				return
+			}
+			if b[0] == '\n' {
+				break
+			}
+			line = append(line, b[0])
+		}
+		done <- result{string(line), nil}
+	}()
+	var res result
+	select {
+	case res = <-done:
+	case <-ctx.Done():
+		return 0, fmt.Errorf("waiting for the server to start: %w", ctx.Err())
+	}
+	if res.err != nil {
+		return 0, fmt.Errorf("the server exited before it started (%w)", res.err)
+	}
+	version, ok := strings.CutPrefix(res.line, "rpyc ")
+	if !ok {
+		return 0, fmt.Errorf("unexpected first line %q, want \"rpyc VERSION\"", res.line)
+	}
+	major, _, _ := strings.Cut(version, ".")
+	if n, err := strconv.Atoi(major); err == nil && n <= 5 {
+		return message.LayoutV5, nil
+	}
+	return message.LayoutV6, nil
 }
 
 // tailBuffer keeps the last max bytes written to it.
