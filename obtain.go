@@ -98,7 +98,11 @@ var dictTypes = map[string]bool{
 // again. Any other iterable (a generator, a cursor) is read through Iter
 // when T is a slice or array type: one item per round trip, never ahead
 // of the reading. Objects that are not containers stay *Netref in the
-// result. At most MaxObtainItems items are built.
+// result. At most MaxObtainItems items are built. A container arrives in
+// one reply frame, which must fit the connection's frame limit
+// (channel.Config.MaxFrameSize, 257 MiB by default): a peer's reply past
+// it ends the connection, so walk containers of that size with
+// Netref.Iter instead.
 func Obtain[T any](ctx context.Context, v any) (T, error) {
 	var zero T
 	f := &fetcher{limit: MaxObtainItems}
