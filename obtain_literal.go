@@ -7,7 +7,9 @@ package rpyc
 // bools, ints, floats, str, bytes, lists, tuples, sets, dicts) is a
 // Python literal, parsed here; anything else in it (an object's
 // <... at 0x...> repr, a recursive {...}, a datetime) makes the parse
-// fail, and the caller falls back to fetching items.
+// fail, and the caller falls back to fetching items. As with Python's
+// ast.literal_eval(repr(x)), an object whose class makes its repr look
+// like a literal (numpy's float64 prints 1.5) arrives as that literal.
 
 import (
 	"errors"
