@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/rpyc-go/rpyc/stream"
 )
@@ -34,6 +35,11 @@ type TLSOptions struct {
 	// InsecureSkipVerify accepts any server certificate, so anyone on the
 	// path can read and change the traffic. For tests only.
 	InsecureSkipVerify bool
+	// HandshakeTimeout bounds the TCP connect and TLS handshake of each
+	// attempt, within ctx (zero: DefaultTLSHandshakeTimeout). A plain RPyC
+	// server takes the ClientHello for the start of a huge frame and waits
+	// in silence, so without this bound the dial would wait for ctx.
+	HandshakeTimeout time.Duration
 	// Config, when set, is the starting point (cipher suites, session
 	// cache, certificates from memory, ...); it is cloned, never changed,
 	// and the fields above are applied on top when set.
@@ -44,6 +50,13 @@ type TLSOptions struct {
 	// before (see DialOptions.NoLayoutCache).
 	NoLayoutCache bool
 }
+
+// DefaultTLSHandshakeTimeout is TLSOptions.HandshakeTimeout's default.
+const DefaultTLSHandshakeTimeout = 10 * time.Second
+
+// ErrTLSHandshakeTimeout is matched by a DialTLS error when the server
+// did not answer the TLS handshake within TLSOptions.HandshakeTimeout.
+var ErrTLSHandshakeTimeout = errors.New("rpyc: TLS handshake timed out")
 
 // ErrTLSConfig is matched by errors about TLSOptions that cannot work: a
 // CA file with no certificate, a certificate without its key, ...
@@ -100,6 +113,10 @@ func DialTLS(ctx context.Context, addr string, opts *TLSOptions, cfg *Config) (*
 		return nil, err
 	}
 	asked := noteCertRequest(tc)
+	handshake := DefaultTLSHandshakeTimeout
+	if opts != nil && opts.HandshakeTimeout > 0 {
+		handshake = opts.HandshakeTimeout
+	}
 	var o TLSOptions
 	if opts != nil {
 		o = *opts
@@ -111,8 +128,15 @@ func DialTLS(ctx context.Context, addr string, opts *TLSOptions, cfg *Config) (*
 		cfg:     cfg,
 		noCache: o.NoLayoutCache,
 		dial: func(ctx context.Context) (net.Conn, error) {
-			nc, err := stream.DialTLS(ctx, addr, tc)
+			hctx, cancel := context.WithTimeout(ctx, handshake)
+			defer cancel()
+			nc, err := stream.DialTLS(hctx, addr, tc)
 			if err != nil {
+				if hctx.Err() != nil && ctx.Err() == nil {
+					return nil, fmt.Errorf("rpyc: dial tls %s: no TLS handshake answer within %v: "+
+						"the server does not speak TLS (a plain RPyC server waits silently; use Dial), "+
+						"or raise TLSOptions.HandshakeTimeout: %w", addr, handshake, ErrTLSHandshakeTimeout)
+				}
 				return nil, tlsDialError(addr, err)
 			}
 			return nc, nil

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/rpyc-go/rpyc"
 	"github.com/rpyc-go/rpyc/channel"
@@ -151,6 +152,26 @@ func TestErrorsPlainToTLS(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "DialTLS") {
 		t.Errorf("error %q does not point at DialTLS", err)
+	}
+	t.Logf("%v", err)
+}
+
+// TestErrorsTLSToPlain: DialTLS to a plain RPyC server says the server
+// does not speak TLS and points at Dial.
+func TestErrorsTLSToPlain(t *testing.T) {
+	p := startFactoryServer(t, message.LayoutV5)
+	// Python reads the ClientHello as the header of a 369 MB frame and
+	// waits for the rest, so the handshake timeout is what ends this.
+	c, err := rpyc.DialTLS(ctxT(t), p.Addr, &rpyc.TLSOptions{InsecureSkipVerify: true, HandshakeTimeout: time.Second}, nil)
+	if err == nil {
+		c.Close()
+		t.Fatal("DialTLS to a plain server succeeded")
+	}
+	if !errors.Is(err, rpyc.ErrTLSHandshakeTimeout) {
+		t.Errorf("error %v does not match ErrTLSHandshakeTimeout", err)
+	}
+	if !strings.Contains(err.Error(), "does not speak TLS") || !strings.Contains(err.Error(), p.Addr) {
+		t.Errorf("error %q does not say %s does not speak TLS", err, p.Addr)
 	}
 	t.Logf("%v", err)
 }

@@ -152,6 +152,19 @@ func TestFactoryTLS(t *testing.T) {
 	})
 }
 
+// TestFactoryTLSIPv6: DialTLS to "[::1]:port" verifies the certificate's
+// IPv6 SAN.
+func TestFactoryTLSIPv6(t *testing.T) {
+	pki := newTestPKI(t)
+	p := startFactoryServer(t, message.LayoutV6, "--host", "::1", "--ssl", pki.serverCert, pki.serverKey)
+	c, err := rpyc.DialTLS(ctxT(t), p.Addr, &rpyc.TLSOptions{CAFile: pki.caFile}, nil)
+	if err != nil {
+		t.Fatalf("DialTLS %s: %v", p.Addr, err)
+	}
+	defer c.Close()
+	callAdd(t, c)
+}
+
 // TestFactoryTLSVerifiesServer: a self-signed server is refused unless
 // its certificate is given as the CA (or verification is explicitly
 // skipped), and the error says what to do.
