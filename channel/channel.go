@@ -124,6 +124,7 @@ func (c *Channel) sendFrame(frame []byte) error {
 			return err
 		}
 		if !c.writing && len(c.pending) == 0 {
+			c.s.budget.Release(int64(len(frame))) // not queued after all
 			return c.lead(func() error { return c.write(frame) })
 		}
 		c.pending = append(c.pending, frame...)
@@ -149,7 +150,24 @@ func (c *Channel) roomFor(n int) error {
 		}
 		c.sendCond.Wait()
 	}
-	return c.sendErr
+	if c.sendErr != nil {
+		return c.sendErr
+	}
+	// Queued bytes are also charged to the shared budget, if any; the
+	// charge is given back when they are written (flushPending).
+	if b := c.s.budget; b != nil && !b.TryAcquire(int64(n)) {
+		c.sendMu.Unlock()
+		err := b.acquireFor(int64(n), c.s.writeTimeout)
+		c.sendMu.Lock()
+		if err != nil {
+			return err
+		}
+		if c.sendErr != nil {
+			b.Release(int64(n))
+			return c.sendErr
+		}
+	}
+	return nil
 }
 
 // Flush writes the frames Queue left waiting, and returns when they are
@@ -270,6 +288,7 @@ func (c *Channel) flushPending() {
 		c.batch++
 		c.sendMu.Unlock()
 		err := c.write(buf)
+		c.s.budget.Release(int64(len(buf)))
 		c.sendMu.Lock()
 		if c.fail(err) == nil {
 			c.written = id
@@ -289,6 +308,9 @@ func (c *Channel) fail(err error) error {
 			err = net.ErrClosed
 		}
 		c.sendErr = fmt.Errorf("channel: send: %w", err)
+		// Nothing queued will be written now: give its budget back.
+		c.s.budget.Release(int64(len(c.pending)))
+		c.pending = c.pending[:0]
 	}
 	return c.sendErr
 }

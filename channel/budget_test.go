@@ -1,0 +1,80 @@
+package channel
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestBudgetChargedAndReturned: queued frames and frames being received
+// take from the shared budget and give it all back.
+func TestBudgetChargedAndReturned(t *testing.T) {
+	b, rb := NewBudget(1<<20), NewBudget(1<<20) // one per process: these are two
+	a, z := net.Pipe()
+	tx := New(a, &Config{Budget: b, NoCompress: true})
+	rx := New(z, &Config{Budget: rb})
+	defer tx.Close()
+	defer rx.Close()
+	msg := bytes.Repeat([]byte("x"), 10000)
+	const n = 200
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			if i%2 == 0 {
+				err = tx.Queue(msg)
+			} else {
+				err = tx.Send(msg)
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	for range n {
+		got, err := rx.Recv()
+		if err != nil || !bytes.Equal(got, msg) {
+			t.Fatalf("recv: %v", err)
+		}
+	}
+	wg.Wait()
+	if err := tx.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if u, ru := b.Used(), rb.Used(); u != 0 || ru != 0 {
+		t.Fatalf("budgets still charged with %d and %d bytes", u, ru)
+	}
+}
+
+// TestBudgetWaitsThenGivesUp: Acquire waits for room, and gives up with
+// the context.
+func TestBudgetWaitsThenGivesUp(t *testing.T) {
+	b := NewBudget(100)
+	if !b.TryAcquire(80) || b.TryAcquire(30) {
+		t.Fatal("TryAcquire: want 80 taken, 30 refused")
+	}
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		b.Release(80)
+	}()
+	if err := b.Acquire(context.Background(), 30); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if err := b.Acquire(ctx, 90); err == nil {
+		t.Fatal("Acquire beyond the budget succeeded")
+	}
+	if err := b.acquireFor(1000, 10*time.Millisecond); err == nil {
+		t.Fatal("acquireFor beyond the budget succeeded")
+	}
+	b.Release(30)
+	if !b.TryAcquire(1000) { // larger than the budget, but nothing else is taken
+		t.Fatal("an oversized request must pass when the budget is empty")
+	}
+}
