@@ -93,15 +93,26 @@ func NewCerts(dir string) (*Certs, error) {
 	if err != nil {
 		return nil, err
 	}
+	keys := map[string]*ecdsa.PrivateKey{
+		c.ServerKeyFile: srvKey, c.ClientKeyFile: cliKey, c.RogueKeyFile: rogueKey, c.RogueClientKeyFile: rcKey,
+	}
 	writes := []struct {
 		path string
 		data []byte
 	}{
 		{c.CAFile, append(certPEM(ca), certPEM(rogue)...)},
-		{c.ServerFile, certPEM(srv)}, {c.ServerKeyFile, keyPEM(srvKey)},
-		{c.ClientFile, certPEM(cli)}, {c.ClientKeyFile, keyPEM(cliKey)},
-		{c.RogueFile, certPEM(rogue)}, {c.RogueKeyFile, keyPEM(rogueKey)},
-		{c.RogueClientFile, certPEM(rc)}, {c.RogueClientKeyFile, keyPEM(rcKey)},
+		{c.ServerFile, certPEM(srv)}, {c.ClientFile, certPEM(cli)},
+		{c.RogueFile, certPEM(rogue)}, {c.RogueClientFile, certPEM(rc)},
+	}
+	for path, k := range keys {
+		data, err := keyPEM(k)
+		if err != nil {
+			return nil, err
+		}
+		writes = append(writes, struct {
+			path string
+			data []byte
+		}{path, data})
 	}
 	for _, w := range writes {
 		if err := os.WriteFile(w.path, w.data, 0o600); err != nil {
@@ -151,10 +162,10 @@ func certPEM(c *x509.Certificate) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
 }
 
-func keyPEM(k *ecdsa.PrivateKey) []byte {
+func keyPEM(k *ecdsa.PrivateKey) ([]byte, error) {
 	der, err := x509.MarshalPKCS8PrivateKey(k)
 	if err != nil {
-		panic(err) // an ECDSA P-256 key always marshals
+		return nil, fmt.Errorf("servertest: key: %w", err)
 	}
-	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
 }
