@@ -35,7 +35,7 @@ func TestRegisterDiscoverUnregister(t *testing.T) {
 	e := startEtcd(t)
 	cli := e.client(t)
 	ctx := testCtx(t)
-	cfg := &Config{Prefix: prefixFor(t), TTL: 2 * time.Second}
+	cfg := &Config{Prefix: prefixFor(t), TTL: 2 * time.Second, Logger: testLogger(t)}
 	reg := NewRegistrar(cli, cfg)
 	d := NewDiscoverer(cli, cfg)
 	defer d.Close()
@@ -94,7 +94,7 @@ func TestKilledServerExpires(t *testing.T) {
 	cli := e.client(t)
 	ctx := testCtx(t)
 	prefix := prefixFor(t)
-	d := NewDiscoverer(cli, &Config{Prefix: prefix})
+	d := NewDiscoverer(cli, &Config{Prefix: prefix, Logger: testLogger(t)})
 	defer d.Close()
 	kids := []*child{startChild(t, e, prefix, "one"), startChild(t, e, prefix, "two"), startChild(t, e, prefix, "three")}
 	wantServers(t, d, "WHO", kids[0].addr, kids[1].addr, kids[2].addr)
@@ -167,7 +167,7 @@ func TestEtcdRestart(t *testing.T) {
 	e := startEtcd(t)
 	cli := e.client(t)
 	ctx := testCtx(t)
-	cfg := &Config{Prefix: prefixFor(t), TTL: 2 * time.Second}
+	cfg := &Config{Prefix: prefixFor(t), TTL: 2 * time.Second, Logger: testLogger(t)}
 	reg := NewRegistrar(cli, cfg)
 	defer reg.Close()
 	d := NewDiscoverer(cli, cfg)
@@ -222,7 +222,7 @@ func TestDiscoverBeforeEtcd(t *testing.T) {
 	e := startEtcd(t)
 	cli := e.client(t)
 	e.stop()
-	d := NewDiscoverer(cli, &Config{Prefix: prefixFor(t)})
+	d := NewDiscoverer(cli, &Config{Prefix: prefixFor(t), Logger: testLogger(t)})
 	defer d.Close()
 	sctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
