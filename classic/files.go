@@ -93,7 +93,8 @@ type FileInfo struct {
 }
 
 // Stat returns a server file's metadata (os.stat): two round trips, the
-// call and one BUFFITER for the whole stat_result.
+// call and one BUFFITER for the whole stat_result (a stat result that is
+// not a sequence is read through its st_mode, st_size and st_mtime).
 func (c *Conn) Stat(ctx context.Context, path string) (FileInfo, error) {
 	v, err := c.callOS(ctx, "stat", path)
 	if err != nil {
@@ -106,7 +107,17 @@ func (c *Conn) Stat(ctx context.Context, path string) (FileInfo, error) {
 func statInfo(ctx context.Context, v any) (FileInfo, error) {
 	st, err := rpyc.Obtain[brine.Tuple](ctx, v) // one BUFFITER
 	if err != nil {
-		return FileInfo{}, err
+		// Not a sequence (a Go server's stat result): its attributes.
+		n, ok := v.(*rpyc.Netref)
+		if !ok {
+			return FileInfo{}, err
+		}
+		st = make(brine.Tuple, 10)
+		for i, name := range map[int]string{0: "st_mode", 6: "st_size", 8: "st_mtime"} {
+			if st[i], err = n.GetAttr(ctx, name); err != nil {
+				return FileInfo{}, fmt.Errorf("classic: os.stat result: %w", err)
+			}
+		}
 	}
 	if len(st) < 10 {
 		return FileInfo{}, fmt.Errorf("classic: os.stat returned %d fields, want 10", len(st))

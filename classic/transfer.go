@@ -11,10 +11,12 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/rpyc-go/rpyc"
 	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/vinegar"
 )
 
 // Transfers (Python's rpyc.classic.upload and download).
@@ -107,19 +109,38 @@ func (c *Conn) osInfo(ctx context.Context) (*osInfo, error) {
 	if info != nil {
 		return info, nil
 	}
-	v, err := c.Eval(ctx, "(lambda os: (os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, 'O_BINARY', 0), "+
-		"os.O_RDONLY | getattr(os, 'O_BINARY', 0), hasattr(os, 'pwrite') and hasattr(os, 'pread')))(__import__('os'))")
+	osm, err := c.os(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("classic: reading the server's os flags: %w", err)
+		return nil, err
 	}
-	t, ok := v.(brine.Tuple)
-	if !ok || len(t) != 3 {
-		return nil, fmt.Errorf("classic: reading the server's os flags: got %v", v)
+	// Attributes, not an Eval of Python: a Go classic server (package
+	// slave) has the os module but not Python's syntax.
+	flag := func(name string, optional bool) (int64, error) {
+		v, err := rpyc.As[int64](osm.GetAttr(ctx, name))
+		if err != nil && optional && errors.Is(err, vinegar.ErrAttributeError) {
+			return 0, nil
+		}
+		if err != nil {
+			return 0, fmt.Errorf("classic: reading os.%s on the server: %w", name, err)
+		}
+		return v, nil
 	}
 	info = &osInfo{}
-	info.writeFlags, _ = t[0].(int64)
-	info.readFlags, _ = t[1].(int64)
-	info.positional, _ = t[2].(bool)
+	var w, cr, tr, r, bin int64
+	for _, f := range []struct {
+		name     string
+		dst      *int64
+		optional bool
+	}{{"O_WRONLY", &w, false}, {"O_CREAT", &cr, false}, {"O_TRUNC", &tr, false}, {"O_RDONLY", &r, false}, {"O_BINARY", &bin, true}} {
+		if *f.dst, err = flag(f.name, f.optional); err != nil {
+			return nil, err
+		}
+	}
+	info.writeFlags = w | cr | tr | bin
+	info.readFlags = r | bin
+	_, errW := osm.GetAttr(ctx, "pwrite")
+	_, errR := osm.GetAttr(ctx, "pread")
+	info.positional = errW == nil && errR == nil
 	c.mu.Lock()
 	c.osi = info
 	c.mu.Unlock()
@@ -360,34 +381,7 @@ func (c *Conn) Download(ctx context.Context, remote, local string, opts *Transfe
 }
 
 func (c *Conn) downloadDir(ctx context.Context, remote, local string, opts *TransferOptions) error {
-	c.mu.Lock()
-	have := c.treeReady
-	c.mu.Unlock()
-	if !have {
-		if err := c.Execute(ctx, treeHelper); err != nil {
-			return fmt.Errorf("classic: download %s: %w", remote, err)
-		}
-		c.mu.Lock()
-		c.treeReady = true
-		c.mu.Unlock()
-	}
-	ns, err := c.Namespace(ctx)
-	if err != nil {
-		return err
-	}
-	v, err := ns.CallMethod(ctx, "__getitem__", "_rpyc_go_tree")
-	if err != nil {
-		return err
-	}
-	fn, ok := v.(*rpyc.Netref)
-	if !ok {
-		return fmt.Errorf("classic: download %s: tree helper is %T", remote, v)
-	}
-	listing, err := fn.Call(ctx, remote)
-	if err != nil {
-		return fmt.Errorf("classic: download %s: listing: %w", remote, err)
-	}
-	entries, err := rpyc.Obtain[[]brine.Tuple](ctx, listing)
+	entries, err := c.treeListing(ctx, remote)
 	if err != nil {
 		return fmt.Errorf("classic: download %s: listing: %w", remote, err)
 	}
@@ -424,6 +418,88 @@ func (c *Conn) downloadDir(ctx context.Context, remote, local string, opts *Tran
 		}
 	}
 	return nil
+}
+
+// treeListing lists everything below remote as (relative path, is
+// directory, size) tuples, parents first: in one round trip through a
+// Python helper defined with Execute, or, on a server that does not run
+// Python source (a Go classic server), through os.walk and os.stat.
+func (c *Conn) treeListing(ctx context.Context, remote string) ([]brine.Tuple, error) {
+	c.mu.Lock()
+	have := c.treeReady
+	c.mu.Unlock()
+	if !have {
+		if err := c.Execute(ctx, treeHelper); err != nil {
+			return c.walkListing(ctx, remote)
+		}
+		c.mu.Lock()
+		c.treeReady = true
+		c.mu.Unlock()
+	}
+	ns, err := c.Namespace(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, err := ns.CallMethod(ctx, "__getitem__", "_rpyc_go_tree")
+	if err != nil {
+		return nil, err
+	}
+	fn, ok := v.(*rpyc.Netref)
+	if !ok {
+		return nil, fmt.Errorf("tree helper is %T", v)
+	}
+	listing, err := fn.Call(ctx, remote)
+	if err != nil {
+		return nil, err
+	}
+	return rpyc.Obtain[[]brine.Tuple](ctx, listing)
+}
+
+// walkListing is treeListing through os.walk, one directory per round
+// trip plus a stat per file.
+func (c *Conn) walkListing(ctx context.Context, remote string) ([]brine.Tuple, error) {
+	osm, err := c.os(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w, err := osm.CallMethod(ctx, "walk", remote)
+	if err != nil {
+		return nil, err
+	}
+	walk, ok := w.(*rpyc.Netref)
+	if !ok {
+		return nil, fmt.Errorf("os.walk returned %T", w)
+	}
+	var out []brine.Tuple
+	for item, err := range walk.Iter(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		t, err := rpyc.Obtain[brine.Tuple](ctx, item)
+		if err != nil || len(t) != 3 {
+			return nil, fmt.Errorf("os.walk yielded %v (%v)", item, err)
+		}
+		dir, _ := t[0].(string)
+		dirs, err1 := rpyc.As[[]string](t[1], nil)
+		files, err2 := rpyc.As[[]string](t[2], nil)
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, fmt.Errorf("os.walk yielded %v: %w", t, err)
+		}
+		rel := strings.TrimPrefix(strings.TrimPrefix(dir, remote), "/")
+		for _, d := range dirs {
+			out = append(out, brine.Tuple{path.Join(rel, d), true, int64(0)})
+		}
+		for _, f := range files {
+			st, err := c.Stat(ctx, path.Join(dir, f))
+			if err != nil {
+				return nil, err
+			}
+			if st.Mode&0o170000 == 0o100000 {
+				out = append(out, brine.Tuple{path.Join(rel, f), false, st.Size})
+			}
+		}
+	}
+	return out, nil
 }
 
 func underAny(rel string, dirs []string) bool {
