@@ -68,7 +68,7 @@ func TestThreadPoolBound(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if _, err := call(ctx, c, "sleep", 20); err != nil {
+				if _, err := call(ctx, c, "sleep", 50); err != nil {
 					errs <- err
 				}
 			}()
