@@ -255,3 +255,28 @@ func TestPanicStackReadable(t *testing.T) {
 		t.Errorf("panic log is not readable:\n%s", logs)
 	}
 }
+
+// TestServeStdioGarbage: garbage on standard input ends a stdio server
+// with an error (it does not hang or crash).
+func TestServeStdioGarbage(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), stdioEnv+"=1")
+	cmd.Stdin = strings.NewReader("\xff\xff\xff\xff\x00GET / HTTP/1.1\r\n\r\n")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	done := make(chan error, 1)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(stderr.String(), "stdio server:") {
+			t.Fatalf("stdio server after garbage: exit %v, stderr %q; want an error exit", err, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+		t.Fatal("stdio server still running 30 s after garbage")
+	}
+}
