@@ -117,7 +117,7 @@ type Config struct {
 	Limits Limits
 
 	// MaxInFlight bounds the peer's requests being served at once on this
-	// connection (default 64); more are parked (see Limits.MaxParkedBytes).
+	// connection (default 32); more are parked (see Limits.MaxParkedBytes).
 	// It also bounds what one peer can make a service hold in results
 	// waiting to be read: MaxInFlight times the largest result a method
 	// returns (Python serves one request at a time per connection).
@@ -181,7 +181,7 @@ func DefaultConfig() *Config {
 
 const (
 	defaultSyncTimeout = 30 * time.Second
-	defaultMaxInFlight = 64
+	defaultMaxInFlight = 32
 	defaultMaxDepth    = 1000
 )
 

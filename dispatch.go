@@ -186,7 +186,11 @@ func (c *Conn) reply(seq any, value any, err error) {
 // waiting for the write (see replyQuick).
 func (c *Conn) replyQueued(seq any, value any, err error, queued bool) {
 	if err == nil {
-		big := !queued && largeValue(value)
+		size := valueSize(value)
+		big := size > largeReply
+		if big {
+			queued = false // a large reply is written on its own, below
+		}
 		if big {
 			// One large reply at a time is encoded per connection: the
 			// others wait with their values, not with a second, encoded
@@ -197,7 +201,7 @@ func (c *Conn) replyQueued(seq any, value any, err error, queued bool) {
 				return
 			}
 		}
-		serr := c.sendMessage(message.Reply, seq, c.box(value), queued)
+		serr := c.sendEncoded(message.Reply, seq, -1, c.box(value), queued, size)
 		if big {
 			<-c.bigReply
 		}
@@ -233,31 +237,30 @@ func (c *Conn) replyQueued(seq any, value any, err error, queued bool) {
 // large-reply slot before it is encoded.
 const largeReply = 256 << 10
 
-// largeValue reports whether v will encode to more than largeReply bytes,
-// looking only at what is sent by value (bytes, strings, tuples).
-func largeValue(v any) bool {
+// valueSize estimates the encoded size of a reply from what is sent by
+// value (bytes, strings, tuples, a few levels deep); references and small
+// values count as nothing. It is cheap: no reflection.
+func valueSize(v any) int {
 	n := 0
-	var walk func(v any, depth int) bool
-	walk = func(v any, depth int) bool {
+	var walk func(v any, depth int)
+	walk = func(v any, depth int) {
 		switch x := v.(type) {
 		case []byte:
-			n += len(x)
+			n += len(x) + 5
 		case string:
-			n += len(x)
+			n += len(x) + 6
 		case brine.Tuple:
 			if depth > 4 {
-				return n > largeReply
+				return
 			}
 			for _, e := range x {
-				if walk(e, depth+1) {
-					return true
-				}
+				walk(e, depth+1)
 			}
-			n += len(x)
+			n += len(x) + 5
 		}
-		return n > largeReply
 	}
-	return walk(v, 0)
+	walk(v, 0)
+	return n
 }
 
 // loadException turns an EXCEPTION payload into a Go error.

@@ -24,18 +24,26 @@ func (c *Conn) send(t message.Type, seq any, payload any) error {
 // the next batch instead of waiting for their own write (see
 // channel.Queue), which turns bursts of async calls into few writes.
 func (c *Conn) sendMessage(t message.Type, seq any, payload any, queued bool) error {
-	return c.sendEncoded(t, seq, -1, payload, queued)
+	return c.sendEncoded(t, seq, -1, payload, queued, 0)
 }
 
 // sendEncoded encodes and writes one message whose seq is seq, or, when
 // seq is nil, the int n (our own requests, whose seq need not be put in
 // an interface value).
-func (c *Conn) sendEncoded(t message.Type, seq any, n int64, payload any, queued bool) error {
+//
+// hint, when positive, is the expected size of the message: a large
+// reply is encoded into one buffer of that size instead of one that
+// doubles its way there (and leaves each smaller copy as garbage).
+func (c *Conn) sendEncoded(t message.Type, seq any, n int64, payload any, queued bool, hint int) error {
 	layout := message.Layout(c.layout.Load())
 	if layout == 0 {
 		layout = c.cfg.Layout
 	}
 	bp := bufPool.Get().(*[]byte)
+	if hint > cap(*bp) {
+		b := make([]byte, 0, hint+256)
+		bp = &b
+	}
 	var buf []byte
 	var err error
 	if seq == nil {
@@ -109,7 +117,7 @@ func (c *Conn) requestPayload(p outgoing, res *AsyncResult, queued bool) error {
 	} else if c.Closed() {
 		return c.Err()
 	}
-	if err := c.sendEncoded(message.Request, nil, seq, p, queued); err != nil {
+	if err := c.sendEncoded(message.Request, nil, seq, p, queued, 0); err != nil {
 		if res != nil {
 			c.forget(seq)
 		}

@@ -48,9 +48,11 @@ const (
 	// maxWireBody is the largest body the uint32 length field can describe.
 	maxWireBody = math.MaxUint32
 
-	// readBufferSize is the bufio size of a Channel's receive side: large
-	// enough that a burst of small frames costs one read syscall.
-	readBufferSize = 64 << 10
+	// readBufferSize is the bufio size of a Channel's receive side: enough
+	// for a burst of a few hundred small frames per read syscall, small
+	// enough that connecting and idle connections stay cheap (larger
+	// bodies are read straight into their own buffer, past bufio).
+	readBufferSize = 8 << 10
 
 	// firstReadChunk is the largest buffer allocated for a frame body before
 	// any of its bytes have arrived. Bigger bodies grow the buffer by
