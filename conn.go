@@ -110,6 +110,21 @@ type Conn struct {
 // Conn that was never started dispatch incoming messages themselves while
 // they wait, as Python does.
 func NewConn(stream io.ReadWriteCloser, root any, cfg *Config) (*Conn, error) {
+	return newConn(stream, nil, root, cfg)
+}
+
+// NewConnChannel is NewConn over a channel the caller made (with its own
+// channel.Config; Config.Channel is not used): Python's connect_channel.
+func NewConnChannel(ch *channel.Channel, root any, cfg *Config) (*Conn, error) {
+	if ch == nil {
+		return nil, errors.New("rpyc: NewConnChannel: nil channel")
+	}
+	return newConn(ch.Stream(), ch, root, cfg)
+}
+
+// newConn makes a Conn over stream, framed by ch, or by a new channel
+// when ch is nil.
+func newConn(stream io.ReadWriteCloser, ch *channel.Channel, root any, cfg *Config) (*Conn, error) {
 	c, err := cfg.clone()
 	if err != nil {
 		return nil, err
@@ -121,13 +136,18 @@ func NewConn(stream io.ReadWriteCloser, root any, cfg *Config) (*Conn, error) {
 		if c.Endpoints == ([2]string{}) {
 			c.Endpoints = [2]string{addrString(nc.LocalAddr()), addrString(nc.RemoteAddr())}
 		}
-		stream = streampkg.WithQuickAck(nc)
+		if ch == nil {
+			stream = streampkg.WithQuickAck(nc)
+		}
+	}
+	if ch == nil {
+		ch = channel.New(stream, c.Channel)
 	}
 	log := c.Logger
 	conn := &Conn{
 		cfg:      c,
 		log:      log.With("conn", c.ConnID),
-		ch:       channel.New(stream, c.Channel),
+		ch:       ch,
 		stream:   stream,
 		dec:      brine.Decoder{MaxDepth: c.MaxDepth, AliasBytes: true, InternStrings: true},
 		pending:  make(map[int64]*AsyncResult),

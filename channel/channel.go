@@ -386,6 +386,9 @@ func isDecodeError(err error) bool {
 	return errors.Is(err, ErrBadCompression) || errors.Is(err, ErrInflatedTooLarge)
 }
 
+// Stream returns the stream the channel frames.
+func (c *Channel) Stream() io.ReadWriteCloser { return c.rw }
+
 // Close closes the underlying stream, which for a net.Conn or net.Pipe also
 // unblocks pending Send and Recv calls. It is
 // idempotent: the first call returns the stream's Close error, later calls
