@@ -96,6 +96,7 @@ var readmeGiven = map[string]string{
 	"callbacks": "any",
 	"r":         "io.ReadCloser",
 	"w":         "io.WriteCloser",
+	"stream":    "io.ReadWriteCloser",
 }
 
 // readmeTypes are service types snippets name without declaring.

@@ -147,8 +147,8 @@ func (s *ConformanceService) GetList(n int) (*[]int, error) {
 
 // The size arguments are capped, so that no single call can make the
 // server build more than a few MiB (see the README's security section):
-// with 256 calls in flight per connection, one client can make it hold
-// at most MaxInFlight × MaxBlob.
+// with rpyc.Config.MaxInFlight calls in flight per connection (32), one
+// client can make it hold at most 32 MiB of blobs.
 const (
 	// MaxBlob bounds blob(n): 1 MiB.
 	MaxBlob = 1 << 20
