@@ -1,0 +1,98 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// newFlagSet makes a subcommand's flag set; its usage names the
+// positional arguments and what the command does.
+func newFlagSet(e *env, name, args, about string) *flag.FlagSet {
+	fs := flag.NewFlagSet("rpyc "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		w := e.stdout
+		fmt.Fprintf(w, "Usage: rpyc %s [flags] %s\n\n%s\n\nFlags:\n", name, args, about)
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return fs
+}
+
+// parseArgs parses flags wherever they stand among the positional
+// arguments (rpyc call HOST add 1 2 -o json), so a command line reads in
+// any order. An argument that reads as a negative number (-1, -2.5, -inf)
+// is positional, and "--" ends the flags. It returns the positional
+// arguments, or errHelpShown after printing the usage for -h/--help.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			pos = append(pos, args[i+1:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' || isNegativeNumber(a) {
+			pos = append(pos, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			continue // Parse reports it
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			continue
+		}
+		if i+1 < len(args) {
+			i++
+			flags = append(flags, args[i])
+		}
+	}
+	if err := fs.Parse(flags); err != nil {
+		if err == flag.ErrHelp {
+			return nil, errHelpShown // Parse printed the usage
+		}
+		return nil, &usageError{fmt.Sprintf("%v (rpyc %s --help lists the flags)", err, strings.TrimPrefix(fs.Name(), "rpyc "))}
+	}
+	return pos, nil
+}
+
+// isNegativeNumber reports whether a reads as a negative number literal.
+func isNegativeNumber(a string) bool {
+	if len(a) < 2 || a[0] != '-' {
+		return false
+	}
+	c := a[1]
+	return c >= '0' && c <= '9' || c == '.' || strings.HasPrefix(a, "-inf")
+}
+
+// outputFlag adds -o text|json.
+func outputFlag(fs *flag.FlagSet) *string {
+	o := new(string)
+	fs.StringVar(o, "o", "text", "output format: text (Python's repr) or json")
+	return o
+}
+
+// checkOutput validates the -o value.
+func checkOutput(o string) error {
+	if o != "text" && o != "json" {
+		return &usageError{fmt.Sprintf("-o %q: use -o text or -o json", o)}
+	}
+	return nil
+}
+
+// wantArgs checks the number of positional arguments.
+func wantArgs(fs *flag.FlagSet, pos []string, min, max int, what string) error {
+	if len(pos) < min || (max >= 0 && len(pos) > max) {
+		return &usageError{fmt.Sprintf("%s expects %s, got %d argument(s) %q (%s --help)", fs.Name(), what, len(pos), pos, fs.Name())}
+	}
+	return nil
+}

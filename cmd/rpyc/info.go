@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/rpyc-go/rpyc"
+	"github.com/rpyc-go/rpyc/vinegar"
+)
+
+// member is one name the root offers.
+type member struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+	Doc  string `json:"doc,omitempty"`
+}
+
+// serviceInfo is what info prints.
+type serviceInfo struct {
+	Server  string   `json:"server"`
+	Service string   `json:"service"`
+	Aliases []string `json:"aliases"`
+	Layout  string   `json:"layout"`
+	Version string   `json:"version"`
+	Members []member `json:"members"`
+}
+
+// runInfo prints the service's name, aliases, layout, rpyc version and
+// the names its root exposes with their first doc line.
+func runInfo(e *env, args []string) error {
+	var cf connFlags
+	fs := newFlagSet(e, "info", "HOST[:PORT]",
+		"Print the service's name and aliases, the message layout and rpyc version the server\n"+
+			"speaks, and what its root exposes (dir(root)), with each method's first doc line\n"+
+			"where the server offers one.")
+	cf.add(fs)
+	out := outputFlag(fs)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := checkOutput(*out); err != nil {
+		return err
+	}
+	addr, rest, err := cf.target(fs, pos, defaultServicePort)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(fs, rest, 0, 0, "only HOST[:PORT]"); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 4*cf.timeout)
+	defer cancel()
+	conn, err := cf.dial(ctx, addr, e.stderr)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	root, err := conn.Root(ctx)
+	if err != nil {
+		return &connError{fmt.Errorf("fetching the root of %s: %w", cf.where(addr), err)}
+	}
+	info := serviceInfo{Server: cf.where(addr), Layout: conn.Layout().String()}
+	if info.Service, err = rpyc.As[string](root.CallMethod(ctx, "get_service_name")); err != nil {
+		return fmt.Errorf("get_service_name(): %w", err)
+	}
+	aliases, err := rpyc.Obtain[[]string](ctx, must(root.CallMethod(ctx, "get_service_aliases")))
+	if err != nil {
+		return fmt.Errorf("get_service_aliases(): %w", err)
+	}
+	info.Aliases = aliases
+	info.Version = remoteVersion(ctx, root)
+	if info.Members, err = members(ctx, root); err != nil {
+		return err
+	}
+	if *out == "json" {
+		return writeJSON(e.stdout, info)
+	}
+	w := e.stdout
+	fmt.Fprintf(w, "server:  %s\nservice: %s\naliases: %s\nlayout:  %s\nversion: %s\nroot:\n",
+		info.Server, info.Service, strings.Join(info.Aliases, ", "), info.Layout, info.Version)
+	for _, m := range info.Members {
+		line := "  " + m.Name
+		if m.Type != "" {
+			line += "  (" + m.Type + ")"
+		}
+		if m.Doc != "" {
+			line += "  " + m.Doc
+		}
+		fmt.Fprintln(w, line)
+	}
+	return nil
+}
+
+// must passes a value through for a call whose error the next step
+// reports (Obtain of a failed call's nil result fails with its own error).
+func must(v any, err error) any {
+	if err != nil {
+		return err
+	}
+	return v
+}
+
+// remoteVersion learns the server's rpyc version from the
+// _remote_version that Python (and Go) servers attach to exceptions: it
+// asks for an attribute no server exposes. "unknown" when the server
+// withholds it.
+func remoteVersion(ctx context.Context, root *rpyc.Netref) string {
+	_, err := root.GetAttr(ctx, "rpyc_cli_version_probe")
+	var exc *vinegar.Exception
+	if errors.As(err, &exc) && exc.RemoteVersion != "" {
+		return exc.RemoteVersion
+	}
+	return "unknown"
+}
+
+// members lists the names the root exposes: Python services list
+// exposed_NAME (shown as NAME), Go services their snake_case names;
+// private names are left out.
+func members(ctx context.Context, root *rpyc.Netref) ([]member, error) {
+	names, err := root.Dir(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("dir(root): %w", err)
+	}
+	var exposed, plain []string
+	for _, n := range names {
+		switch {
+		case strings.HasPrefix(n, "exposed_"):
+			exposed = append(exposed, strings.TrimPrefix(n, "exposed_"))
+		case !strings.HasPrefix(n, "_"):
+			plain = append(plain, n)
+		}
+	}
+	if len(exposed) > 0 {
+		plain = exposed // a Python service: only exposed names are reachable
+	}
+	sort.Strings(plain)
+	var out []member
+	for i, n := range plain {
+		if i > 0 && plain[i-1] == n {
+			continue
+		}
+		m := member{Name: n}
+		v, err := root.GetAttr(ctx, n)
+		if err != nil {
+			m.Type = "unreachable"
+			out = append(out, m)
+			continue
+		}
+		if r, ok := v.(*rpyc.Netref); ok {
+			m.Type = r.TypeName()
+			if d, err := r.GetAttr(ctx, "__doc__"); err == nil {
+				if s, ok := d.(string); ok {
+					m.Doc = strings.TrimSpace(strings.SplitN(strings.TrimSpace(s), "\n", 2)[0])
+				}
+			}
+			r.Release()
+		} else {
+			m.Type = "value " + brineRepr(v)
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}

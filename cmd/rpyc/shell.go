@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/rpyc-go/rpyc/classic"
+	"github.com/rpyc-go/rpyc/vinegar"
+	"golang.org/x/term"
+)
+
+// runShell opens a Python prompt whose lines run on a classic server.
+func runShell(e *env, args []string) error {
+	var cf connFlags
+	fs := newFlagSet(e, "shell", "HOST[:PORT]",
+		"An interactive prompt on a classic server (rpyc_classic, port 18812): each line is\n"+
+			"evaluated remotely (conn.eval; statements go to conn.execute) and the result\n"+
+			"printed with repr; what the server prints shows here. A line ending in ':'\n"+
+			"opens a block, ended by an empty line. On a terminal: line editing and history\n"+
+			"(arrows, Ctrl-A/E/K/U/W). Ctrl-D or exit() leaves.")
+	cf.add(fs)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	addr, rest, err := cf.target(fs, pos, cf.classicPort())
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(fs, rest, 0, 0, "only HOST[:PORT]"); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	conn, err := cf.dialClassic(ctx, addr, e.stderr)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+
+	var in lineReader
+	var out io.Writer = e.stdout
+	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		state, err := term.MakeRaw(int(f.Fd()))
+		if err != nil {
+			return fmt.Errorf("putting the terminal in raw mode: %w", err)
+		}
+		defer term.Restore(int(f.Fd()), state)
+		t := term.NewTerminal(struct {
+			io.Reader
+			io.Writer
+		}{f, e.stdout}, ">>> ")
+		if w, h, err := term.GetSize(int(f.Fd())); err == nil {
+			_ = t.SetSize(w, h)
+		}
+		in, out = termReader{t}, t
+	} else {
+		in = &plainReader{sc: bufio.NewScanner(e.stdin), w: e.stdout}
+	}
+	sh := &shell{conn: conn, in: in, out: out, timeout: cf}
+	fmt.Fprintf(out, "rpyc shell on %s (layout %s); Ctrl-D or exit() leaves\n", cf.where(addr), conn.Layout())
+	if restore, err := conn.RedirectStdio(ctx, out, out); err == nil {
+		defer func() { _ = restore() }()
+	}
+	return sh.loop(ctx)
+}
+
+// lineReader reads one line with a prompt.
+type lineReader interface {
+	readLine(prompt string) (string, error)
+}
+
+// termReader edits lines on a terminal, with history.
+type termReader struct{ t *term.Terminal }
+
+func (r termReader) readLine(prompt string) (string, error) {
+	r.t.SetPrompt(prompt)
+	return r.t.ReadLine()
+}
+
+// plainReader reads lines from a pipe, echoing the prompt.
+type plainReader struct {
+	sc *bufio.Scanner
+	w  io.Writer
+}
+
+func (r *plainReader) readLine(prompt string) (string, error) {
+	fmt.Fprint(r.w, prompt)
+	if !r.sc.Scan() {
+		if err := r.sc.Err(); err != nil {
+			return "", err
+		}
+		fmt.Fprintln(r.w)
+		return "", io.EOF
+	}
+	return r.sc.Text(), nil
+}
+
+// shell is the read-eval-print loop.
+type shell struct {
+	conn    *classic.Conn
+	in      lineReader
+	out     io.Writer
+	timeout connFlags
+}
+
+func (s *shell) loop(ctx context.Context) error {
+	for {
+		line, err := s.in.readLine(">>> ")
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		code := strings.TrimRight(line, " \t")
+		if strings.TrimSpace(code) == "" {
+			continue
+		}
+		if t := strings.TrimSpace(code); t == "exit()" || t == "quit()" {
+			return nil
+		}
+		if strings.HasSuffix(code, ":") || strings.HasSuffix(code, "\\") {
+			code, err = s.block(code)
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if err := s.run(ctx, code); err != nil {
+			return err
+		}
+		if s.conn.Closed() {
+			return &connError{fmt.Errorf("connection lost: %w", s.conn.Err())}
+		}
+	}
+}
+
+// block reads continuation lines up to an empty one.
+func (s *shell) block(first string) (string, error) {
+	lines := []string{first}
+	for {
+		line, err := s.in.readLine("... ")
+		if err != nil {
+			return "", err
+		}
+		if strings.TrimSpace(line) == "" {
+			return strings.Join(lines, "\n") + "\n", nil
+		}
+		lines = append(lines, line)
+	}
+}
+
+// run evaluates code remotely: as an expression when it is one, else as
+// statements; the result's repr is printed unless it is None. Remote
+// exceptions are printed, and only a lost connection ends the shell.
+func (s *shell) run(ctx context.Context, code string) error {
+	cctx, cancel := context.WithTimeout(ctx, s.timeout.timeout)
+	defer cancel()
+	v, err := s.conn.Eval(cctx, code)
+	if errors.Is(err, vinegar.ErrSyntaxError) {
+		err = s.conn.Execute(cctx, code)
+		v = nil
+	}
+	if err != nil {
+		var exc *vinegar.Exception
+		if errors.As(err, &exc) {
+			fmt.Fprintf(s.out, "%s\n", exc.Error())
+			return nil
+		}
+		return &connError{err}
+	}
+	if v == nil {
+		return nil
+	}
+	r, err := repr(cctx, v)
+	if err != nil {
+		fmt.Fprintf(s.out, "%v\n", err)
+		return nil
+	}
+	fmt.Fprintln(s.out, r)
+	return nil
+}
