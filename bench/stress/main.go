@@ -101,8 +101,12 @@ func main() {
 	// 10,000 connections need 20,000 descriptors (both ends are here).
 	var lim syscall.Rlimit
 	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim) == nil && lim.Cur < 65536 {
-		lim.Cur = min(65536, lim.Max)
-		_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
+		want := lim
+		want.Cur, want.Max = 65536, max(lim.Max, 65536) // raising Max needs root
+		if syscall.Setrlimit(syscall.RLIMIT_NOFILE, &want) != nil {
+			lim.Cur = lim.Max
+			_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
+		}
 	}
 	scale := 1
 	if *short {
@@ -113,13 +117,13 @@ func main() {
 		run  func(addr string, r *result, srv *server.Server, svc *service)
 	}
 	scenarios := []scenario{
-		{"unread refusals", func(addr string, r *result, _ *server.Server, _ *service) {
-			n := 120000 / scale
-			flood(addr, r, n, func(int) any { return brine.Tuple{int64(999), brine.Tuple{}} })
+		{"unread refusals", func(addr string, r *result, srv *server.Server, _ *service) {
+			n := 120000 // cheap, and more replies than socket buffers hold
+			flood(addr, r, srv, n, func(int) any { return brine.Tuple{int64(999), brine.Tuple{}} })
 		}},
-		{"unread DELs", func(addr string, r *result, _ *server.Server, _ *service) {
-			n := 120000 / scale
-			flood(addr, r, n, func(int) any {
+		{"unread DELs", func(addr string, r *result, srv *server.Server, _ *service) {
+			n := 120000 // cheap, and more replies than socket buffers hold
+			flood(addr, r, srv, n, func(int) any {
 				ref := brine.Tuple{int64(message.LabelLocalRef), brine.Tuple{"x", int64(1), int64(2)}}
 				return brine.Tuple{int64(message.HandleDel), brine.Tuple{int64(message.LabelTuple), brine.Tuple{ref}}}
 			})
@@ -317,7 +321,7 @@ func frames(n int, mk func(int) any) []byte {
 
 // flood sends n requests and never reads; the server must drop it after
 // its write timeout without a goroutine per reply.
-func flood(addr string, r *result, n int, mk func(int) any) {
+func flood(addr string, r *result, srv *server.Server, n int, mk func(int) any) {
 	nc, err := net.Dial("tcp", addr)
 	if err != nil {
 		r.failed = append(r.failed, err.Error())
@@ -334,7 +338,16 @@ func flood(addr string, r *result, n int, mk func(int) any) {
 	buf := make([]byte, 1)
 	nc.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
 	_, _ = nc.Read(buf)
-	r.note = fmt.Sprintf("%d requests (%d KiB) sent, write err=%v after %v", n, len(data)>>10, werr != nil, time.Since(start).Round(time.Millisecond))
+	// The server must drop us once its replies make no progress.
+	dropped := false
+	for !dropped && time.Since(start) < 30*time.Second {
+		time.Sleep(20 * time.Millisecond)
+		dropped = srv.Connections() == 1 // the normal client's only
+	}
+	r.note = fmt.Sprintf("%d requests (%d KiB) sent (write err=%v); peer dropped=%v after %v", n, len(data)>>10, werr != nil, dropped, time.Since(start).Round(time.Millisecond))
+	if !dropped {
+		r.failed = append(r.failed, "the server kept a peer that reads nothing")
+	}
 	if r.goroutinesPeak > 60 {
 		r.failed = append(r.failed, fmt.Sprintf("%d goroutines: a goroutine per reply?", r.goroutinesPeak))
 	}
@@ -568,6 +581,11 @@ func idle(addr string, r *result, n int) {
 	}
 	time.Sleep(300 * time.Millisecond)
 	runtime.GC()
-	per := (rss() - r.rssBefore) / int64(max(1, len(conns)))
+	held := rss()
+	r.peak = max(r.peak, held)
+	per := (held - r.rssBefore) / int64(max(1, len(conns)))
 	r.note = fmt.Sprintf("%d idle connections, %.1f KiB each (both ends in this process)", len(conns), float64(per)/1024)
+	if per > 30<<10 {
+		r.failed = append(r.failed, fmt.Sprintf("%.1f KiB per idle connection, over 30 KiB", float64(per)/1024))
+	}
 }
