@@ -32,7 +32,8 @@ func As[T any](v any, err error) (T, error) {
 	if err != nil {
 		return zero, err
 	}
-	return rv.Interface().(T), nil
+	out, _ := rv.Interface().(T) // comma-ok: a nil for an interface T is its zero value
+	return out, nil
 }
 
 var (

@@ -122,7 +122,8 @@ func Obtain[T any](ctx context.Context, v any) (T, error) {
 	if err != nil {
 		return zero, err
 	}
-	return rv.Interface().(T), nil
+	out, _ := rv.Interface().(T) // comma-ok: a nil for an interface T is its zero value
+	return out, nil
 }
 
 // iterate reads a remote iterable through Netref.Iter into a []any.

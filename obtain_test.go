@@ -375,3 +375,17 @@ func FuzzParsePyLiteral(f *testing.F) {
 		}
 	})
 }
+
+// TestNilIntoInterface: None into an interface type is its zero value,
+// not a panic (rpyc.As[any] of a call returning None).
+func TestNilIntoInterface(t *testing.T) {
+	if v, err := As[any](nil, nil); v != nil || err != nil {
+		t.Errorf("As[any](nil) = %v, %v", v, err)
+	}
+	if v, err := As[error](nil, nil); v != nil || err != nil {
+		t.Errorf("As[error](nil) = %v, %v", v, err)
+	}
+	if v, err := Obtain[any](context.Background(), nil); v != nil || err != nil {
+		t.Errorf("Obtain[any](nil) = %v, %v", v, err)
+	}
+}
