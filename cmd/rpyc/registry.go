@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"strings"
 	"time"
 
@@ -180,8 +181,12 @@ func runDiscover(e *env, args []string) error {
 // registryErr classifies a registry failure: no reply is a connection
 // problem (exit 3).
 func registryErr(rf *regFlags, what string, err error) error {
-	if errors.Is(err, registry.ErrNoReply) || errors.Is(err, context.DeadlineExceeded) {
+	var op *net.OpError
+	if errors.Is(err, registry.ErrNoReply) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &op) {
 		return &connError{fmt.Errorf("%s: no answer from the %s: %w (is a registry running there? set --registry-host/--registry-type)", what, rf.where(), err)}
+	}
+	if errors.Is(err, registry.ErrListingDisabled) {
+		return fmt.Errorf("%s: %s: %w (start it with listing allowed: rpyc_registry --listing)", what, rf.where(), err)
 	}
 	return fmt.Errorf("%s: %s: %w", what, rf.where(), err)
 }
