@@ -223,11 +223,15 @@ func decodeJSON(t *testing.T, s string, v any) {
 	}
 }
 
-// cliClassicLayouts runs f against Debian's rpyc_classic in both layouts.
+// cliClassicLayouts runs f against Debian's rpyc_classic in both layouts
+// and against the Go rpyc_classic (cmd/rpyc_classic).
 func cliClassicLayouts(t *testing.T, f func(t *testing.T, addr string)) {
 	for _, l := range []message.Layout{message.LayoutV5, message.LayoutV6} {
 		t.Run("rpyc_classic-"+l.String(), func(t *testing.T) {
 			f(t, startRPyCClassic(t, l).Addr)
 		})
 	}
+	t.Run("go-rpyc_classic", func(t *testing.T) {
+		f(t, startGoClassic(t, goClassicBinary(t)).Addr)
+	})
 }

@@ -1,0 +1,240 @@
+package interop
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+)
+
+// TestCLITransfer: rpyc upload and download of a file and of a tree
+// against Python's rpyc_classic (5.3 and the 6.x layout) and ours; every file's
+// SHA-256 matches after the round trip, and a bad path exits 1.
+func TestCLITransfer(t *testing.T) {
+	bin := buildGo(t, "./cmd/rpyc")
+	cliClassicLayouts(t, func(t *testing.T, addr string) {
+		src := t.TempDir()
+		writeRandom(t, filepath.Join(src, "big.bin"), 700_000)
+		writeRandom(t, filepath.Join(src, "sub", "small.bin"), 1000)
+		if err := os.WriteFile(filepath.Join(src, "sub", "empty.txt"), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		remote := filepath.Join(t.TempDir(), "remote") // the server runs on this machine
+		out := mustCLI(t, bin, "upload", addr, src, remote)
+		wantLines(t, out, "uploaded "+src+" to "+remote)
+		sameTree(t, src, remote)
+
+		back := filepath.Join(t.TempDir(), "back")
+		var res struct {
+			Bytes int64 `json:"bytes"`
+		}
+		decodeJSON(t, mustCLI(t, bin, "download", "-o", "json", addr, remote, back), &res)
+		if res.Bytes != 701_000 {
+			t.Errorf("download -o json reports %d bytes, want 701000", res.Bytes)
+		}
+		sameTree(t, src, back)
+
+		one := filepath.Join(t.TempDir(), "one.bin")
+		mustCLI(t, bin, "download", addr, filepath.Join(remote, "big.bin"), one)
+		if a, b := sum(t, one), sum(t, filepath.Join(src, "big.bin")); a != b {
+			t.Errorf("downloaded file's sha256 %s, want %s", a, b)
+		}
+		r := runCLI(t, bin, "download", addr, "/no/such/file", filepath.Join(t.TempDir(), "x"))
+		if r.code != 1 || !strings.Contains(r.stderr, "/no/such/file") {
+			t.Errorf("download of a missing file: want exit 1 naming it, got %v", r)
+		}
+		if r.stdout != "" {
+			t.Errorf("no progress bar or output when not a terminal; got %q", r.stdout)
+		}
+
+		// On a terminal, a progress bar.
+		cmd := exec.Command(bin, "upload", addr, filepath.Join(src, "big.bin"), filepath.Join(remote, "again.bin"))
+		tty, err := pty.Start(cmd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var term bytes.Buffer
+		_, _ = io.Copy(&term, tty) // ends with EIO when the program exits
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("upload on a terminal: %v\n%q", err, term.String())
+		}
+		_ = tty.Close()
+		if s := term.String(); !strings.Contains(s, "100%") || !strings.Contains(s, "[#####") {
+			t.Errorf("no progress bar on a terminal:\n%q", s)
+		}
+	})
+}
+
+func writeRandom(t *testing.T, path string, n int) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func sum(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// sameTree checks that every file under want is under got with the same
+// SHA-256, and that got has nothing more.
+func sameTree(t *testing.T, want, got string) {
+	t.Helper()
+	sums := func(root string) map[string]string {
+		m := map[string]string{}
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() {
+				rel, _ := filepath.Rel(root, p)
+				m[rel] = sum(t, p)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("walk %s: %v", root, err)
+		}
+		return m
+	}
+	w, g := sums(want), sums(got)
+	if len(w) != len(g) {
+		t.Errorf("%s has %d files, want %d (%v vs %v)", got, len(g), len(w), g, w)
+	}
+	for rel, s := range w {
+		if g[rel] != s {
+			t.Errorf("%s: sha256 %q, want %q", filepath.Join(got, rel), g[rel], s)
+		}
+	}
+}
+
+// ptyOutput collects what the program writes to the terminal.
+type ptyOutput struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (p *ptyOutput) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.buf.Write(b)
+}
+
+func (p *ptyOutput) String() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.buf.String()
+}
+
+// waitCount waits until s occurs n times in the output.
+func (p *ptyOutput) waitCount(t *testing.T, s string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for strings.Count(p.String(), s) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("terminal never showed %q %d times; it shows:\n%q", s, n, p.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestCLIShell drives rpyc shell through a pseudo-terminal against
+// Python's rpyc_classic and ours: expressions and statements run remotely, the
+// server's prints show here, line editing (backspace, Ctrl-A) and
+// history (up arrow) work, an exception is printed and the shell lives
+// on, a block runs, and Ctrl-D leaves with exit 0.
+func TestCLIShell(t *testing.T) {
+	bin := buildGo(t, "./cmd/rpyc")
+	cliClassicLayouts(t, func(t *testing.T, addr string) {
+		cmd := exec.Command(bin, "shell", addr)
+		tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 160})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := &ptyOutput{}
+		copied := make(chan struct{})
+		go func() { _, _ = io.Copy(out, tty); close(copied) }()
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		t.Cleanup(func() {
+			_ = cmd.Process.Kill()
+			<-exited
+			_ = tty.Close()
+			<-copied
+		})
+		send := func(s string) {
+			if _, err := tty.WriteString(s); err != nil {
+				t.Fatalf("write to the terminal: %v", err)
+			}
+		}
+		out.waitCount(t, ">>> ", 1)
+		send("x = 6*7\r")
+		out.waitCount(t, ">>> ", 2)
+		send("x\r")
+		out.waitCount(t, "42\r\n", 1)
+		send("x + 1\x7f2\r") // backspace: x + 2
+		out.waitCount(t, "44\r\n", 1)
+		send("+ 3\x01x \r") // Ctrl-A, then type at the start: x + 3
+		out.waitCount(t, "45\r\n", 1)
+		send("\x1b[A\r") // up arrow: x + 3 again
+		out.waitCount(t, "45\r\n", 2)
+		send("print('pid', x > 0, 'h' + 'i')\r")
+		out.waitCount(t, "pid True hi", 1)
+		send("1/0\r")
+		out.waitCount(t, "ZeroDivisionError", 1)
+		send("for i in range(2):\r")
+		out.waitCount(t, "... ", 1)
+		send("    print('n%d' % (i + x))\r\r")
+		out.waitCount(t, "n43", 1)
+		send("\x04") // Ctrl-D
+		select {
+		case err := <-exited:
+			exited <- err
+			if err != nil {
+				t.Errorf("shell exited with %v after Ctrl-D, want 0; terminal:\n%q", err, out.String())
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("shell still running 20 s after Ctrl-D; terminal:\n%q", out.String())
+		}
+		if s := out.String(); !strings.Contains(s, "n42") {
+			t.Errorf("block output lacks n42:\n%q", s)
+		}
+	})
+}
+
+// TestCLIShellPiped: without a terminal the shell reads lines from its
+// input, so scripts can pipe code to it.
+func TestCLIShellPiped(t *testing.T) {
+	bin := buildGo(t, "./cmd/rpyc")
+	cliClassicLayouts(t, func(t *testing.T, addr string) {
+		cmd := exec.Command(bin, "shell", addr)
+		cmd.Stdin = strings.NewReader("y = [1, 2]\ny + [3]\nprint('printed', len(y))\nundefined_name\nexit()\n")
+		got, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("shell: %v\n%s", err, got)
+		}
+		wantLines(t, string(got), "[1, 2, 3]\n", "printed 2\n", "NameError")
+	})
+}
