@@ -201,8 +201,9 @@ func Example_registry() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	go srv.Serve(l)
-	defer srv.Close()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l) }()
+	defer func() { srv.Close(); <-served }() // Serve unregisters before it returns
 
 	for { // the server registers as Serve starts; wait for it here
 		if addrs, _ := regAddr.Discover(ctx, "MY"); len(addrs) > 0 {
