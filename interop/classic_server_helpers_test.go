@@ -54,7 +54,7 @@ var startedLine = regexp.MustCompile(`server started on \[([^\]]*)\]:(\d+)`)
 // its "server started on [HOST]:PORT" log line (or, in oneshot mode, its
 // "rpyc-oneshot" lines). At cleanup it gets SIGTERM (SIGKILL after 5 s);
 // its log is printed if the test failed.
-func startGoClassic(t *testing.T, bin string, args ...string) *goClassic {
+func startGoClassic(t testing.TB, bin string, args ...string) *goClassic {
 	t.Helper()
 	if !hasArg(args, "-p", "--port") {
 		args = append([]string{"--port", "0"}, args...)
