@@ -67,11 +67,13 @@ func runInfo(e *env, args []string) error {
 	if info.Service, err = rpyc.As[string](root.CallMethod(ctx, "get_service_name")); err != nil {
 		return fmt.Errorf("get_service_name(): %w", err)
 	}
-	aliases, err := rpyc.Obtain[[]string](ctx, must(root.CallMethod(ctx, "get_service_aliases")))
+	aliases, err := root.CallMethod(ctx, "get_service_aliases")
+	if err == nil {
+		info.Aliases, err = rpyc.Obtain[[]string](ctx, aliases)
+	}
 	if err != nil {
 		return fmt.Errorf("get_service_aliases(): %w", err)
 	}
-	info.Aliases = aliases
 	info.Version = remoteVersion(ctx, root)
 	if info.Members, err = members(ctx, root); err != nil {
 		return err
@@ -93,15 +95,6 @@ func runInfo(e *env, args []string) error {
 		fmt.Fprintln(w, line)
 	}
 	return nil
-}
-
-// must passes a value through for a call whose error the next step
-// reports (Obtain of a failed call's nil result fails with its own error).
-func must(v any, err error) any {
-	if err != nil {
-		return err
-	}
-	return v
 }
 
 // remoteVersion learns the server's rpyc version from the
