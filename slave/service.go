@@ -95,11 +95,18 @@ func newSlave(o *Options) *SlaveService {
 	return s
 }
 
+// ServiceName is the classic service's name, as Python's SlaveService
+// reports it and registers it with a registry. A server serving New's
+// factory registers under rpyc.ServiceAliases of the factory, not of
+// the service, so pass this name to its registrar (cmd/rpyc_classic
+// does).
+const ServiceName = "SLAVE"
+
 // RPyCServiceName is Python's name for the classic service.
-func (s *SlaveService) RPyCServiceName() string { return "SLAVE" }
+func (s *SlaveService) RPyCServiceName() string { return ServiceName }
 
 // RPyCServiceAliases are the names Python's SlaveService answers to.
-func (s *SlaveService) RPyCServiceAliases() []string { return []string{"SLAVE"} }
+func (s *SlaveService) RPyCServiceAliases() []string { return []string{ServiceName} }
 
 // Eval evaluates one Starlark expression in the connection's namespace
 // (Python's eval(text, namespace)).

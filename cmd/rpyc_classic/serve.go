@@ -173,11 +173,11 @@ func newServer(o *options, logger *slog.Logger) (*server.Server, error) {
 		srv.Authenticator = frameAligned{auth}
 	}
 	if o.register {
+		var r server.Registrar = &registry.UDPClient{Host: o.registryHost, Port: o.registryPort}
 		if o.registryType == "TCP" {
-			srv.Registrar = &registry.TCPClient{Host: o.registryHost, Port: o.registryPort}
-		} else {
-			srv.Registrar = &registry.UDPClient{Host: o.registryHost, Port: o.registryPort}
+			r = &registry.TCPClient{Host: o.registryHost, Port: o.registryPort}
 		}
+		srv.Registrar = slaveRegistrar{r}
 	}
 	return srv, nil
 }
@@ -255,4 +255,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 func clientGone(err error) bool {
 	return errors.Is(err, syscall.EPIPE) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrClosedPipe) ||
 		errors.Is(err, syscall.ECONNRESET)
+}
+
+// slaveRegistrar registers the server as "SLAVE", Python's classic
+// service name: the server would take the aliases of the per-connection
+// factory it serves, which has no name of its own.
+type slaveRegistrar struct{ server.Registrar }
+
+func (r slaveRegistrar) Register(ctx context.Context, _ []string, addr string) error {
+	return r.Registrar.Register(ctx, []string{slave.ServiceName}, addr)
 }

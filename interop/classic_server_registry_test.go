@@ -1,0 +1,43 @@
+package interop
+
+import (
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestClassicServerRegister: rpyc_classic --register announces "SLAVE"
+// to Python's registry server (UDP and TCP), where Python's discover
+// finds it; after SIGTERM it has unregistered.
+func TestClassicServerRegister(t *testing.T) {
+	bin := goClassicBinary(t)
+	for _, mode := range []string{"udp", "tcp"} {
+		t.Run(mode, func(t *testing.T) {
+			reg := Start(t, PeerOptions{Script: "registry_server.py", Args: []string{mode}})
+			rhost, rport := splitAddr(t, reg.Addr)
+			srv := startGoClassic(t, bin, "--register", "--registry-type", strings.ToUpper(mode),
+				"--registry-host", rhost, "--registry-port", rport)
+			deadline := time.Now().Add(20 * time.Second)
+			for {
+				got := strings.TrimSpace(Run(t, "registry_client.py", false, mode, rhost, rport, "discover", "SLAVE"))
+				if got == srv.Addr {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("Python discover(SLAVE) = %q, want %s", got, srv.Addr)
+				}
+				time.Sleep(200 * time.Millisecond)
+			}
+			if err := syscall.Kill(srv.cmd.Process.Pid, syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			if err := srv.wait(t, 15*time.Second); err != nil {
+				t.Fatalf("rpyc_classic after SIGTERM: %v, want exit status 0", err)
+			}
+			if got := strings.TrimSpace(Run(t, "registry_client.py", false, mode, rhost, rport, "missing", "SLAVE")); got != "NOTFOUND" {
+				t.Errorf("Python discover(SLAVE) after SIGTERM said %q, want NOTFOUND", got)
+			}
+		})
+	}
+}
