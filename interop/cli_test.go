@@ -235,3 +235,22 @@ func cliClassicLayouts(t *testing.T, f func(t *testing.T, addr string)) {
 		f(t, startGoClassic(t, goClassicBinary(t)).Addr)
 	})
 }
+
+// TestCLIInfoDocs: info shows the first line of each method's docstring
+// (where Python servers write the signature), lists only exposed names,
+// and gives the aliases; in both layouts.
+func TestCLIInfoDocs(t *testing.T) {
+	bin := buildGo(t, "./cmd/rpyc")
+	for _, layout6 := range []bool{false, true} {
+		p := Start(t, PeerOptions{Script: "cli_service.py", Layout6: layout6})
+		out := mustCLI(t, bin, "info", p.Addr)
+		wantLines(t, out, "service: DOCUMENTED\n", "aliases: DOCUMENTED, DOCS\n",
+			"  scale  (builtins.method)  scale(x, factor=2) -> x * factor\n", "  undocumented  (builtins.method)\n")
+		if strings.Contains(out, "not_exposed") || strings.Contains(out, "on_connect") {
+			t.Errorf("info lists names a client cannot call:\n%s", out)
+		}
+		if got := strings.TrimSpace(mustCLI(t, bin, "call", p.Addr, "scale", "'ab'", "factor=3")); got != "'ababab'" {
+			t.Errorf("call scale 'ab' factor=3 printed %s, want 'ababab'", got)
+		}
+	}
+}
