@@ -20,7 +20,7 @@ func ExampleParseLiteral() {
 	// Output:
 	// int64 12
 	// float64 -2.5
-	// error: rpyc: `"it's"` is not a Python literal (write 'text' with quotes, 12, 1.5, [1, 2], {'k': 1}, True, None): not a plain-data literal
+	// string it's
 	// []uint8 [0]
 	// []interface {} [1 (2, 'x')]
 	// map[interface {}]interface {} map[k:<nil>]
