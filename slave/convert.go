@@ -91,6 +91,8 @@ func toGo(n *Namespace, v starlark.Value, depth int) (any, error) {
 		return out, nil
 	case *goValue:
 		return x.v, nil
+	case *moduleValue:
+		return x.v, nil
 	case *remoteValue:
 		return x.ref, nil
 	case starlark.Callable:
@@ -165,6 +167,11 @@ func toStarlarkDepth(n *Namespace, v any, depth int) (starlark.Value, error) {
 		return x.fn, nil
 	case *rpyc.Netref:
 		return &remoteValue{ref: x}, nil
+	case interface{ isModule() }:
+		return &moduleValue{ns: n, v: v}, nil
+	}
+	if t := reflect.TypeOf(v); t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct {
+		return &moduleValue{ns: n, v: v}, nil // an object: its attributes and methods
 	}
 	return &goValue{v: v}, nil
 }
@@ -291,7 +298,7 @@ func classify(err error) string {
 		return "KeyError"
 	case strings.Contains(msg, "out of range"):
 		return "IndexError"
-	case strings.Contains(msg, "has no ") && strings.Contains(msg, "attribute"):
+	case strings.Contains(msg, "has no ") && (strings.Contains(msg, "attribute") || strings.Contains(msg, "field or method")):
 		return "AttributeError"
 	case strings.Contains(msg, "unknown binary op"), strings.Contains(msg, "invalid call of non-function"),
 		strings.Contains(msg, "missing argument"), strings.Contains(msg, "unexpected keyword"),

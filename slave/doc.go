@@ -19,7 +19,11 @@
 // finds there (conn.namespace["f"](21)). print inside executed code
 // writes to the connection's sys.stdout as it is at that moment, so
 // Python's redirected_stdio brings it home. A syntax error raises
-// SyntaxError; the connection lives on.
+// SyntaxError; the connection lives on. Code reaches the modules below
+// through __import__("os") (so Python expressions such as
+// "(lambda os: os.getcwd())(__import__('os'))" work) and
+// getmodule("os.path"); their attributes, methods, defaults and keyword
+// arguments are the ones Python clients see.
 //
 // # Modules
 //

@@ -200,6 +200,11 @@ func commandLine(ctx context.Context, args any, shell bool) ([]string, any, erro
 		if argv, err = strings_(x); err != nil {
 			return nil, nil, err
 		}
+	case []any: // a list from Starlark code
+		var err error
+		if argv, err = strings_(x); err != nil {
+			return nil, nil, err
+		}
 	default:
 		return nil, nil, vinegar.New("TypeError", fmt.Sprintf("args must be a list, tuple or str, not %s", pyType(args)))
 	}

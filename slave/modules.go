@@ -50,5 +50,7 @@ func (s *SlaveService) mustModule(name string) any {
 // module is a Go value standing for a Python module: its repr.
 type module string
 
+func (module) isModule() {}
+
 // GoString is the module's Python repr.
 func (m module) GoString() string { return "<module '" + string(m) + "' (built-in)>" }

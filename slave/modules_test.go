@@ -1,6 +1,7 @@
 package slave_test
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/rpyc-go/rpyc"
 	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/slave"
 )
 
 // TestOSPathLikePython: os.path answers as Python's posixpath does
@@ -204,7 +206,8 @@ func TestTextAndBinaryFiles(t *testing.T) {
 // text, os.environ changes reaching the child, check=True and
 // check_output raising CalledProcessError.
 func TestSubprocess(t *testing.T) {
-	c, ctx := pair(t, nil)
+	var uncaptured bytes.Buffer
+	c, ctx := pair(t, &slave.Options{Stdout: &uncaptured})
 	argv := []string{"sh", "-c", "echo $RPYC_GO_TEST; echo oops >&2; exit 3"}
 	env, err := c.Get(ctx, "os.environ")
 	if err != nil {
@@ -226,6 +229,9 @@ func TestSubprocess(t *testing.T) {
 	}
 	_, err = c.Call(ctx, "subprocess.run", argv, rpyc.Kwargs{"check": true})
 	wantPyErr(t, err, "subprocess.CalledProcessError")
+	if uncaptured.String() != "from-environ\noops\n" {
+		t.Errorf("uncaptured output went to %q, want the server's stdout", uncaptured.String())
+	}
 	if v, err := c.Call(ctx, "subprocess.check_output", []string{"echo", "x"}); err != nil || string(v.([]byte)) != "x\n" {
 		t.Errorf("check_output = %q, %v", v, err)
 	}

@@ -3,6 +3,7 @@ package slave
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"sort"
 	"sync"
@@ -27,12 +28,15 @@ var fileOptions = &syntax.FileOptions{
 // Starlark functions) and back.
 type Namespace struct {
 	s       *SlaveService
-	mu      sync.Mutex // protects globals
+	builtin starlark.StringDict // __import__ and getmodule, seen by code only
+	mu      sync.Mutex          // protects globals
 	globals starlark.StringDict
 }
 
 func newNamespace(s *SlaveService) *Namespace {
-	return &Namespace{s: s, globals: starlark.StringDict{}}
+	n := &Namespace{s: s, globals: starlark.StringDict{}}
+	n.builtin = n.predeclared()
+	return n
 }
 
 // RPyCNames gives the namespace Python's mapping methods.
@@ -167,11 +171,15 @@ func threadCtx(th *starlark.Thread) context.Context {
 	return context.Background()
 }
 
-// snapshot copies the globals, for code to run on without the lock.
+// snapshot copies the globals, with the builtins under them, for code to
+// run on without the lock.
 func (n *Namespace) snapshot() starlark.StringDict {
+	g := make(starlark.StringDict, len(n.globals)+len(n.builtin))
+	for k, v := range n.builtin {
+		g[k] = v
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	g := make(starlark.StringDict, len(n.globals))
 	for k, v := range n.globals {
 		g[k] = v
 	}
@@ -245,8 +253,8 @@ func pyError(err error) error {
 	msg := err.Error()
 	if errors.As(err, &ee) {
 		msg = ee.Msg
-		if bt := ee.Backtrace(); bt != "" {
-			msg = bt
+		if n := len(ee.CallStack); n > 0 {
+			msg = fmt.Sprintf("%s (at %s)", ee.Msg, ee.CallStack[n-1].Pos)
 		}
 	}
 	return vinegar.New(classify(err), msg)

@@ -3,6 +3,8 @@ package slave_test
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -113,5 +115,61 @@ func TestPrintGoesToSysStdout(t *testing.T) {
 	}
 	if !strings.Contains(mine.String(), "to client\n") || strings.Contains(server.String(), "to client") {
 		t.Errorf("redirected print: client got %q, server got %q", mine.String(), server.String())
+	}
+}
+
+// TestStarlarkReachesModules: code reaches the Go modules through
+// __import__ and getmodule, with Python's attribute names, defaults and
+// keyword arguments, and getattr/hasattr work on them.
+func TestStarlarkReachesModules(t *testing.T) {
+	c, ctx := pair(t, nil)
+	dir := t.TempDir()
+	code := fmt.Sprintf(`os = __import__("os")
+d = os.path.join(%q, "made", "here")
+os.makedirs(d, exist_ok=True)
+exists = os.path.isdir(d)
+flags = (lambda os: (os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, 'O_BINARY', 0), hasattr(os, 'pwrite')))(__import__('os'))
+r = getmodule("subprocess").run(["echo", "hi"], capture_output=True, text=True)
+out = (r.returncode, r.stdout)
+`, dir)
+	if err := c.Execute(ctx, code); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := c.Eval(ctx, "exists"); err != nil || v != true {
+		t.Errorf("exists = %v, %v", v, err)
+	}
+	if v, err := c.Eval(ctx, "flags"); err != nil || brine.Repr(v) != fmt.Sprintf("(%d, True)", os.O_WRONLY|os.O_CREATE|os.O_TRUNC) {
+		t.Errorf("flags = %s, %v", brine.Repr(v), err)
+	}
+	if v, err := c.Eval(ctx, "out"); err != nil || brine.Repr(v) != "(0, 'hi\\n')" {
+		t.Errorf("out = %s, %v", brine.Repr(v), err)
+	}
+	_, err := c.Eval(ctx, "__import__('nosuch')")
+	wantPyErr(t, err, "ModuleNotFoundError")
+	if ns, err := c.Namespace(ctx); err == nil {
+		if ok, _ := ns.Contains(ctx, "__import__"); ok {
+			t.Error("__import__ shows in the namespace; it should be a builtin only code sees")
+		}
+	}
+}
+
+// TestGoClientTransfers: the Go classic client's Upload and Download,
+// which read os flags through eval, work against the Go server too.
+func TestGoClientTransfers(t *testing.T) {
+	c, ctx := pair(t, nil)
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	data := bytes.Repeat([]byte("0123456789abcdef"), 50000)
+	if err := os.WriteFile(src, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Upload(ctx, src, filepath.Join(dir, "up"), nil); err != nil {
+		t.Fatalf("Upload: %v", err)
+	}
+	if err := c.Download(ctx, filepath.Join(dir, "up"), filepath.Join(dir, "down"), nil); err != nil {
+		t.Fatalf("Download: %v", err)
+	}
+	if got, err := os.ReadFile(filepath.Join(dir, "down")); err != nil || !bytes.Equal(got, data) {
+		t.Errorf("round trip: %d bytes, %v; want %d equal bytes", len(got), err, len(data))
 	}
 }
