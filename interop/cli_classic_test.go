@@ -160,66 +160,105 @@ func (p *ptyOutput) waitCount(t *testing.T, s string, n int) {
 	}
 }
 
+// ptyShell is `rpyc shell` running on a pseudo-terminal.
+type ptyShell struct {
+	t      *testing.T
+	tty    *os.File
+	out    *ptyOutput
+	exited chan error
+}
+
+// startPTYShell starts `rpyc shell args...` on a pseudo-terminal; it is
+// killed at cleanup if still running.
+func startPTYShell(t *testing.T, bin string, args ...string) *ptyShell {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"shell"}, args...)...)
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 160})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &ptyShell{t: t, tty: tty, out: &ptyOutput{}, exited: make(chan error, 1)}
+	copied := make(chan struct{})
+	go func() { _, _ = io.Copy(s.out, tty); close(copied) }()
+	go func() { s.exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		err := <-s.exited
+		s.exited <- err
+		_ = tty.Close()
+		<-copied
+	})
+	return s
+}
+
+func (s *ptyShell) send(keys string) {
+	s.t.Helper()
+	if _, err := s.tty.WriteString(keys); err != nil {
+		s.t.Fatalf("write to the terminal: %v", err)
+	}
+}
+
+// quit sends Ctrl-D and checks the shell exits 0.
+func (s *ptyShell) quit() {
+	s.t.Helper()
+	s.send("\x04")
+	select {
+	case err := <-s.exited:
+		s.exited <- err
+		if err != nil {
+			s.t.Errorf("shell exited with %v after Ctrl-D, want 0; terminal:\n%q", err, s.out.String())
+		}
+	case <-time.After(20 * time.Second):
+		s.t.Fatalf("shell still running 20 s after Ctrl-D; terminal:\n%q", s.out.String())
+	}
+}
+
 // TestCLIShell drives rpyc shell through a pseudo-terminal against
-// Python's rpyc_classic and ours: expressions and statements run remotely, the
-// server's prints show here, line editing (backspace, Ctrl-A) and
-// history (up arrow) work, an exception is printed and the shell lives
-// on, a block runs, and Ctrl-D leaves with exit 0.
+// Python's rpyc_classic and ours: expressions and statements run remotely,
+// the server's prints show here, line editing (backspace, Ctrl-A) and
+// history (up arrow, also from an earlier session through --history)
+// work, an exception is printed and the shell lives on, a block runs, and
+// Ctrl-D leaves with exit 0.
 func TestCLIShell(t *testing.T) {
 	bin := buildGo(t, "./cmd/rpyc")
 	cliClassicLayouts(t, func(t *testing.T, addr string) {
-		cmd := exec.Command(bin, "shell", addr)
-		tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 160})
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := &ptyOutput{}
-		copied := make(chan struct{})
-		go func() { _, _ = io.Copy(out, tty); close(copied) }()
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		t.Cleanup(func() {
-			_ = cmd.Process.Kill()
-			<-exited
-			_ = tty.Close()
-			<-copied
-		})
-		send := func(s string) {
-			if _, err := tty.WriteString(s); err != nil {
-				t.Fatalf("write to the terminal: %v", err)
-			}
-		}
+		hist := filepath.Join(t.TempDir(), "history")
+		sh := startPTYShell(t, bin, addr, "--history", hist)
+		out := sh.out
 		out.waitCount(t, ">>> ", 1)
-		send("x = 6*7\r")
+		sh.send("x = 6*7\r")
 		out.waitCount(t, ">>> ", 2)
-		send("x\r")
+		sh.send("x\r")
 		out.waitCount(t, "42\r\n", 1)
-		send("x + 1\x7f2\r") // backspace: x + 2
+		sh.send("x + 1\x7f2\r") // backspace: x + 2
 		out.waitCount(t, "44\r\n", 1)
-		send("+ 3\x01x \r") // Ctrl-A, then type at the start: x + 3
+		sh.send("+ 3\x01x \r") // Ctrl-A, then type at the start: x + 3
 		out.waitCount(t, "45\r\n", 1)
-		send("\x1b[A\r") // up arrow: x + 3 again
+		sh.send("\x1b[A\r") // up arrow: x + 3 again
 		out.waitCount(t, "45\r\n", 2)
-		send("print('pid', x > 0, 'h' + 'i')\r")
+		sh.send("print('pid', x > 0, 'h' + 'i')\r")
 		out.waitCount(t, "pid True hi", 1)
-		send("1/0\r")
+		sh.send("1/0\r")
 		out.waitCount(t, "ZeroDivisionError", 1)
-		send("for i in range(2):\r")
+		sh.send("for i in range(2):\r")
 		out.waitCount(t, "... ", 1)
-		send("    print('n%d' % (i + x))\r\r")
+		sh.send("    print('n%d' % (i + x))\r\r")
 		out.waitCount(t, "n43", 1)
-		send("\x04") // Ctrl-D
-		select {
-		case err := <-exited:
-			exited <- err
-			if err != nil {
-				t.Errorf("shell exited with %v after Ctrl-D, want 0; terminal:\n%q", err, out.String())
-			}
-		case <-time.After(20 * time.Second):
-			t.Fatalf("shell still running 20 s after Ctrl-D; terminal:\n%q", out.String())
-		}
+		sh.send("21 * 5\r")
+		out.waitCount(t, "105\r\n", 1)
+		sh.quit()
 		if s := out.String(); !strings.Contains(s, "n42") {
 			t.Errorf("block output lacks n42:\n%q", s)
+		}
+
+		// A new session recalls the last line of the first.
+		sh2 := startPTYShell(t, bin, addr, "--history", hist)
+		sh2.out.waitCount(t, ">>> ", 1)
+		sh2.send("\x1b[A\r")
+		sh2.out.waitCount(t, "105\r\n", 1)
+		sh2.quit()
+		if b, err := os.ReadFile(hist); err != nil || !strings.Contains(string(b), "x = 6*7\n") {
+			t.Errorf("history file: %v\n%s", err, b)
 		}
 	})
 }

@@ -22,8 +22,9 @@ func runShell(e *env, args []string) error {
 			"evaluated remotely (conn.eval; statements go to conn.execute) and the result\n"+
 			"printed with repr; what the server prints shows here. A line ending in ':'\n"+
 			"opens a block, ended by an empty line. On a terminal: line editing and history\n"+
-			"(arrows, Ctrl-A/E/K/U/W). Ctrl-D or exit() leaves.")
+			"(arrows, Ctrl-A/E/K/U/W), kept across sessions in --history. Ctrl-D or exit() leaves.")
 	cf.add(fs)
+	histPath := fs.String("history", defaultHistoryPath(), "file that keeps the line history across sessions (empty: this session only)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -57,6 +58,12 @@ func runShell(e *env, args []string) error {
 		if w, h, err := term.GetSize(int(f.Fd())); err == nil {
 			_ = t.SetSize(w, h)
 		}
+		hist, err := openHistory(*histPath)
+		if err != nil {
+			fmt.Fprintf(t, "rpyc shell: %v\n", err)
+		}
+		defer hist.Close()
+		t.History = hist
 		in, out = termReader{t}, t
 	} else {
 		in = &plainReader{sc: bufio.NewScanner(e.stdin), w: e.stdout}
