@@ -98,6 +98,20 @@ func TestDeployGoAPI(t *testing.T) {
 	if v, err := c.Eval(ctx, "f(21)"); err != nil || v != int64(42) {
 		t.Errorf("Eval(f(21)) = %v, %v; want 42", v, err)
 	}
+	local := filepath.Join(t.TempDir(), "payload")
+	payload := []byte(strings.Repeat("zero-deploy ", 100000))
+	if err := os.WriteFile(local, payload, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Upload(ctx, local, filepath.Join(dir, "payload"), nil); err != nil {
+		t.Fatalf("Upload through the tunnel: %v", err)
+	}
+	if err := c.Download(ctx, filepath.Join(dir, "payload"), local+".back", nil); err != nil {
+		t.Fatalf("Download through the tunnel: %v", err)
+	}
+	if got, err := os.ReadFile(local + ".back"); err != nil || string(got) != string(payload) {
+		t.Errorf("Upload+Download changed the file (%d bytes, %v)", len(got), err)
+	}
 	if err := c.Close(); err != nil {
 		t.Errorf("classic Close: %v", err)
 	}
