@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 
 	"github.com/rpyc-go/rpyc"
 	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/vinegar"
 )
 
 // keywordArg matches name=literal.
@@ -57,8 +59,12 @@ func runCall(e *env, args []string) error {
 		return &connError{fmt.Errorf("fetching the root of %s: %w", cf.where(addr), err)}
 	}
 	v, err := rpyc.CallPath(cctx, root, method, callArgs...)
+	var exc *vinegar.Exception
+	if errors.As(err, &exc) {
+		return fmt.Errorf("%s(): %w", method, err) // the exception does not name the method
+	}
 	if err != nil {
-		return fmt.Errorf("%s(): %w", method, err)
+		return err
 	}
 	if *out == "json" {
 		jv, err := jsonValue(cctx, v)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 
@@ -42,7 +43,8 @@ func exitCode(err error) int {
 		return exitNotFound
 	case errors.As(err, &exc):
 		return exitRemote
-	case errors.As(err, &ce), errors.Is(err, rpyc.ErrTimeout), errors.Is(err, rpyc.ErrClosed):
+	case errors.As(err, &ce), errors.Is(err, rpyc.ErrTimeout), errors.Is(err, rpyc.ErrClosed),
+		errors.Is(err, context.DeadlineExceeded):
 		return exitConn
 	}
 	return exitRemote

@@ -80,6 +80,7 @@ func TestExitCode(t *testing.T) {
 		{&connError{errors.New("refused")}, 3},
 		{fmt.Errorf("add(): %w", rpyc.ErrTimeout), 3},
 		{fmt.Errorf("x: %w", rpyc.ErrClosed), 3},
+		{fmt.Errorf("sleep(): %w", context.DeadlineExceeded), 3},
 		{&notFoundError{"none"}, 4},
 		{errors.New("other"), 1},
 	} {

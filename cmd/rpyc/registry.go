@@ -14,6 +14,7 @@ import (
 	"github.com/rpyc-go/rpyc/registry"
 	"github.com/rpyc-go/rpyc/registry/etcd"
 	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
 )
 
 // regFlags choose the registry.
@@ -56,7 +57,7 @@ func (r *regFlags) open(ctx context.Context) (registryClient, func(), error) {
 		cli, err := clientv3.New(clientv3.Config{
 			Endpoints:   strings.Split(r.endpoints, ","),
 			DialTimeout: r.timeout,
-			Logger:      nil,
+			Logger:      zap.NewNop(), // its retries would print JSON on stderr
 		})
 		if err != nil {
 			return nil, nil, &connError{fmt.Errorf("etcd %s: %w", r.endpoints, err)}
