@@ -177,7 +177,7 @@ func TestCLIExitCodes(t *testing.T) {
 		{"refused", []string{"ping", free}, 3, free},
 		{"remote-error", []string{"call", conf.Addr, "divide", "1", "0"}, 1, "ZeroDivisionError"},
 		{"no-method", []string{"call", conf.Addr, "no_such_method"}, 1, "AttributeError"},
-		{"timeout", []string{"call", "--timeout", "300ms", conf.Addr, "sleep", "5"}, 3, "sleep()"},
+		{"timeout", []string{"call", "--timeout", "300ms", conf.Addr, "sleep", "1.5"}, 3, "sleep()"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := runCLI(t, bin, c.args...)
