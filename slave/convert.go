@@ -206,6 +206,8 @@ func (f *Function) Call(ctx context.Context, kw rpyc.Kwargs, args ...any) (any, 
 	}
 	th, stop := f.ns.thread(ctx, f.fn.Name())
 	defer stop()
+	f.ns.run.Lock()
+	defer f.ns.run.Unlock()
 	v, err := starlark.Call(th, f.fn, sargs, skw)
 	if err != nil {
 		return nil, pyError(err)
@@ -263,7 +265,9 @@ func (r *remoteValue) CallInternal(th *starlark.Thread, args starlark.Tuple, kwa
 		}
 		goArgs = append(goArgs, kw)
 	}
+	back := outsideOf(th) // waiting for the client: let other code run
 	v, err := r.ref.Call(threadCtx(th), goArgs...)
+	back()
 	if err != nil {
 		return nil, err
 	}

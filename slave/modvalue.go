@@ -142,7 +142,9 @@ func (m *moduleValue) call(th *starlark.Thread, name string, fn reflect.Value, m
 			in = append(in, v)
 		}
 	}
+	back := outsideOf(th) // Go code: it may wait on the client or a program
 	out := fn.Call(in)
+	back()
 	if n := len(out); n > 0 && ft.Out(n-1) == errType {
 		if err, _ := out[n-1].Interface().(error); err != nil {
 			return nil, err

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/rpyc-go/rpyc"
 	"iter"
 	"sort"
 	"sync"
@@ -26,9 +28,18 @@ var fileOptions = &syntax.FileOptions{
 // sees as conn.namespace: a dict of names to values. Values cross to
 // Python as Python values (ints, strs, lists, dicts, callables for
 // Starlark functions) and back.
+//
+// Starlark values are not safe for concurrent use, so one connection
+// runs one piece of Starlark at a time (its interpreter lock, like
+// Python's GIL): execute, eval, calls of namespace functions, and
+// conversions of namespace values. The lock is let go while code waits
+// for the client (a call of a Python object, print to a redirected
+// sys.stdout) or runs Go module code, so a client's callback may eval
+// again without deadlock.
 type Namespace struct {
 	s       *SlaveService
 	builtin starlark.StringDict // __import__ and getmodule, seen by code only
+	run     sync.Mutex          // the interpreter lock
 	mu      sync.Mutex          // protects globals
 	globals starlark.StringDict
 }
@@ -60,6 +71,8 @@ func (n *Namespace) GetItem(key string) (any, error) {
 	if !ok {
 		return nil, vinegar.New("KeyError", key)
 	}
+	n.run.Lock()
+	defer n.run.Unlock()
 	return n.toGo(v)
 }
 
@@ -71,6 +84,8 @@ func (n *Namespace) Get(key string, def any) (any, error) {
 	if !ok {
 		return def, nil
 	}
+	n.run.Lock()
+	defer n.run.Unlock()
 	return n.toGo(v)
 }
 
@@ -148,8 +163,11 @@ func (n *Namespace) GoString() string {
 func (n *Namespace) thread(ctx context.Context, name string) (*starlark.Thread, func() bool) {
 	th := &starlark.Thread{
 		Name: name,
-		Print: func(_ *starlark.Thread, msg string) {
+		Print: func(th *starlark.Thread, msg string) {
 			out := n.s.sys.Stdout
+			if _, remote := out.(*rpyc.Netref); remote {
+				defer n.outside(th)()
+			}
 			if err := writeStream(ctx, out, msg+"\n"); err != nil {
 				n.s.opts.Logger.Debug("slave: print failed", "err", err)
 			}
@@ -157,11 +175,33 @@ func (n *Namespace) thread(ctx context.Context, name string) (*starlark.Thread, 
 		},
 	}
 	th.SetLocal(ctxKey, ctx)
+	th.SetLocal(nsKey, n)
 	stop := context.AfterFunc(ctx, func() { th.Cancel("the client cancelled the call or closed the connection") })
 	return th, stop
 }
 
-const ctxKey = "rpyc-go.ctx"
+const (
+	ctxKey = "rpyc-go.ctx"
+	nsKey  = "rpyc-go.namespace"
+)
+
+// outside lets go of the interpreter lock held by the code th runs, for
+// a wait on the client or Go code, and returns what takes it back.
+func (n *Namespace) outside(th *starlark.Thread) (reacquire func()) {
+	if owner, _ := th.Local(nsKey).(*Namespace); owner != n {
+		return func() {}
+	}
+	n.run.Unlock()
+	return n.run.Lock
+}
+
+// outsideOf is outside for the namespace th runs in, if any.
+func outsideOf(th *starlark.Thread) func() {
+	if n, ok := th.Local(nsKey).(*Namespace); ok {
+		return n.outside(th)
+	}
+	return func() {}
+}
 
 // threadCtx returns the request context a thread runs for.
 func threadCtx(th *starlark.Thread) context.Context {
@@ -196,7 +236,9 @@ func (n *Namespace) exec(ctx context.Context, text string) error {
 	g := n.snapshot()
 	th, stop := n.thread(ctx, "execute")
 	defer stop()
+	n.run.Lock()
 	err = starlark.ExecREPLChunk(f, th, g)
+	n.run.Unlock()
 	n.mu.Lock()
 	for k, v := range g {
 		if old, ok := before[k]; !ok || old != v {
@@ -218,6 +260,8 @@ func (n *Namespace) eval(ctx context.Context, text string) (any, error) {
 	}
 	th, stop := n.thread(ctx, "eval")
 	defer stop()
+	n.run.Lock()
+	defer n.run.Unlock()
 	v, err := starlark.EvalExprOptions(fileOptions, th, expr, n.snapshot())
 	if err != nil {
 		return nil, pyError(err)
