@@ -22,7 +22,8 @@ func runShell(e *env, args []string) error {
 			"evaluated remotely (conn.eval; statements go to conn.execute) and the result\n"+
 			"printed with repr; what the server prints shows here. A line ending in ':'\n"+
 			"opens a block, ended by an empty line. On a terminal: line editing and history\n"+
-			"(arrows, Ctrl-A/E/K/U/W), kept across sessions in --history. Ctrl-D or exit() leaves.")
+			"(arrows, Ctrl-A/E/K/U/W), kept across sessions in --history, and Tab completes names\n"+
+			"from the server (dir()). Ctrl-D or exit() leaves.")
 	cf.add(fs)
 	histPath := fs.String("history", defaultHistoryPath(), "file that keeps the line history across sessions (empty: this session only)")
 	pos, err := parseArgs(fs, args)
@@ -64,6 +65,7 @@ func runShell(e *env, args []string) error {
 		}
 		defer hist.Close()
 		t.History = hist
+		t.AutoCompleteCallback = (&completer{conn: conn, timeout: cf.timeout}).complete
 		in, out = termReader{t}, t
 	} else {
 		in = &plainReader{sc: bufio.NewScanner(e.stdin), w: e.stdout}
