@@ -17,6 +17,7 @@ import (
 type completer struct {
 	conn    *classic.Conn
 	timeout time.Duration
+	lookup  func(obj string) []string // replaces names in tests
 }
 
 func isIdentByte(c byte) bool {
@@ -40,7 +41,11 @@ func (c *completer) complete(line string, pos int, key rune) (string, int, bool)
 	if i := strings.LastIndexByte(word, '.'); i >= 0 {
 		obj, prefix = word[:i], word[i+1:]
 	}
-	names := c.names(obj)
+	lookup := c.lookup
+	if lookup == nil {
+		lookup = c.names
+	}
+	names := lookup(obj)
 	var matches []string
 	for _, n := range names {
 		if strings.HasPrefix(n, prefix) && (strings.HasPrefix(prefix, "_") || !strings.HasPrefix(n, "_")) {
