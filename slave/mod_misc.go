@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/rpyc-go/rpyc/vinegar"
@@ -69,9 +68,8 @@ func (platformModule) System() string {
 
 // Machine is platform.machine ("x86_64").
 func (platformModule) Machine() string {
-	var u syscall.Utsname
-	if syscall.Uname(&u) == nil {
-		return utsString(u.Machine[:])
+	if m, _ := uname(); m != "" {
+		return m
 	}
 	return runtime.GOARCH
 }
@@ -81,11 +79,8 @@ func (platformModule) Node() string { h, _ := os.Hostname(); return h }
 
 // Release is platform.release (the kernel's).
 func (platformModule) Release() string {
-	var u syscall.Utsname
-	if syscall.Uname(&u) == nil {
-		return utsString(u.Release[:])
-	}
-	return ""
+	_, r := uname()
+	return r
 }
 
 // Platform is platform.platform.
@@ -102,17 +97,6 @@ func (platformModule) PythonVersion() string { return "3.11.0" }
 
 // GoVersion is the Go version that built this server (not in Python).
 func (platformModule) GoVersion() string { return runtime.Version() }
-
-func utsString[T int8 | uint8](b []T) string {
-	var sb strings.Builder
-	for _, c := range b {
-		if c == 0 {
-			break
-		}
-		sb.WriteByte(byte(c))
-	}
-	return sb.String()
-}
 
 // shutilModule is Python's shutil, its basics.
 type shutilModule struct{ module }

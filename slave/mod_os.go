@@ -290,8 +290,7 @@ func statPath(path string, stat func(string) (fs.FileInfo, error)) (*StatResult,
 		r.Mode = int64(st.Mode)
 		r.Ino, r.Dev, r.Nlink = int64(st.Ino), int64(st.Dev), int64(st.Nlink)
 		r.UID, r.GID = int64(st.Uid), int64(st.Gid)
-		r.Atime = float64(st.Atim.Sec) + float64(st.Atim.Nsec)/1e9
-		r.Ctime = float64(st.Ctim.Sec) + float64(st.Ctim.Nsec)/1e9
+		r.Atime, r.Ctime = statTimes(st)
 	}
 	return r, nil
 }
