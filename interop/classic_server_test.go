@@ -42,6 +42,18 @@ func mustEval(t *testing.T, p string) string {
 	return r
 }
 
+// TestClassicServerIPv6: --ipv6 listens on ::1 by default, where
+// rpyc.classic.connect(..., ipv6=True) reaches it.
+func TestClassicServerIPv6(t *testing.T) {
+	bin := goClassicBinary(t)
+	srv := startGoClassic(t, bin, "--ipv6")
+	host, port := srv.hostPort()
+	if host != "::1" {
+		t.Errorf("--ipv6 listens on %q, want ::1", host)
+	}
+	runPyClient(t, false, "tcp6", host, port)
+}
+
 // TestClassicServerTLS: rpyc.classic.ssl_connect with a client
 // certificate to rpyc_classic --ssl-keyfile/--ssl-certfile/--ssl-cafile.
 func TestClassicServerTLS(t *testing.T) {

@@ -1,6 +1,6 @@
 """Python's own rpyc.classic client and utilities against the Go rpyc_classic.
 
-Usage: classic_server_client.py WORKDIR tcp HOST PORT
+Usage: classic_server_client.py WORKDIR tcp|tcp6 HOST PORT
        classic_server_client.py WORKDIR tls HOST PORT KEYFILE CERTFILE CAFILE
        classic_server_client.py WORKDIR subproc BINARY   (connect_subproc style)
        classic_server_client.py WORKDIR pipes BINARY     (os.pipe + connect_pipes)
@@ -27,6 +27,8 @@ def connect(args):
     mode = args[0]
     if mode == "tcp":
         return classic.connect(args[1], int(args[2])), None
+    if mode == "tcp6":
+        return classic.connect(args[1], int(args[2]), ipv6=True), None
     if mode == "tls":
         return classic.ssl_connect(args[1], int(args[2]), keyfile=args[3], certfile=args[4], ca_certs=args[5]), None
     if mode == "subproc":
