@@ -67,7 +67,7 @@ func TestCLIPingInfo(t *testing.T) {
 				t.Errorf("info -o json: service %q aliases %q, want %s first", info.Service, info.Aliases, s.service)
 			}
 			for _, m := range info.Members {
-				if strings.HasPrefix(m.Name, "_") || strings.HasPrefix(m.Name, "exposed_") || m.Name == "on_connect" {
+				if strings.HasPrefix(m.Name, "_") || strings.HasPrefix(m.Name, "exposed_") {
 					t.Errorf("info lists %q, which a client cannot call", m.Name)
 				}
 			}

@@ -110,38 +110,36 @@ func remoteVersion(ctx context.Context, root *rpyc.Netref) string {
 	return "unknown"
 }
 
-// members lists the names the root exposes: Python services list
-// exposed_NAME (shown as NAME), Go services their snake_case names;
-// private names are left out.
+// members lists the names the root exposes: what dir(root) names (with
+// Python's exposed_ prefix dropped), without private names, and only
+// those the server lets this client read (a Python service lists methods
+// it does not expose; a classic server exposes plain names).
 func members(ctx context.Context, root *rpyc.Netref) ([]member, error) {
 	names, err := root.Dir(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("dir(root): %w", err)
 	}
-	var exposed, plain []string
+	var cands []string
 	for _, n := range names {
-		switch {
-		case strings.HasPrefix(n, "exposed_"):
-			exposed = append(exposed, strings.TrimPrefix(n, "exposed_"))
-		case !strings.HasPrefix(n, "_"):
-			plain = append(plain, n)
+		n = strings.TrimPrefix(n, "exposed_")
+		if n != "" && !strings.HasPrefix(n, "_") {
+			cands = append(cands, n)
 		}
 	}
-	if len(exposed) > 0 {
-		plain = exposed // a Python service: only exposed names are reachable
-	}
-	sort.Strings(plain)
+	sort.Strings(cands)
 	var out []member
-	for i, n := range plain {
-		if i > 0 && plain[i-1] == n {
+	for i, n := range cands {
+		if i > 0 && cands[i-1] == n {
 			continue
 		}
 		m := member{Name: n}
 		v, err := root.GetAttr(ctx, n)
+		var exc *vinegar.Exception
+		if errors.As(err, &exc) {
+			continue // not reachable by clients
+		}
 		if err != nil {
-			m.Type = "unreachable"
-			out = append(out, m)
-			continue
+			return nil, fmt.Errorf("getattr(root, %q): %w", n, err)
 		}
 		if r, ok := v.(*rpyc.Netref); ok {
 			m.Type = r.TypeName()
