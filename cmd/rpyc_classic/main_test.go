@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -93,5 +95,36 @@ func TestParseDeploy(t *testing.T) {
 	}
 	if _, err := parseDeploy(nil, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "want one") {
 		t.Errorf("no address: %v", err)
+	}
+}
+
+// TestLogfileAndQuiet: --logfile appends log lines to the file instead
+// of standard error; --quiet keeps only errors, as Python's setup_logger.
+func TestLogfileAndQuiet(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "classic.log")
+	var stderr bytes.Buffer
+	o, err := parse([]string{"--logfile", path}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger, done, err := o.logger(&stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger.Info("server started on [127.0.0.1]:1")
+	done()
+	if b, _ := os.ReadFile(path); !strings.Contains(string(b), "server started") || stderr.Len() != 0 {
+		t.Errorf("--logfile: file has %q, stderr %q", b, stderr.String())
+	}
+	o.logfile, o.quiet = "", true
+	logger, done, _ = o.logger(&stderr)
+	logger.Info("hidden")
+	logger.Error("shown")
+	done()
+	if s := stderr.String(); strings.Contains(s, "hidden") || !strings.Contains(s, "shown") {
+		t.Errorf("--quiet: stderr %q, want errors only", s)
+	}
+	if _, _, err := (&options{logfile: filepath.Join(path, "no", "dir")}).logger(&stderr); err == nil || !strings.Contains(err.Error(), "--logfile") {
+		t.Errorf("unwritable --logfile: %v", err)
 	}
 }
