@@ -78,4 +78,3 @@ func BenchmarkNetRPCPipelined(b *testing.B) {
 		})
 	}
 }
-

@@ -156,7 +156,9 @@ func (c *Conn) serveRequest(r request) {
 		defer func() {
 			if p := recover(); p != nil {
 				stack := debug.Stack()
-				c.log.Error("rpyc: handler panicked", "handler", r.h, "panic", p, "stack", string(stack))
+				// The stack goes in the message, where text handlers keep
+				// its lines readable, not in an attribute they escape.
+				c.log.Error(fmt.Sprintf("rpyc: handler %v panicked: %v\n%s", r.h, p, stack), "handler", r.h, "panic", p)
 				err = &panicError{value: p, stack: string(stack)}
 			}
 		}()
