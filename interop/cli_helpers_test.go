@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -14,7 +15,8 @@ import (
 )
 
 // buildGo builds a main package of this module ("./cmd/rpyc") into the
-// test's temp dir and returns the binary's path. The build cache makes
+// test's temp dir and returns the binary's path, with -race when the
+// conformance server is built so (confRaceEnv). The build cache makes
 // every build after the first a link.
 func buildGo(t *testing.T, pkg string) string {
 	t.Helper()
@@ -25,7 +27,11 @@ func buildGo(t *testing.T, pkg string) string {
 	bin := filepath.Join(t.TempDir(), filepath.Base(pkg))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, goToolPath(), "build", "-o", bin, pkg)
+	args := []string{"build", "-o", bin}
+	if os.Getenv(confRaceEnv) == "1" {
+		args = append(args, "-race")
+	}
+	cmd := exec.CommandContext(ctx, goToolPath(), append(args, pkg)...)
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
