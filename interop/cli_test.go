@@ -2,10 +2,12 @@ package interop
 
 import (
 	"encoding/json"
+	"net"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rpyc-go/rpyc/message"
@@ -254,4 +256,67 @@ func TestCLIInfoDocs(t *testing.T) {
 			t.Errorf("call scale 'ab' factor=3 printed %s, want 'ababab'", got)
 		}
 	}
+}
+
+// TestCLIBadPeers: a peer that is not RPyC, or that never answers, ends
+// the command with exit 3 and a message naming the address, within the
+// timeout, for service and classic commands alike.
+func TestCLIBadPeers(t *testing.T) {
+	bin := buildGo(t, "./cmd/rpyc")
+	garbage := fakePeer(t, []byte("HTTP/1.0 200 OK\r\n\r\nnot rpyc at all"))
+	silent := fakePeer(t, nil)
+	for _, c := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"ping", "--timeout", "2s", garbage}, "does not speak RPyC"},
+		{[]string{"call", "--timeout", "2s", garbage, "add", "1", "2"}, "does not speak RPyC"},
+		{[]string{"ping", "--timeout", "500ms", silent}, silent},
+		{[]string{"shell", "--timeout", "500ms", silent}, silent},
+		{[]string{"upload", "--timeout", "500ms", silent, "/etc/hostname", "/tmp/never"}, silent},
+	} {
+		r := runCLI(t, bin, c.args...)
+		if r.code != 3 || !strings.Contains(r.stderr, c.says) {
+			t.Errorf("rpyc %s: want exit 3 saying %q, got %v", strings.Join(c.args, " "), c.says, r)
+		}
+	}
+}
+
+// fakePeer accepts connections on loopback and writes greeting (nothing
+// if nil) to each, then holds it open until the test ends.
+func fakePeer(t *testing.T, greeting []byte) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var conns []net.Conn
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			if greeting != nil {
+				_, _ = c.Write(greeting)
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		wg.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return l.Addr().String()
 }
