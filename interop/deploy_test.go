@@ -66,14 +66,28 @@ func sshOptions(sshd *testSSHD) *rpyc.SSHOptions {
 }
 
 // TestDeployGoAPI: deploy.Deploy, then a Go classic connection through
-// the SSH tunnel and Python's classic client through Forward, in both
-// layouts; Close removes the directory and stops the server.
+// SSH (Getcwd, Execute, Eval, Upload, Download) and Python's classic
+// client through Forward, in both layouts; Close removes the directory
+// and stops the server.
 func TestDeployGoAPI(t *testing.T) {
 	sshd := startSSHD(t)
 	bin := goClassicBinary(t)
+	for _, stdio := range []bool{false, true} {
+		name := "tunnel"
+		if stdio {
+			name = "stdio"
+		}
+		t.Run(name, func(t *testing.T) { testDeployGoAPI(t, sshd, bin, stdio) })
+	}
+}
+
+// testDeployGoAPI is TestDeployGoAPI with one server on the remote
+// loopback reached through TCP forwarding, or (stdio) one stdio server
+// per connection over its own SSH session.
+func testDeployGoAPI(t *testing.T, sshd *testSSHD, bin string, stdio bool) {
 	parent := t.TempDir()
 	ctx := ctxT(t)
-	d, err := deploy.Deploy(ctx, sshd.addr, &deploy.Options{Binary: bin, SSH: sshOptions(sshd), TempDir: parent})
+	d, err := deploy.Deploy(ctx, sshd.addr, &deploy.Options{Binary: bin, SSH: sshOptions(sshd), TempDir: parent, Stdio: stdio})
 	if err != nil {
 		t.Fatalf("Deploy: %v", err)
 	}
@@ -140,9 +154,15 @@ func TestDeployGoAPI(t *testing.T) {
 func TestDeployCommand(t *testing.T) {
 	sshd := startSSHD(t)
 	bin := goClassicBinary(t)
+	t.Run("tunnel", func(t *testing.T) { testDeployCommand(t, sshd, bin) })
+	t.Run("stdio", func(t *testing.T) { testDeployCommand(t, sshd, bin, "--stdio") })
+}
+
+func testDeployCommand(t *testing.T, sshd *testSSHD, bin string, extra ...string) {
 	parent := t.TempDir()
-	cmd := exec.Command(bin, "deploy", "--binary", bin, "-i", sshd.keyFile, "--known-hosts", sshd.knownHosts,
-		"--tmpdir", parent, "root@"+sshd.addr)
+	args := append([]string{"deploy", "--binary", bin, "-i", sshd.keyFile, "--known-hosts", sshd.knownHosts,
+		"--tmpdir", parent}, extra...)
+	cmd := exec.Command(bin, append(args, "root@"+sshd.addr)...)
 	out, errb := newOutputBuffer(), newOutputBuffer()
 	cmd.Stdout, cmd.Stderr = out, errb
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

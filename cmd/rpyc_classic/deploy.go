@@ -48,13 +48,15 @@ SSH user; it listens on 127.0.0.1 only unless --local-host says otherwise.
                           (default: mktemp's, $TMPDIR or /tmp)
       --local-host ADDR   local address to listen on (default 127.0.0.1)
       --local-port N      local port (default 0: a free one)
+      --stdio             one stdio server per connection over its own SSH
+                          session, for SSH servers without TCP forwarding
   -q, --quiet             log errors only
   -h, --help              show this help
 `
 
 type deployOptions struct {
 	identity, user, knownHosts, binary, tmpdir, localHost string
-	insecure, quiet                                       bool
+	insecure, quiet, stdio                                bool
 	localPort                                             int
 	target                                                string
 }
@@ -71,6 +73,7 @@ func parseDeploy(args []string, stdout io.Writer) (*deployOptions, error) {
 	fs.str(&o.localHost, "127.0.0.1", "local address", "local-host")
 	fs.integer(&o.localPort, 0, "local port", "local-port")
 	fs.boolean(&o.quiet, "log errors only", "q", "quiet")
+	fs.boolean(&o.stdio, "a stdio server per connection, no TCP forwarding", "stdio")
 	// Flags may come before or after the address.
 	var positional []string
 	for {
@@ -115,7 +118,7 @@ func runDeploy(args []string, stdout, stderr io.Writer) error {
 		sshOpts.KeyFiles = []string{o.identity}
 	}
 	dctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	d, err := deploy.Deploy(dctx, o.target, &deploy.Options{Binary: o.binary, SSH: sshOpts, TempDir: o.tmpdir, Logger: logger})
+	d, err := deploy.Deploy(dctx, o.target, &deploy.Options{Binary: o.binary, SSH: sshOpts, TempDir: o.tmpdir, Logger: logger, Stdio: o.stdio})
 	cancel()
 	if err != nil {
 		return err

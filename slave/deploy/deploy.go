@@ -64,6 +64,12 @@ type Options struct {
 	// Logger receives the remote server's log lines (at debug level) and
 	// failures to clean up. nil means slog.Default().
 	Logger *slog.Logger
+	// Stdio runs one rpyc_classic --mode stdio per connection, over its
+	// own SSH session, instead of one listening server reached through
+	// TCP forwarding: for SSH servers that forbid forwarding
+	// (AllowTcpForwarding no). Each connection is then its own process.
+	// False, the default, means a threaded server on the remote loopback.
+	Stdio bool
 }
 
 // ErrDeploy is matched by every error Deploy returns about the remote
@@ -74,6 +80,7 @@ var ErrDeploy = errors.New("rpyc/deploy")
 // for concurrent use; Close ends it.
 type Deployment struct {
 	client     *ssh.Client
+	stdio      bool
 	session    *ssh.Session
 	stdin      io.WriteCloser // closing it stops the remote server
 	dir        string         // the remote temporary directory
@@ -93,7 +100,7 @@ type Deployment struct {
 func (d *Deployment) Dir() string { return d.dir }
 
 // RemoteAddr is the server's address on the remote host
-// ("127.0.0.1:PORT").
+// ("127.0.0.1:PORT"), or "" with Options.Stdio.
 func (d *Deployment) RemoteAddr() string { return d.remoteAddr }
 
 // Deploy logs in to sshAddr ("host:port", or "host" for port 22), copies
@@ -127,7 +134,7 @@ func Deploy(ctx context.Context, sshAddr string, opts *Options) (*Deployment, er
 	if err != nil {
 		return nil, err
 	}
-	d := &Deployment{client: client, log: o.Logger.With("ssh", sshAddr), exited: make(chan struct{})}
+	d := &Deployment{client: client, stdio: o.Stdio, log: o.Logger.With("ssh", sshAddr), exited: make(chan struct{})}
 	stop := context.AfterFunc(ctx, func() { _ = client.Close() }) // unblock SSH calls
 	defer stop()
 	if err := d.setup(ctx, bin, &o); err != nil {
@@ -184,10 +191,19 @@ func (d *Deployment) start(ctx context.Context, exe string, timeout time.Duratio
 	dir := shellQuote(d.dir)
 	script := fmt.Sprintf("cd %s || exit 1; %s --mode threaded --host 127.0.0.1 --port 0 </dev/null & pid=$!; "+
 		"cat >/dev/null; kill $pid 2>/dev/null; wait $pid; cd /; rm -rf %s", dir, shellQuote(exe), dir)
+	if d.stdio {
+		// Servers start per connection (dialStdio); this session only
+		// removes the directory when it ends.
+		script = fmt.Sprintf("cat >/dev/null; cd /; rm -rf %s", dir)
+	}
 	if err := s.Start("sh -c " + shellQuote(script)); err != nil {
 		return fmt.Errorf("%w: starting the server: %w", ErrDeploy, err)
 	}
 	go func() { _ = s.Wait(); close(d.exited) }()
+	if d.stdio {
+		go func() { _, _ = io.Copy(io.Discard, stderr) }()
+		return nil
+	}
 
 	found := make(chan string, 1)
 	var tail []string
@@ -247,9 +263,13 @@ func (d *Deployment) run(cmd string, stdin io.Reader) (string, error) {
 	return out.String(), nil
 }
 
-// Dial opens a new tunnel to the remote server: a raw stream for
-// rpyc.Connect or classic.ConnectStream.
+// Dial opens a new tunnel to the remote server (with Options.Stdio, a new
+// SSH session running a stdio server): a raw stream for rpyc.Connect or
+// classic.ConnectStream.
 func (d *Deployment) Dial(ctx context.Context) (net.Conn, error) {
+	if d.stdio {
+		return d.dialStdio(ctx)
+	}
 	ch, err := d.client.DialContext(ctx, "tcp", d.remoteAddr)
 	if err != nil {
 		return nil, fmt.Errorf("%w: tunnel to %s: %w", ErrDeploy, d.remoteAddr, err)

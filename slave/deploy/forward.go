@@ -43,9 +43,9 @@ func (d *Deployment) Forward(ctx context.Context, localAddr string) (net.Listene
 // pipe copies between a local client and a new tunnel until either ends.
 func (d *Deployment) pipe(local net.Conn) {
 	defer local.Close()
-	remote, err := d.client.Dial("tcp", d.remoteAddr)
+	remote, err := d.Dial(context.Background())
 	if err != nil {
-		d.log.Warn("rpyc/deploy: forward: tunnel failed", "remote", d.remoteAddr, "err", err)
+		d.log.Warn("rpyc/deploy: forward: no connection to the remote server", "err", err)
 		return
 	}
 	defer remote.Close()
