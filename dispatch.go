@@ -156,9 +156,7 @@ func (c *Conn) serveRequest(r request) {
 		defer func() {
 			if p := recover(); p != nil {
 				stack := debug.Stack()
-				// The stack goes in the message, where text handlers keep
-				// its lines readable, not in an attribute they escape.
-				c.log.Error(fmt.Sprintf("rpyc: handler %v panicked: %v\n%s", r.h, p, stack), "handler", r.h, "panic", p)
+				c.logPanic(r.h, p, stack)
 				err = &panicError{value: p, stack: string(stack)}
 			}
 		}()
@@ -307,4 +305,17 @@ func withConn(ctx context.Context, c *Conn) context.Context {
 func ConnFromContext(ctx context.Context) (*Conn, bool) {
 	c, ok := ctx.Value(connKey{}).(*Conn)
 	return c, ok
+}
+
+// logPanic logs a recovered handler panic at error level with its stack:
+// as the "stack" attribute for structured handlers (server.NewTextHandler
+// prints it as lines below the record), and, under slog's default handler,
+// which writes human-readable lines but escapes attribute values, as lines
+// of the message itself.
+func (c *Conn) logPanic(h message.Handler, p any, stack []byte) {
+	if fmt.Sprintf("%T", c.log.Handler()) == "*slog.defaultHandler" {
+		c.log.Error(fmt.Sprintf("rpyc: handler panicked: %v\n%s", p, stack), "handler", h)
+		return
+	}
+	c.log.Error("rpyc: handler panicked", "handler", h, "panic", p, "stack", string(stack))
 }
