@@ -45,4 +45,10 @@
 // serving user. Serve it on loopback (the default of cmd/rpyc_classic),
 // behind TLS with client certificates, or over SSH (see the deploy
 // package), never on an open network.
+//
+// # Zero-deploy
+//
+// The deploy subpackage copies a static cmd/rpyc_classic to a host over
+// SSH, runs it there, and hands back classic connections, removing
+// everything on Close.
 package slave

@@ -76,11 +76,25 @@ type File struct {
 	Mode string `rpyc:"mode"`
 }
 
-func (f *File) Read(p []byte) (int, error)                { return f.f.Read(p) }
-func (f *File) Write(p []byte) (int, error)               { return f.f.Write(p) }
+// Read reads from the file, for the engine's file kind (read, readline,
+// iteration).
+func (f *File) Read(p []byte) (int, error) { return f.f.Read(p) }
+
+// Write writes to the file, for the file kind's write.
+func (f *File) Write(p []byte) (int, error) { return f.f.Write(p) }
+
+// Seek moves the offset, for the file kind's seek and tell.
 func (f *File) Seek(off int64, whence int) (int64, error) { return f.f.Seek(off, whence) }
-func (f *File) Close() error                              { return closeQuiet(f.f) }
-func (f *File) RPyCRelease(*rpyc.Conn)                    { _ = closeQuiet(f.f) }
+
+// Close closes the file (close, and the end of a with block); closing
+// twice is fine, as in Python.
+func (f *File) Close() error { return closeQuiet(f.f) }
+
+// RPyCRelease closes the file when the client dropped it unclosed or the
+// connection ended, so forgotten files do not leak descriptors.
+func (f *File) RPyCRelease(*rpyc.Conn) { _ = closeQuiet(f.f) }
+
+// GoString is the file's Python repr.
 func (f *File) GoString() string {
 	return fmt.Sprintf("<_io.BufferedIOBase name='%s' mode='%s'>", f.Name, f.Mode)
 }
