@@ -33,6 +33,7 @@ package rpyc
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -132,6 +133,9 @@ func newConn(stream io.ReadWriteCloser, ch *channel.Channel, root any, cfg *Conf
 	if c.ConnID == "" {
 		c.ConnID = fmt.Sprintf("conn%d", connCounter.Add(1))
 	}
+	if isTLS(stream) {
+		c.Channel.FrameWrites = true // see channel.Config.FrameWrites
+	}
 	if nc, ok := stream.(net.Conn); ok {
 		if c.Endpoints == ([2]string{}) {
 			c.Endpoints = [2]string{addrString(nc.LocalAddr()), addrString(nc.RemoteAddr())}
@@ -178,6 +182,22 @@ func newConn(stream io.ReadWriteCloser, ch *channel.Channel, root any, cfg *Conf
 		conn.root = r
 	}
 	return conn, nil
+}
+
+// isTLS reports whether stream is a TLS connection, looking through
+// wrappers that expose what they wrap as NetConn (as *tls.Conn does).
+func isTLS(stream io.ReadWriteCloser) bool {
+	for range 8 {
+		if _, ok := stream.(interface{ ConnectionState() tls.ConnectionState }); ok {
+			return true
+		}
+		w, ok := stream.(interface{ NetConn() net.Conn })
+		if !ok {
+			return false
+		}
+		stream = w.NetConn()
+	}
+	return false
 }
 
 func addrString(a net.Addr) string {

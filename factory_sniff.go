@@ -43,6 +43,9 @@ func sniff(nc net.Conn, addr string, cfg *Config) *sniffConn {
 	return &sniffConn{Conn: stream.WithQuickAck(nc), addr: addr, cfg: ch}
 }
 
+// NetConn returns the wrapped connection (so NewConn can see a TLS one).
+func (s *sniffConn) NetConn() net.Conn { return s.Conn }
+
 // Read passes the read through, judging the first bytes on the way.
 func (s *sniffConn) Read(p []byte) (int, error) {
 	if s.checked.Load() {

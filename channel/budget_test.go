@@ -78,3 +78,50 @@ func TestBudgetWaitsThenGivesUp(t *testing.T) {
 		t.Fatal("an oversized request must pass when the budget is empty")
 	}
 }
+
+// recordWrites records each Write call's bytes.
+type recordWrites struct {
+	mu     sync.Mutex
+	writes [][]byte
+}
+
+func (r *recordWrites) Write(p []byte) (int, error) {
+	r.mu.Lock()
+	r.writes = append(r.writes, append([]byte(nil), p...))
+	r.mu.Unlock()
+	return len(p), nil
+}
+func (r *recordWrites) Read([]byte) (int, error) { select {} }
+func (r *recordWrites) Close() error             { return nil }
+
+// TestFrameWrites: with FrameWrites, no Write carries bytes of two frames,
+// however the frames were batched.
+func TestFrameWrites(t *testing.T) {
+	rec := &recordWrites{}
+	ch := New(rec, &Config{FrameWrites: true})
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			msg := bytes.Repeat([]byte{byte(i)}, 10+i*97)
+			if err := ch.Queue(msg); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ch.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.writes) != 50 {
+		t.Errorf("%d writes for 50 frames", len(rec.writes))
+	}
+	for _, w := range rec.writes {
+		if _, err := ReadFrame(bytes.NewReader(w), nil); err != nil || len(w) != HeaderSize+int(uint32(w[0])<<24|uint32(w[1])<<16|uint32(w[2])<<8|uint32(w[3]))+1 {
+			t.Fatalf("a write is not exactly one frame (%d bytes): %v", len(w), err)
+		}
+	}
+}

@@ -137,6 +137,25 @@ func (c *Channel) sendFrame(frame []byte) error {
 	return c.lead(func() error { return c.write(frame) })
 }
 
+// writeFrames writes a batch of whole frames one frame per write (see
+// Config.FrameWrites).
+func (c *Channel) writeFrames(buf []byte) error {
+	for len(buf) >= HeaderSize {
+		n := HeaderSize + int(binary.BigEndian.Uint32(buf[:4])) + 1
+		if n > len(buf) {
+			n = len(buf)
+		}
+		if err := c.write(buf[:n]); err != nil {
+			return err
+		}
+		buf = buf[n:]
+	}
+	if len(buf) > 0 {
+		return c.write(buf)
+	}
+	return nil
+}
+
 // roomFor waits (sendMu held) until n more bytes fit the write queue
 // (MaxQueuedBytes), writing the queue itself when no leader is. A frame
 // larger than the whole queue waits for the queue to be empty. It returns
@@ -287,7 +306,12 @@ func (c *Channel) flushPending() {
 		id := c.batch
 		c.batch++
 		c.sendMu.Unlock()
-		err := c.write(buf)
+		var err error
+		if c.s.frameWrites {
+			err = c.writeFrames(buf)
+		} else {
+			err = c.write(buf)
+		}
 		c.s.budget.Release(int64(len(buf)))
 		c.sendMu.Lock()
 		if c.fail(err) == nil {

@@ -65,6 +65,15 @@ type Config struct {
 	// growing the queue. Zero or negative means DefaultMaxQueuedBytes.
 	MaxQueuedBytes int64
 
+	// FrameWrites writes every frame with its own Write call, never two
+	// frames' bytes in one. Over TLS this keeps each TLS record within one
+	// frame, which Python's rpyc needs: it waits for the next frame with
+	// select() on the socket, which does not see bytes already decrypted
+	// into its SSL buffer, so a record holding the end of one frame and
+	// the start of the next would leave the second unseen. rpyc.NewConn
+	// sets it for streams that are TLS connections.
+	FrameWrites bool
+
 	// Budget, when set, is charged for every frame being received (its
 	// declared length, and its inflated size as it grows) until Recv
 	// returns it: a process-wide bound on what peers' frames can hold.
@@ -96,6 +105,7 @@ type settings struct {
 	readTimeout  time.Duration
 	writeTimeout time.Duration
 	budget       *Budget
+	frameWrites  bool
 }
 
 func resolve(cfg *Config) settings {
@@ -113,6 +123,7 @@ func resolve(cfg *Config) settings {
 		readTimeout:  cfg.ReadTimeout,
 		writeTimeout: cfg.WriteTimeout,
 		budget:       cfg.Budget,
+		frameWrites:  cfg.FrameWrites,
 	}
 	if s.maxQueued <= 0 {
 		s.maxQueued = DefaultMaxQueuedBytes
