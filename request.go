@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"sync"
 	"unicode/utf8"
 
 	"github.com/rpyc-go/rpyc/brine"
 	"github.com/rpyc-go/rpyc/message"
+	streampkg "github.com/rpyc-go/rpyc/stream"
 )
 
 // bufPool holds encoding buffers for outgoing messages.
@@ -70,9 +72,16 @@ func (c *Conn) sendEncoded(t message.Type, seq any, n int64, payload any, queued
 			return c.Err()
 		}
 		// The stream is broken (or the peer stopped reading for
-		// WriteTimeout): the connection cannot go on.
-		c.log.Warn("rpyc: closing connection after write error", "err", err)
-		c.shutdown(err)
+		// WriteTimeout): the connection cannot go on. A peer that simply
+		// went away (a broken pipe, a reset) ends it as an end of stream
+		// would; anything else is worth a warning.
+		if streampkg.IsClosed(err) {
+			c.log.Debug("rpyc: peer went away while we wrote", "err", err)
+			c.shutdown(fmt.Errorf("%w: %w", io.EOF, err))
+		} else {
+			c.log.Warn("rpyc: closing connection after write error", "err", err)
+			c.shutdown(err)
+		}
 		return fmt.Errorf("rpyc: send %v: %w", t, err)
 	}
 	return nil

@@ -50,7 +50,10 @@ func (s *Server) registerLoop(addr string, stop chan struct{}) {
 	if interval <= 0 {
 		interval = DefaultRegisterInterval
 	}
-	aliases := rpyc.ServiceAliases(s.Service)
+	aliases := s.Aliases
+	if len(aliases) == 0 {
+		aliases = rpyc.ServiceAliases(s.Service)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {

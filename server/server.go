@@ -106,6 +106,10 @@ type Server struct {
 	// again every RegisterInterval, and Unregister on Shutdown or Close.
 	// The aliases are rpyc.ServiceAliases(Service). nil means none.
 	Registrar Registrar
+	// Aliases are the names the server registers under. nil means
+	// rpyc.ServiceAliases(Service), which cannot see through a
+	// ServiceFactory: set Aliases when Service is one.
+	Aliases []string
 	// RegisterInterval is how often the server re-registers. Zero means
 	// DefaultRegisterInterval (60 s, Python's REREGISTER_INTERVAL).
 	RegisterInterval time.Duration
