@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+	"github.com/rpyc-go/rpyc/message"
 )
 
 // TestCLITransfer: rpyc upload and download of a file and of a tree
@@ -285,5 +286,49 @@ func TestCLIShellPiped(t *testing.T) {
 			t.Fatalf("shell: %v\n%s", err, got)
 		}
 		wantLines(t, string(got), "[1, 2, 3]\n", "printed 2\n", "NameError")
+	})
+}
+
+// TestCLIClassicTransports: the connection flags on the classic commands:
+// upload and download over mutual TLS to Python's rpyc_classic
+// (--ssl-cafile makes it require a client certificate), and over a Unix
+// socket, with the files' SHA-256 checked; the piped shell over both.
+func TestCLIClassicTransports(t *testing.T) {
+	bin := buildGo(t, "./cmd/rpyc")
+	src := filepath.Join(t.TempDir(), "data.bin")
+	writeRandom(t, src, 200_000)
+	check := func(t *testing.T, conn ...string) {
+		t.Helper()
+		remote := filepath.Join(t.TempDir(), "remote.bin")
+		back := filepath.Join(t.TempDir(), "back.bin")
+		mustCLI(t, bin, append(append([]string{"upload"}, conn...), src, remote)...)
+		mustCLI(t, bin, append(append([]string{"download"}, conn...), remote, back)...)
+		if a, b := sum(t, back), sum(t, src); a != b {
+			t.Errorf("sha256 after the round trip %s, want %s", a, b)
+		}
+		cmd := exec.Command(bin, append([]string{"shell"}, conn...)...)
+		cmd.Stdin = strings.NewReader("6 * 7\n")
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "\n>>> 42\n") && !strings.Contains(string(out), ">>> 42\n") {
+			t.Errorf("piped shell: %v\n%s", err, out)
+		}
+	}
+	t.Run("tls", func(t *testing.T) {
+		pki := newTestPKI(t)
+		for _, l := range []message.Layout{message.LayoutV5, message.LayoutV6} {
+			p := startRPyCClassic(t, l, "--ssl-keyfile", pki.serverKey, "--ssl-certfile", pki.serverCert, "--ssl-cafile", pki.caFile)
+			check(t, "--tls-ca", pki.caFile, "--tls-cert", pki.clientCert, "--tls-key", pki.clientKey, p.Addr)
+			r := runCLI(t, bin, "shell", "--tls-ca", pki.caFile, p.Addr)
+			if r.code != 3 {
+				t.Errorf("shell without the client certificate: want exit 3, got %v", r)
+			}
+		}
+	})
+	t.Run("unix", func(t *testing.T) {
+		for _, l := range []message.Layout{message.LayoutV5, message.LayoutV6} {
+			sock := filepath.Join(t.TempDir(), "classic.sock")
+			Start(t, PeerOptions{Script: "classic_server.py", Args: []string{"slave", sock}, Layout6: l == message.LayoutV6})
+			check(t, "--unix", sock)
+		}
 	})
 }

@@ -34,6 +34,7 @@ func transfer(e *env, args []string, up bool) error {
 	fs := newFlagSet(e, name, order, about)
 	cf.add(fs)
 	quiet := fs.Bool("q", false, "no progress bar")
+	window := fs.Int("window", -1, "chunks in flight at once (default: 1 over TLS, see the README; else the library's)")
 	out := outputFlag(fs)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -57,14 +58,38 @@ func transfer(e *env, args []string, up bool) error {
 	}
 	defer conn.Close()
 	bar := newProgressBar(e.stderr, *quiet || *out == "json")
-	opts := &classic.TransferOptions{Progress: bar.update}
+	// Python's rpyc 5.3 polls a TLS socket with select(), which misses
+	// frames already decrypted into its SSL buffer: with several chunks in
+	// flight its server can stall. Over TLS one chunk at a time is safe.
+	w := *window
+	if w < 0 {
+		w = 0
+		if cf.tlsOn() {
+			w = 1
+		}
+	}
+	// A transfer has no overall deadline (files can be large), but one
+	// that acknowledges nothing for --timeout is given up.
+	tctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stall := time.AfterFunc(cf.timeout, func() {
+		cancel(fmt.Errorf("no progress for %v (--timeout): %w", cf.timeout, context.DeadlineExceeded))
+	})
+	defer stall.Stop()
+	opts := &classic.TransferOptions{Window: w, Progress: func(p classic.Progress) {
+		stall.Reset(cf.timeout)
+		bar.update(p)
+	}}
 	start := time.Now()
 	if up {
-		err = conn.Upload(ctx, src, dst, opts)
+		err = conn.Upload(tctx, src, dst, opts)
 	} else {
-		err = conn.Download(ctx, src, dst, opts)
+		err = conn.Download(tctx, src, dst, opts)
 	}
 	bar.finish()
+	if cause := context.Cause(tctx); err != nil && cause != nil {
+		err = cause
+	}
 	if err != nil {
 		return fmt.Errorf("%s %s to %s: %w", name, src, dst, err)
 	}
