@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net"
 	"os"
 	"sync"
@@ -110,4 +111,27 @@ func (s *Server) closeNow() {
 		}()
 	}
 	wg.Wait()
+}
+
+// ServeUntil serves l until ctx ends (a signal, say: see
+// signal.NotifyContext), then shuts down gracefully, giving calls in
+// flight up to grace to finish. It returns nil after a clean stop, and
+// also when the server stopped by itself as a one-shot server does;
+// otherwise Serve's error. It is the main loop of a server command.
+func (s *Server) ServeUntil(ctx context.Context, l net.Listener, grace time.Duration) error {
+	errc := make(chan error, 1)
+	go func() { errc <- s.Serve(l) }()
+	select {
+	case err := <-errc:
+		if err == nil || errors.Is(err, ErrServerClosed) {
+			return nil
+		}
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), grace)
+		defer cancel()
+		_ = s.Shutdown(sctx)
+		<-errc
+		return nil
+	}
 }

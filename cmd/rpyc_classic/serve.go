@@ -232,21 +232,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger.Info(fmt.Sprintf("server started on [%s]:%s", host, port), "mode", o.mode)
 
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(l) }()
-	select {
-	case err := <-errc:
-		if err == nil || errors.Is(err, server.ErrServerClosed) {
-			return nil // oneshot: its one client has come and gone
-		}
-		return err
-	case <-ctx.Done():
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-		<-errc
-		return nil
-	}
+	// Serve until SIGINT/SIGTERM (or, oneshot, until its client is gone).
+	return srv.ServeUntil(ctx, l, 2*time.Second)
 }
 
 // clientGone reports whether a stdio connection ended because its client

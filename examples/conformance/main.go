@@ -153,22 +153,10 @@ func run() error {
 	fmt.Printf("listening on %s\n", where)
 	_ = os.Stdout.Sync()
 
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(l) }()
-	select {
-	case err := <-errc:
-		if err == nil || errors.Is(err, server.ErrServerClosed) {
-			return nil // oneshot: its one client has come and gone
-		}
-		return err
-	case <-ctx.Done():
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-		<-errc
-		if o.unixPath != "" {
-			_ = os.Remove(o.unixPath)
-		}
-		return nil
+	// Serve until SIGINT/SIGTERM (or, oneshot, until its client is gone).
+	err = srv.ServeUntil(ctx, l, 2*time.Second)
+	if o.unixPath != "" {
+		_ = os.Remove(o.unixPath)
 	}
+	return err
 }
