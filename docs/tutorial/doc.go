@@ -4,4 +4,6 @@
 // directory; every Go snippet in it is an example in this package's tests,
 // compiled and run by go test (with its output checked), and a test
 // checks that the README's snippets are those examples, word for word.
+// The Python clients of steps 2 to 5 (testdata) run against the examples'
+// Go servers, so the Python side of the page is tested too.
 package tutorial
