@@ -34,7 +34,7 @@ func transfer(e *env, args []string, up bool) error {
 	fs := newFlagSet(e, name, order, about)
 	cf.add(fs)
 	quiet := fs.Bool("q", false, "no progress bar")
-	window := fs.Int("window", -1, "chunks in flight at once (default: 1 over TLS, see the README; else the library's)")
+	window := fs.Int("window", 0, "chunks in flight at once (0: the library's default, classic.DefaultWindow)")
 	out := outputFlag(fs)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -58,15 +58,8 @@ func transfer(e *env, args []string, up bool) error {
 	}
 	defer conn.Close()
 	bar := newProgressBar(e.stderr, *quiet || *out == "json")
-	// Python's rpyc 5.3 polls a TLS socket with select(), which misses
-	// frames already decrypted into its SSL buffer: with several chunks in
-	// flight its server can stall. Over TLS one chunk at a time is safe.
-	w := *window
-	if w < 0 {
-		w = 0
-		if cf.tlsOn() {
-			w = 1
-		}
+	if *window < 0 {
+		return &usageError{fmt.Sprintf("--window %d: give 0 (the default) or a positive number of chunks", *window)}
 	}
 	// A transfer has no overall deadline (files can be large), but one
 	// that acknowledges nothing for --timeout is given up.
@@ -76,7 +69,7 @@ func transfer(e *env, args []string, up bool) error {
 		cancel(fmt.Errorf("no progress for %v (--timeout): %w", cf.timeout, context.DeadlineExceeded))
 	})
 	defer stall.Stop()
-	opts := &classic.TransferOptions{Window: w, Progress: func(p classic.Progress) {
+	opts := &classic.TransferOptions{Window: *window, Progress: func(p classic.Progress) {
 		stall.Reset(cf.timeout)
 		bar.update(p)
 	}}
