@@ -5,7 +5,6 @@ package demo
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -56,17 +55,7 @@ func Run(f *Flags, srv *server.Server) int {
 		return 1
 	}
 	fmt.Printf("listening on %s\n", l.Addr())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(l) }()
-	select {
-	case err = <-done:
-	case <-ctx.Done():
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		err = srv.Shutdown(sctx)
-		<-done
-	}
-	if err != nil && !errors.Is(err, server.ErrServerClosed) {
+	if err := srv.ServeUntil(ctx, l, 5*time.Second); err != nil {
 		fmt.Fprintf(os.Stderr, "serve: %v\n", err)
 		return 1
 	}
