@@ -34,6 +34,7 @@ type boundMethod struct {
 	self any
 	name string
 	call func(ctx context.Context, args brine.Tuple, kw Kwargs) (any, error)
+	doc  string // its __doc__: the Python signature of a Go method
 }
 
 func (m *boundMethod) String() string {
@@ -142,6 +143,12 @@ func (c *Conn) resolve(obj any, name string) (resolved, error) {
 		if name == "__call__" {
 			return resolved{call: x.call}, nil
 		}
+		if name == "__doc__" {
+			if x.doc == "" {
+				return resolved{value: nil}, nil
+			}
+			return resolved{value: x.doc}, nil
+		}
 	case *restricted:
 		if !x.read[name] {
 			return resolved{}, noAttribute(x.obj, name)
@@ -213,7 +220,11 @@ func (c *Conn) getattr(obj any, name string) (any, error) {
 		return nil, err
 	}
 	if r.callable() {
-		return &boundMethod{self: obj, name: name, call: r.callFunc()}, nil
+		m := &boundMethod{self: obj, name: name, call: r.callFunc()}
+		if r.method != nil {
+			m.doc = r.method.sig.text()
+		}
+		return m, nil
 	}
 	return r.value, nil
 }

@@ -308,3 +308,46 @@ func (s *sigCache) get(t reflect.Type) (*signature, error) {
 	s.m[t] = sig
 	return sig, nil
 }
+
+// text is the signature as Python would print it, "greet(name,
+// greeting='hello')": a Go method's __doc__, so that help() and tools
+// listing a service show how to call it.
+func (s *signature) text() string {
+	var b strings.Builder
+	b.WriteString(s.name)
+	b.WriteByte('(')
+	n := 0
+	sep := func() {
+		if n > 0 {
+			b.WriteString(", ")
+		}
+		n++
+	}
+	starred := false
+	for _, p := range s.params {
+		if p.kwOnly && !starred {
+			sep()
+			if s.varAt >= 0 {
+				b.WriteString("*" + s.varName)
+			} else {
+				b.WriteString("*")
+			}
+			starred = true
+		}
+		sep()
+		b.WriteString(p.name)
+		if p.hasDefault {
+			b.WriteString("=" + pyRepr(p.def))
+		}
+	}
+	if s.varAt >= 0 && !starred {
+		sep()
+		b.WriteString("*" + s.varName)
+	}
+	if s.kwargsAt >= 0 {
+		sep()
+		b.WriteString("**kwargs")
+	}
+	b.WriteByte(')')
+	return b.String()
+}
