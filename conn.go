@@ -164,6 +164,7 @@ func newConn(stream io.ReadWriteCloser, ch *channel.Channel, root any, cfg *Conf
 	conn.room = sync.NewCond(&conn.mu)
 	conn.ctx, conn.cancel = context.WithCancel(context.Background())
 	conn.handlerCtx = withConn(conn.ctx, conn)
+	conn.ch.ExpectingReply = conn.expectingReply
 	conn.ch.OnWriteError = func(err error) {
 		// A queued frame could not be written: the stream is broken.
 		conn.shutdown(fmt.Errorf("%w: write: %w", ErrProtocol, err))
@@ -427,6 +428,13 @@ func (c *Conn) loop() {
 			return
 		}
 	}
+}
+
+// expectingReply reports whether a call of ours awaits its reply.
+func (c *Conn) expectingReply() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.pending) > 0
 }
 
 // busy reports whether anything is in flight in either direction: the

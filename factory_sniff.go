@@ -43,6 +43,14 @@ func sniff(nc net.Conn, addr string, cfg *Config) *sniffConn {
 	return &sniffConn{Conn: stream.WithQuickAck(nc), addr: addr, cfg: ch}
 }
 
+// QuickAck passes the channel's request to send a delayed ACK on to the
+// wrapped connection.
+func (s *sniffConn) QuickAck() {
+	if q, ok := s.Conn.(interface{ QuickAck() }); ok {
+		q.QuickAck()
+	}
+}
+
 // NetConn returns the wrapped connection (so NewConn can see a TLS one).
 func (s *sniffConn) NetConn() net.Conn { return s.Conn }
 

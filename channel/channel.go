@@ -23,7 +23,8 @@ import (
 // read but failed to decompress does not poison the stream.
 type Channel struct {
 	rw io.ReadWriteCloser
-	dl deadliner // rw's deadlines, or nil
+	dl deadliner  // rw's deadlines, or nil
+	qa quickAcker // rw's QuickAck, or nil
 	s  settings
 
 	// Writes are group-committed: one sender at a time writes (the
@@ -55,6 +56,11 @@ type Channel struct {
 
 	closed atomic.Bool
 
+	// ExpectingReply, if set before the first receive, reports whether this
+	// side is waiting for the peer's reply; it lets a stream that can send
+	// delayed ACKs at once (see stream.WithQuickAck) do so only then.
+	ExpectingReply func() bool
+
 	// OnWriteError, if set before the first send, is called with the error
 	// of a write that no caller waited for (frames sent with Queue).
 	OnWriteError func(error)
@@ -70,6 +76,7 @@ func New(rw io.ReadWriteCloser, cfg *Config) *Channel {
 		batch: 1,
 	}
 	c.dl, _ = rw.(deadliner)
+	c.qa, _ = rw.(quickAcker)
 	c.br = bufio.NewReaderSize(timedReader{c}, readBufferSize)
 	c.sendCond = sync.NewCond(&c.sendMu)
 	return c
@@ -412,6 +419,9 @@ func isDecodeError(err error) bool {
 
 // Stream returns the stream the channel frames.
 func (c *Channel) Stream() io.ReadWriteCloser { return c.rw }
+
+// quickAcker is a stream that can send a delayed ACK at once.
+type quickAcker interface{ QuickAck() }
 
 // Close closes the underlying stream, which for a net.Conn or net.Pipe also
 // unblocks pending Send and Recv calls. It is

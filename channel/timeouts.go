@@ -88,6 +88,14 @@ type timedReader struct{ c *Channel }
 
 func (t timedReader) Read(p []byte) (int, error) {
 	c := t.c
+	// About to wait for data: if the peer may be holding some back until
+	// it sees our ACK (Nagle's algorithm, on in Python's sockets), send
+	// the ACK now instead of after the kernel's delayed-ACK timer (40 ms).
+	// That is so inside a frame, or between frames while we wait for a
+	// reply; an idle server waiting for requests does not need it.
+	if c.qa != nil && (c.inFrame || c.ExpectingReply != nil && c.ExpectingReply()) {
+		c.qa.QuickAck()
+	}
 	if c.dl != nil {
 		switch {
 		case c.inFrame && c.s.readTimeout > 0:

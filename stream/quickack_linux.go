@@ -33,15 +33,14 @@ type quickAckConn struct {
 	raw syscall.RawConn
 }
 
-// Read reads and then asks the kernel to acknowledge at once. The option
-// does not stick (the kernel may fall back to delayed ACKs), so it is set
-// again after every read.
-func (q *quickAckConn) Read(p []byte) (int, error) {
-	n, err := q.TCPConn.Read(p)
-	if n > 0 {
-		_ = q.raw.Control(func(fd uintptr) {
-			_ = syscall.SetsockoptInt(int(fd), syscall.IPPROTO_TCP, syscall.TCP_QUICKACK, 1)
-		})
-	}
-	return n, err
+// QuickAck asks the kernel to send at once an ACK it is delaying (and to
+// stop delaying for a while). The option does not stick, so it is asked
+// again each time it matters: the rpyc channel calls QuickAck just before
+// it waits for data a peer may be holding back under Nagle's algorithm
+// until it sees our ACK (the rest of a frame, or a reply we are waiting
+// for). A connection that waits for nothing skips the system call.
+func (q *quickAckConn) QuickAck() {
+	_ = q.raw.Control(func(fd uintptr) {
+		_ = syscall.SetsockoptInt(int(fd), syscall.IPPROTO_TCP, syscall.TCP_QUICKACK, 1)
+	})
 }
