@@ -3,7 +3,6 @@ package classic
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -77,18 +76,12 @@ func Connect(ctx context.Context, addr string, cfg *rpyc.Config) (*Conn, error) 
 	return wrap(ctx, c, nil)
 }
 
-// ConnectUnix dials a classic server listening on a Unix socket.
+// ConnectUnix dials a classic server listening on a Unix socket,
+// learning and remembering the layout as rpyc.DialUnix does.
 func ConnectUnix(ctx context.Context, path string, cfg *rpyc.Config) (*Conn, error) {
-	open := func() (io.ReadWriteCloser, error) {
-		nc, err := stream.DialUnix(ctx, path)
-		if err != nil {
-			return nil, fmt.Errorf("classic: connect unix %s: %w", path, err)
-		}
-		return nc, nil
-	}
-	c, err := connectAuto(ctx, cfg, open)
+	c, err := rpyc.DialUnixService(ctx, path, newLocalService(), cfg)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("classic: connect unix %s: %w", path, err)
 	}
 	return wrap(ctx, c, nil)
 }
@@ -96,19 +89,14 @@ func ConnectUnix(ctx context.Context, path string, cfg *rpyc.Config) (*Conn, err
 // ConnectTLS dials a classic server over TLS (rpyc_classic --ssl-*): addr
 // is "host" (port 18821) or "host:port"; tlsConfig carries the CA and,
 // for servers that require one, the client certificate. A nil tlsConfig
-// verifies the server against the system roots.
+// verifies the server against the system roots. The layout is learnt as
+// rpyc.DialTLS does, and the handshake is bounded by
+// rpyc.DefaultTLSHandshakeTimeout.
 func ConnectTLS(ctx context.Context, addr string, tlsConfig *tls.Config, cfg *rpyc.Config) (*Conn, error) {
 	addr = withPort(addr, DefaultTLSPort)
-	open := func() (io.ReadWriteCloser, error) {
-		nc, err := stream.DialTLS(ctx, addr, tlsConfig)
-		if err != nil {
-			return nil, fmt.Errorf("classic: connect tls %s: %w", addr, err)
-		}
-		return nc, nil
-	}
-	c, err := connectAuto(ctx, cfg, open)
+	c, err := rpyc.DialTLS(ctx, addr, &rpyc.TLSOptions{Config: tlsConfig, Service: newLocalService()}, cfg)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("classic: connect tls %s: %w", addr, err)
 	}
 	return wrap(ctx, c, nil)
 }
@@ -148,35 +136,6 @@ func layoutOr(cfg *rpyc.Config, l message.Layout) *rpyc.Config {
 		out.Layout = l
 	}
 	return &out
-}
-
-// connectAuto connects over streams from open, learning the layout as
-// rpyc.Dial does when cfg.Layout is zero: 6.x first, and 5.x on a new
-// stream if the server hung up.
-func connectAuto(ctx context.Context, cfg *rpyc.Config, open func() (io.ReadWriteCloser, error)) (*rpyc.Conn, error) {
-	try := func(l message.Layout) (*rpyc.Conn, error) {
-		s, err := open()
-		if err != nil {
-			return nil, err
-		}
-		c, err := rpyc.Connect(s, newLocalService(), layoutOr(cfg, l))
-		if err != nil {
-			return nil, fmt.Errorf("classic: connect: %w", err)
-		}
-		if _, err := c.Root(ctx); err != nil {
-			_ = c.Close()
-			return nil, err
-		}
-		return c, nil
-	}
-	if cfg != nil && cfg.Layout != 0 {
-		return try(cfg.Layout)
-	}
-	c, err := try(message.LayoutV6)
-	if err == nil || !errors.Is(err, rpyc.ErrClosed) {
-		return c, err
-	}
-	return try(message.LayoutV5)
 }
 
 // wrap fetches the root and checks it is a classic server.
