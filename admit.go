@@ -1,6 +1,12 @@
 package rpyc
 
-import "time"
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/rpyc-go/rpyc/channel"
+)
 
 // Admission of the peer's requests
 //
@@ -20,9 +26,16 @@ func (c *Conn) capacity() int {
 	return c.cfg.MaxInFlight + min(c.syncWaiting, c.cfg.Limits.MaxCallbackDepth)
 }
 
+// parkOverhead is what a parked request costs beyond its frame: the
+// decoded arguments and their slabs. Charging it keeps MaxParkedBytes a
+// bound on memory even for a flood of tiny requests.
+const parkOverhead = 512
+
 // admit runs r on a handler goroutine, or parks it. It reports false when
 // the connection ended while waiting for room.
 func (c *Conn) admit(r request) bool {
+	r.size += parkOverhead
+	limit := c.cfg.Limits.MaxParkedBytes
 	c.mu.Lock()
 	for {
 		if c.closing {
@@ -35,20 +48,47 @@ func (c *Conn) admit(r request) bool {
 			c.run(r)
 			return true
 		}
-		if len(c.parked) == 0 || c.parkedBytes+r.size <= c.cfg.Limits.MaxParkedBytes || c.cfg.Limits.MaxParkedBytes < 0 {
-			if c.cfg.Limits.Budget.TryAcquire(r.size) {
-				c.parked = append(c.parked, r)
-				c.parkedBytes += r.size
-				c.mu.Unlock()
-				return true
-			}
+		if len(c.parked) == 0 || limit < 0 || c.parkedBytes+r.size <= limit {
+			break // room on this connection
 		}
-		// No room: stop reading until a handler takes a parked request or
-		// the shared budget frees up.
+		// No room: stop reading until a handler takes a parked request.
 		c.roomWaiters++
 		c.room.Wait()
 		c.roomWaiters--
 	}
+	if !c.cfg.Limits.Budget.TryAcquire(r.size) {
+		// The shared budget is spent by other connections too: wait for
+		// it, not reading meanwhile, but not forever.
+		c.mu.Unlock()
+		ctx, cancel := c.budgetWait()
+		err := c.cfg.Limits.Budget.Acquire(ctx, r.size)
+		cancel()
+		if err != nil {
+			c.log.Warn("rpyc: closing connection: the shared memory budget stayed exhausted", "parked", r.size)
+			c.shutdown(fmt.Errorf("%w: parking a request: %w", ErrProtocol, channel.ErrBudget))
+			return false
+		}
+		c.mu.Lock()
+		if c.closing {
+			c.mu.Unlock()
+			c.cfg.Limits.Budget.Release(r.size)
+			return false
+		}
+	}
+	c.parked = append(c.parked, r)
+	c.parkedBytes += r.size
+	c.mu.Unlock()
+	return true
+}
+
+// budgetWait is the context a wait for the shared budget uses: the
+// connection's, bounded by the read timeout (30 s when off).
+func (c *Conn) budgetWait() (context.Context, context.CancelFunc) {
+	d := c.cfg.Limits.ReadTimeout
+	if d <= 0 {
+		d = DefaultReadTimeout
+	}
+	return context.WithTimeout(c.ctx, d)
 }
 
 // run hands r to an idle worker, or starts one. The caller has counted r
@@ -62,29 +102,45 @@ func (c *Conn) run(r request) {
 	}
 }
 
+// popParked takes the oldest parked request (c.mu held, one parked) and
+// wakes a reader waiting for room.
+func (c *Conn) popParked() request {
+	r := c.parked[0]
+	c.parked[0] = request{}
+	c.parked = c.parked[1:]
+	if len(c.parked) == 0 {
+		c.parked = nil
+	}
+	c.parkedBytes -= r.size
+	c.cfg.Limits.Budget.Release(r.size)
+	c.wakeReader()
+	return r
+}
+
+// wakeReader wakes a reader waiting in admit for room (c.mu held).
+func (c *Conn) wakeReader() {
+	if c.roomWaiters > 0 {
+		c.room.Broadcast()
+	}
+}
+
+// idle reports whether no request is served or parked (c.mu held).
+func (c *Conn) idle() bool { return c.active == 0 && len(c.parked) == 0 }
+
 // next is called by a worker that finished a request (c.mu not held): it
 // returns a parked request to serve next, or releases the worker's slot.
 func (c *Conn) next() (request, bool) {
 	c.mu.Lock()
 	if len(c.parked) > 0 && !c.closing && c.active <= c.capacity() {
-		r := c.parked[0]
-		c.parked[0] = request{}
-		c.parked = c.parked[1:]
-		if len(c.parked) == 0 {
-			c.parked = nil
-		}
-		c.parkedBytes -= r.size
-		c.cfg.Limits.Budget.Release(r.size)
-		if c.roomWaiters > 0 {
-			c.room.Broadcast()
-		}
+		r := c.popParked()
 		c.mu.Unlock()
 		return r, true
 	}
 	c.active--
-	idle := c.drain && c.active == 0 && len(c.parked) == 0 && !c.closing
+	c.wakeReader() // a slot is free
+	closeNow := c.drain && c.idle() && !c.closing
 	c.mu.Unlock()
-	if idle {
+	if closeNow {
 		go c.Close()
 	}
 	return request{}, false
@@ -99,15 +155,8 @@ func (c *Conn) callbackStarted() {
 	promote := len(c.parked) > 0 && c.active < c.capacity() && !c.closing
 	var r request
 	if promote {
-		r = c.parked[0]
-		c.parked[0] = request{}
-		c.parked = c.parked[1:]
-		c.parkedBytes -= r.size
-		c.cfg.Limits.Budget.Release(r.size)
+		r = c.popParked()
 		c.active++
-		if c.roomWaiters > 0 {
-			c.room.Broadcast()
-		}
 	}
 	c.mu.Unlock()
 	if promote {

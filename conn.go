@@ -165,10 +165,7 @@ func newConn(stream io.ReadWriteCloser, ch *channel.Channel, root any, cfg *Conf
 	conn.ctx, conn.cancel = context.WithCancel(context.Background())
 	conn.handlerCtx = withConn(conn.ctx, conn)
 	conn.ch.ExpectingReply = conn.expectingReply
-	conn.ch.OnWriteError = func(err error) {
-		// A queued frame could not be written: the stream is broken.
-		conn.shutdown(fmt.Errorf("%w: write: %w", ErrProtocol, err))
-	}
+	conn.ch.OnWriteError = conn.writeFailed // a frame no caller waited for
 	conn.objects.init()
 	conn.objects.conn = conn
 	conn.proxies.init()
@@ -442,7 +439,7 @@ func (c *Conn) expectingReply() bool {
 func (c *Conn) busy() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.active > 0 || len(c.parked) > 0 || len(c.pending) > 0 || c.syncWaiting > 0
+	return !c.idle() || len(c.pending) > 0 || c.syncWaiting > 0
 }
 
 // pump is the manual-mode reader: it only moves frames to dispatchers.

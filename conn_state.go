@@ -21,9 +21,9 @@ func (c *Conn) Credentials() any { return c.cfg.Credentials }
 func (c *Conn) CloseWhenIdle() {
 	c.mu.Lock()
 	c.drain = true
-	idle := c.active == 0 && len(c.parked) == 0 && !c.closing
+	closeNow := c.idle() && !c.closing
 	c.mu.Unlock()
-	if idle {
+	if closeNow {
 		go c.Close()
 	}
 }

@@ -411,3 +411,46 @@ func TestTimeoutNamesTheMethod(t *testing.T) {
 		t.Fatalf("timeout error %q: want ErrTimeout naming sleep()", err)
 	}
 }
+
+// TestTinyRequestFlood: 100,000 tiny requests behind a busy slot park no
+// more than MaxParkedBytes allows, counting what a decoded request costs,
+// and the reader then stops reading (the peer's writes back up).
+func TestTinyRequestFlood(t *testing.T) {
+	svc := &hardService{}
+	cfg := &Config{MaxInFlight: 1, Logger: discardLogger(), Limits: Limits{MaxParkedBytes: 1 << 20}}
+	addr, conns := tcpServe(t, svc, cfg)
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	nc.Write(rawFrames(t, 1, func(int) any {
+		return brine.Tuple{int64(message.HandleGetRoot), brine.Tuple{int64(message.LabelValue), brine.Tuple{}}}
+	}))
+	msg, err := channel.ReadFrame(nc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, _ := message.Decode(msg, nil)
+	id := m.Payload.(brine.Tuple)[1].(brine.Tuple)
+	block := func(int) any {
+		return brine.Tuple{int64(message.HandleCallAttr), brine.Tuple{int64(message.LabelTuple), brine.Tuple{
+			brine.Tuple{int64(message.LabelLocalRef), id},
+			brine.Tuple{int64(message.LabelValue), "block"},
+			brine.Tuple{int64(message.LabelValue), brine.Tuple{}},
+			brine.Tuple{int64(message.LabelValue), brine.Tuple{}},
+		}}}
+	}
+	frames := rawFrames(t, 100000, block)
+	go func() {
+		nc.SetWriteDeadline(time.Now().Add(20 * time.Second))
+		nc.Write(frames) // blocks once the server stops reading
+	}()
+	waitUntil(t, "the first call running", func() bool { return svc.started.Load() == 1 })
+	maxParked := int(cfg.Limits.MaxParkedBytes) / parkOverhead
+	waitUntil(t, "the parking area full", func() bool { return conns()[0].InFlight() > maxParked/2 })
+	time.Sleep(300 * time.Millisecond) // let the reader take what it can
+	if n := conns()[0].InFlight(); n > maxParked+1 {
+		t.Fatalf("%d requests held, want at most %d (MaxParkedBytes / the per-request cost)", n, maxParked+1)
+	}
+}

@@ -71,20 +71,27 @@ func (c *Conn) sendEncoded(t message.Type, seq any, n int64, payload any, queued
 		if c.Closed() {
 			return c.Err()
 		}
-		// The stream is broken (or the peer stopped reading for
-		// WriteTimeout): the connection cannot go on. A peer that simply
-		// went away (a broken pipe, a reset) ends it as an end of stream
-		// would; anything else is worth a warning.
-		if streampkg.IsClosed(err) {
-			c.log.Debug("rpyc: peer went away while we wrote", "err", err)
-			c.shutdown(fmt.Errorf("%w: %w", io.EOF, err))
-		} else {
-			c.log.Warn("rpyc: closing connection after write error", "err", err)
-			c.shutdown(err)
-		}
+		c.writeFailed(err)
 		return fmt.Errorf("rpyc: send %v: %w", t, err)
 	}
 	return nil
+}
+
+// writeFailed ends the connection after a write error: the stream is
+// broken, or the peer stopped reading for WriteTimeout. A peer that simply
+// went away (a broken pipe, a reset) ends it as an end of stream would;
+// anything else is worth a warning.
+func (c *Conn) writeFailed(err error) {
+	if c.Closed() {
+		return
+	}
+	if streampkg.IsClosed(err) {
+		c.log.Debug("rpyc: peer went away while we wrote", "err", err)
+		c.shutdown(fmt.Errorf("%w: %w", io.EOF, err))
+		return
+	}
+	c.log.Warn("rpyc: closing connection after write error", "err", err)
+	c.shutdown(err)
 }
 
 // sendRequest boxes args and sends a request. res, when not nil, is
