@@ -166,11 +166,13 @@ func newServer(o *options, logger *slog.Logger) (*server.Server, error) {
 		Logger:  logger,
 	}
 	if o.keyFile != "" {
+		// The connection then writes one RPyC frame per TLS record, as
+		// Python's rpyc 5.3 needs (channel.Config.FrameWrites).
 		auth, err := server.NewTLSAuthenticator(o.certFile, o.keyFile, o.caFile)
 		if err != nil {
 			return nil, err
 		}
-		srv.Authenticator = frameAligned{auth}
+		srv.Authenticator = auth
 	}
 	if o.register {
 		var r server.Registrar = &registry.UDPClient{Host: o.registryHost, Port: o.registryPort}
