@@ -143,25 +143,24 @@ func (r *Netref) CallAsync(args ...any) *AsyncResult {
 // CallMethodAsync is CallMethod without waiting.
 func (r *Netref) CallMethodAsync(name string, args ...any) *AsyncResult {
 	if err := r.usable(); err != nil {
-		res := newAsyncResult(r.conn)
-		res.deliver(nil, err)
-		return res
+		return r.failedAsync(err)
 	}
 	pos, kw := splitArgs(args)
 	return r.conn.asyncPayload(&callAttrPayload{obj: r, name: name, pos: pos, kw: kw}, true)
 }
 
 func (r *Netref) asyncDo(h message.Handler, args ...any) *AsyncResult {
-	if r.state.released.Load() {
-		res := newAsyncResult(r.conn)
-		if r.conn.Closed() {
-			res.deliver(nil, r.conn.Err())
-		} else {
-			res.deliver(nil, fmt.Errorf("%w: %s", ErrReleased, r))
-		}
-		return res
+	if err := r.usable(); err != nil {
+		return r.failedAsync(err)
 	}
 	return r.conn.AsyncRequest(h, append([]any{r}, args...)...)
+}
+
+// failedAsync is an AsyncResult that already holds err.
+func (r *Netref) failedAsync(err error) *AsyncResult {
+	res := newAsyncResult(r.conn)
+	res.deliver(nil, err)
+	return res
 }
 
 // Str returns str(obj).
