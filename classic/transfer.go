@@ -1,6 +1,7 @@
 package classic
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -223,21 +224,7 @@ func (c *Conn) uploadFile(ctx context.Context, local, remote string, size int64,
 
 // uploadBytes writes data to remote, atomically (WriteFile).
 func (c *Conn) uploadBytes(ctx context.Context, remote string, data []byte, opts *TransferOptions) error {
-	return c.upload(ctx, remote, &byteReader{data: data}, remote, int64(len(data)), opts)
-}
-
-type byteReader struct {
-	data []byte
-	off  int
-}
-
-func (b *byteReader) Read(p []byte) (int, error) {
-	if b.off >= len(b.data) {
-		return 0, io.EOF
-	}
-	n := copy(p, b.data[b.off:])
-	b.off += n
-	return n, nil
+	return c.upload(ctx, remote, bytes.NewReader(data), remote, int64(len(data)), opts)
 }
 
 // upload sends r's bytes to a part file and renames it over remote.
