@@ -62,8 +62,11 @@ var ErrTLSHandshakeTimeout = errors.New("rpyc: TLS handshake timed out")
 // CA file with no certificate, a certificate without its key, ...
 var ErrTLSConfig = errors.New("rpyc: TLS options")
 
-// tlsConfig builds the crypto/tls configuration opts describes.
-func (opts *TLSOptions) tlsConfig() (*tls.Config, error) {
+// TLSConfig builds the crypto/tls client configuration opts describes
+// (nil opts: the system's roots), for APIs that take a *tls.Config, such
+// as classic.ConnectTLS. Errors match ErrTLSConfig. ServerName stays
+// empty unless set: stream.DialTLS fills it from the address.
+func (opts *TLSOptions) TLSConfig() (*tls.Config, error) {
 	var o TLSOptions
 	if opts != nil {
 		o = *opts
@@ -108,7 +111,7 @@ func (opts *TLSOptions) tlsConfig() (*tls.Config, error) {
 // layout is learnt and remembered per address as Dial does. ctx bounds
 // the dial, the handshake and the first request.
 func DialTLS(ctx context.Context, addr string, opts *TLSOptions, cfg *Config) (*Conn, error) {
-	tc, err := opts.tlsConfig()
+	tc, err := opts.TLSConfig()
 	if err != nil {
 		return nil, err
 	}

@@ -3,13 +3,11 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -127,10 +125,7 @@ func (c *connFlags) dial(ctx context.Context, addr string, stderr io.Writer) (*r
 	case c.unix != "":
 		conn, err = rpyc.DialUnix(ctx, c.unix, cfg)
 	case c.tlsOn():
-		conn, err = rpyc.DialTLS(ctx, addr, &rpyc.TLSOptions{
-			CAFile: c.caFile, CertFile: c.certFile, KeyFile: c.keyFile,
-			ServerName: c.serverName, InsecureSkipVerify: c.insecure,
-		}, cfg)
+		conn, err = rpyc.DialTLS(ctx, addr, c.tlsOptions(), cfg)
 	default:
 		conn, err = rpyc.Dial(ctx, addr, cfg)
 	}
@@ -154,8 +149,8 @@ func (c *connFlags) dialClassic(ctx context.Context, addr string, stderr io.Writ
 		conn, err = classic.ConnectUnix(ctx, c.unix, cfg)
 	case c.tlsOn():
 		var tc *tls.Config
-		if tc, err = c.tlsConfig(addr); err != nil {
-			return nil, err
+		if tc, err = c.tlsOptions().TLSConfig(); err != nil {
+			return nil, &usageError{err.Error()}
 		}
 		conn, err = classic.ConnectTLS(ctx, addr, tc, cfg)
 	default:
@@ -175,34 +170,10 @@ func (c *connFlags) classicPort() int {
 	return defaultClassicPort
 }
 
-// tlsConfig builds a crypto/tls config from the flags (for classic
-// connections, which take one).
-func (c *connFlags) tlsConfig(addr string) (*tls.Config, error) {
-	tc := &tls.Config{ServerName: c.serverName, InsecureSkipVerify: c.insecure, MinVersion: tls.VersionTLS12}
-	if tc.ServerName == "" {
-		host, _, err := net.SplitHostPort(addr)
-		if err != nil {
-			host = addr
-		}
-		tc.ServerName = host
+// tlsOptions are the TLS flags as the library takes them.
+func (c *connFlags) tlsOptions() *rpyc.TLSOptions {
+	return &rpyc.TLSOptions{
+		CAFile: c.caFile, CertFile: c.certFile, KeyFile: c.keyFile,
+		ServerName: c.serverName, InsecureSkipVerify: c.insecure,
 	}
-	if c.caFile != "" {
-		pem, err := os.ReadFile(c.caFile)
-		if err != nil {
-			return nil, &usageError{fmt.Sprintf("--tls-ca: %v", err)}
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, &usageError{fmt.Sprintf("--tls-ca %s: no PEM certificate in the file", c.caFile)}
-		}
-		tc.RootCAs = pool
-	}
-	if c.certFile != "" {
-		cert, err := tls.LoadX509KeyPair(c.certFile, c.keyFile)
-		if err != nil {
-			return nil, &usageError{fmt.Sprintf("--tls-cert/--tls-key: %v", err)}
-		}
-		tc.Certificates = []tls.Certificate{cert}
-	}
-	return tc, nil
 }
