@@ -118,14 +118,5 @@ func run() error {
 		return err
 	}
 	fmt.Printf("listening on %s\n", l.Addr())
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(l) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		return srv.Shutdown(sctx)
-	}
+	return srv.ServeUntil(ctx, l, 5*time.Second)
 }
