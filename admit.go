@@ -212,15 +212,6 @@ func (c *Conn) worker(r request) {
 	}
 }
 
-// replyQuick answers a request on the reader, without a handler: DEL
-// acknowledgements and requests refused before they ran. The reader
-// writes the reply itself (joining a batch being written, if any), with
-// no goroutine: the write is bounded by the write queue and the write
-// timeout, so a peer that stops reading stops being read.
-func (c *Conn) replyQuick(seq any, value any, err error) {
-	c.replyQueued(seq, value, err, false)
-}
-
 // othersInFlight reports whether requests other than the caller's are
 // being served or parked.
 func (c *Conn) othersInFlight() bool {

@@ -63,30 +63,34 @@ func init() {
 
 // handleRequest unboxes a request in arrival order and hands it to a
 // handler goroutine. It reports false when the connection must stop.
+// Requests answered here, without a handler (DEL acknowledgements and
+// requests refused before they run), are replied to by the reader itself,
+// with no goroutine: the write is bounded by the write queue and the write
+// timeout, so a peer that stops reading stops being read.
 func (c *Conn) handleRequest(seq any, payload any, size int) bool {
 	h, rawArgs, err := message.ParseRequest(payload)
 	if err != nil {
-		c.replyQuick(seq, nil, vinegar.New("ValueError", err.Error()))
+		c.reply(seq, nil, vinegar.New("ValueError", err.Error()))
 		return true
 	}
 	if int(h) >= len(handlers) || h == 0 {
-		c.replyQuick(seq, nil, vinegar.New("KeyError", int64(h)))
+		c.reply(seq, nil, vinegar.New("KeyError", int64(h)))
 		return true
 	}
 	if h == message.HandleDel {
 		// Decref right here, in arrival order, so no later request can find
 		// the object gone and no earlier one can miss it.
-		c.replyQuick(seq, nil, c.handleDel(rawArgs))
+		c.reply(seq, nil, c.handleDel(rawArgs))
 		return true
 	}
 	unboxed, err := c.unbox(rawArgs)
 	if err != nil {
-		c.replyQuick(seq, nil, err)
+		c.reply(seq, nil, err)
 		return true
 	}
 	args, ok := unboxed.(brine.Tuple)
 	if !ok {
-		c.replyQuick(seq, nil, vinegar.New("TypeError", fmt.Sprintf("%v argument after * must be an iterable, not %s", h, shortTypeName(unboxed))))
+		c.reply(seq, nil, vinegar.New("TypeError", fmt.Sprintf("%v argument after * must be an iterable, not %s", h, shortTypeName(unboxed))))
 		return true
 	}
 	if ar := handlerArity[h]; len(args) < ar[0] || len(args) > ar[1] {
@@ -94,7 +98,7 @@ func (c *Conn) handleRequest(seq any, payload any, size int) bool {
 		if ar[0] == ar[1] {
 			want = fmt.Sprintf("%d argument%s", ar[0], map[bool]string{true: "", false: "s"}[ar[0] == 1])
 		}
-		c.replyQuick(seq, nil, vinegar.New("TypeError", fmt.Sprintf("%v takes %s but %d were given", h, want, len(args))))
+		c.reply(seq, nil, vinegar.New("TypeError", fmt.Sprintf("%v takes %s but %d were given", h, want, len(args))))
 		return true
 	}
 	if h == message.HandleClose {
@@ -183,18 +187,16 @@ func (c *Conn) reply(seq any, value any, err error) {
 }
 
 // replyQueued sends a reply; queued ones join the write queue without
-// waiting for the write (see replyQuick).
+// waiting for the write.
 func (c *Conn) replyQueued(seq any, value any, err error, queued bool) {
 	if err == nil {
 		size := valueSize(value)
 		big := size > largeReply
 		if big {
-			queued = false // a large reply is written on its own, below
-		}
-		if big {
-			// One large reply at a time is encoded per connection: the
-			// others wait with their values, not with a second, encoded
-			// copy each, while the peer reads.
+			// A large reply is written on its own, not queued, and one at
+			// a time per connection: the others wait with their values,
+			// not with a second, encoded copy each, while the peer reads.
+			queued = false
 			select {
 			case c.bigReply <- struct{}{}:
 			case <-c.done:

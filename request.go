@@ -17,11 +17,6 @@ import (
 // bufPool holds encoding buffers for outgoing messages.
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
-// send encodes and writes one message. The channel serialises writers.
-func (c *Conn) send(t message.Type, seq any, payload any) error {
-	return c.sendMessage(t, seq, payload, false)
-}
-
 // sendMessage encodes and writes one message; queued messages go out with
 // the next batch instead of waiting for their own write (see
 // channel.Queue), which turns bursts of async calls into few writes.
