@@ -18,10 +18,12 @@ import (
 
 	"github.com/rpyc-go/rpyc"
 	"github.com/rpyc-go/rpyc/message"
+	"github.com/rpyc-go/rpyc/server/servertest"
 )
 
-// testPKI is a CA with a server certificate for 127.0.0.1/::1/localhost
-// and a client certificate, written as PEM files in a temp dir.
+// testPKI is servertest's CA with a server certificate for
+// 127.0.0.1/::1/localhost and a client certificate, plus a self-signed
+// server certificate, written as PEM files in a temp dir.
 type testPKI struct {
 	caFile                string
 	serverCert, serverKey string
@@ -32,77 +34,46 @@ type testPKI struct {
 func newTestPKI(t *testing.T) *testPKI {
 	t.Helper()
 	dir := t.TempDir()
-	write := func(name, typ string, der []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	newKey := func() *ecdsa.PrivateKey {
-		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return k
-	}
-	keyDER := func(k *ecdsa.PrivateKey) []byte {
-		der, err := x509.MarshalPKCS8PrivateKey(k)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return der
-	}
-	serial := int64(1)
-	tmpl := func(cn string) *x509.Certificate {
-		serial++
-		return &x509.Certificate{
-			SerialNumber: big.NewInt(serial),
-			Subject:      pkix.Name{CommonName: cn},
-			NotBefore:    time.Now().Add(-time.Hour),
-			NotAfter:     time.Now().Add(24 * time.Hour),
-		}
-	}
-	sign := func(c, parent *x509.Certificate, pub *ecdsa.PublicKey, signer *ecdsa.PrivateKey) []byte {
-		der, err := x509.CreateCertificate(rand.Reader, c, parent, pub, signer)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return der
-	}
-	caKey := newKey()
-	ca := tmpl("rpyc-go test CA")
-	ca.IsCA, ca.BasicConstraintsValid = true, true
-	ca.KeyUsage = x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature
-	caDER := sign(ca, ca, &caKey.PublicKey, caKey)
-	caCert, err := x509.ParseCertificate(caDER)
+	certs, err := servertest.NewCerts(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &testPKI{caFile: write("ca.pem", "CERTIFICATE", caDER)}
-
-	serverHost := func(c *x509.Certificate) *x509.Certificate {
-		c.IPAddresses = []net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("::1")}
-		c.DNSNames = []string{"localhost"}
-		c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
-		c.KeyUsage = x509.KeyUsageDigitalSignature
-		return c
+	p := &testPKI{
+		caFile:     certs.CAFile,
+		serverCert: certs.ServerFile, serverKey: certs.ServerKeyFile,
+		clientCert: certs.ClientFile, clientKey: certs.ClientKeyFile,
+		selfCert: filepath.Join(dir, "self.pem"), selfKey: filepath.Join(dir, "self.key"),
 	}
-	sk := newKey()
-	p.serverCert = write("server.pem", "CERTIFICATE", sign(serverHost(tmpl("server")), caCert, &sk.PublicKey, caKey))
-	p.serverKey = write("server.key", "PRIVATE KEY", keyDER(sk))
-
-	ck := newKey()
-	client := tmpl("go-client")
-	client.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
-	client.KeyUsage = x509.KeyUsageDigitalSignature
-	p.clientCert = write("client.pem", "CERTIFICATE", sign(client, caCert, &ck.PublicKey, caKey))
-	p.clientKey = write("client.key", "PRIVATE KEY", keyDER(ck))
-
-	selfKey := newKey()
-	self := serverHost(tmpl("self-signed"))
-	p.selfCert = write("self.pem", "CERTIFICATE", sign(self, self, &selfKey.PublicKey, selfKey))
-	p.selfKey = write("self.key", "PRIVATE KEY", keyDER(selfKey))
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	self := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "self-signed"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(24 * time.Hour),
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("::1")},
+		DNSNames:     []string{"localhost"},
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, self, self, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, b := range map[string]*pem.Block{
+		p.selfCert: {Type: "CERTIFICATE", Bytes: der},
+		p.selfKey:  {Type: "PRIVATE KEY", Bytes: keyDER},
+	} {
+		if err := os.WriteFile(path, pem.EncodeToMemory(b), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return p
 }
 
