@@ -208,25 +208,21 @@ func (d *Deployment) start(ctx context.Context, exe string, timeout time.Duratio
 	found := make(chan string, 1)
 	var tail []string
 	var tailMu sync.Mutex
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			line := sc.Text()
-			d.log.Debug("remote rpyc_classic", "line", line)
-			if m := startLine.FindStringSubmatch(line); m != nil {
-				select {
-				case found <- net.JoinHostPort(m[1], m[2]):
-				default:
-				}
+	go eachLine(stderr, func(line string) {
+		d.log.Debug("remote rpyc_classic", "line", line)
+		if m := startLine.FindStringSubmatch(line); m != nil {
+			select {
+			case found <- net.JoinHostPort(m[1], m[2]):
+			default:
 			}
-			tailMu.Lock()
-			tail = append(tail, line)
-			if len(tail) > 5 {
-				tail = tail[1:]
-			}
-			tailMu.Unlock()
 		}
-	}()
+		tailMu.Lock()
+		tail = append(tail, line)
+		if len(tail) > 5 {
+			tail = tail[1:]
+		}
+		tailMu.Unlock()
+	})
 	t := time.NewTimer(timeout)
 	defer t.Stop()
 	select {
@@ -330,4 +326,15 @@ func (d *Deployment) cleanup() error {
 }
 
 // shellQuote quotes s for a POSIX shell.
+// eachLine calls each for every line of r, then reads r to its end: a
+// remote stderr must be drained even past a line too long for the
+// scanner, or the SSH channel's window fills and the server blocks.
+func eachLine(r io.Reader, each func(string)) {
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		each(sc.Text())
+	}
+	_, _ = io.Copy(io.Discard, r)
+}
+
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

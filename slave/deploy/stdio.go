@@ -1,7 +1,6 @@
 package deploy
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -47,10 +46,7 @@ func (d *Deployment) dialStdio(ctx context.Context) (net.Conn, error) {
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			d.log.Debug("remote rpyc_classic (stdio)", "line", sc.Text())
-		}
+		eachLine(stderr, func(line string) { d.log.Debug("remote rpyc_classic (stdio)", "line", line) })
 	}()
 	return stream.Pipe(&sessionOut{Reader: stdout, s: s}, stdin), nil
 }
