@@ -4,11 +4,11 @@ import (
 	"net"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/rpyc-go/rpyc"
 	"github.com/rpyc-go/rpyc/message"
+	"github.com/rpyc-go/rpyc/server"
 )
 
 // paramService takes Python lists, dicts and sets as Go slices and maps.
@@ -65,36 +65,7 @@ func serveGo(t *testing.T, svc any, cfg *rpyc.Config) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var conns []net.Conn
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			nc, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, nc)
-			mu.Unlock()
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				_ = rpyc.ServeConn(nc, svc, cfg)
-			}()
-		}
-	}()
-	t.Cleanup(func() {
-		_ = ln.Close()
-		mu.Lock()
-		for _, c := range conns {
-			_ = c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
+	startGoServer(t, &server.Server{Service: svc, Config: cfg}, ln)
 	return ln.Addr().String()
 }
 
