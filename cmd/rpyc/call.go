@@ -26,12 +26,8 @@ func runCall(e *env, args []string) error {
 			"b'raw', [1, 2], (1,), {'k': 1}, True, None; NAME=ARG passes a keyword argument.\n"+
 			"Example: rpyc call 127.0.0.1:18870 concat \"'a'\" \"'b'\" sep=\"'-'\"")
 	cf.add(fs)
-	out := outputFlag(fs)
-	pos, err := parseArgs(fs, args)
+	pos, out, err := parseWithOutput(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := checkOutput(*out); err != nil {
 		return err
 	}
 	addr, rest, err := cf.target(fs, pos, defaultServicePort)
@@ -66,7 +62,7 @@ func runCall(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *out == "json" {
+	if out == "json" {
 		jv, err := jsonValue(cctx, v)
 		if err != nil {
 			return err

@@ -74,19 +74,17 @@ func isNegativeNumber(a string) bool {
 	return c >= '0' && c <= '9' || c == '.' || strings.HasPrefix(a, "-inf")
 }
 
-// outputFlag adds -o text|json.
-func outputFlag(fs *flag.FlagSet) *string {
-	o := new(string)
-	fs.StringVar(o, "o", "text", "output format: text (Python's repr) or json")
-	return o
-}
-
-// checkOutput validates the -o value.
-func checkOutput(o string) error {
-	if o != "text" && o != "json" {
-		return &usageError{fmt.Sprintf("-o %q: use -o text or -o json", o)}
+// parseWithOutput adds -o text|json to fs, parses args as parseArgs
+// does and checks the -o value.
+func parseWithOutput(fs *flag.FlagSet, args []string) (pos []string, out string, err error) {
+	fs.StringVar(&out, "o", "text", "output format: text (Python's repr) or json")
+	if pos, err = parseArgs(fs, args); err != nil {
+		return nil, "", err
 	}
-	return nil
+	if out != "text" && out != "json" {
+		return nil, "", &usageError{fmt.Sprintf("-o %q: use -o text or -o json", out)}
+	}
+	return pos, out, nil
 }
 
 // wantArgs checks the number of positional arguments.

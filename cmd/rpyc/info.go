@@ -37,12 +37,8 @@ func runInfo(e *env, args []string) error {
 			"speaks, and what its root exposes (dir(root)), with each method's first doc line\n"+
 			"where the server offers one.")
 	cf.add(fs)
-	out := outputFlag(fs)
-	pos, err := parseArgs(fs, args)
+	pos, out, err := parseWithOutput(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := checkOutput(*out); err != nil {
 		return err
 	}
 	addr, rest, err := cf.target(fs, pos, defaultServicePort)
@@ -78,7 +74,7 @@ func runInfo(e *env, args []string) error {
 	if info.Members, err = members(ctx, root); err != nil {
 		return err
 	}
-	if *out == "json" {
+	if out == "json" {
 		return writeJSON(e.stdout, info)
 	}
 	w := e.stdout

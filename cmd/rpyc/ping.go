@@ -14,12 +14,8 @@ func runPing(e *env, args []string) error {
 		"Connect to an RPyC server (port 18861 by default), send -c echo requests (Python's\nconn.ping) and print the message layout it speaks and each round-trip time.")
 	cf.add(fs)
 	count := fs.Int("c", 1, "how many pings to send")
-	out := outputFlag(fs)
-	pos, err := parseArgs(fs, args)
+	pos, out, err := parseWithOutput(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := checkOutput(*out); err != nil {
 		return err
 	}
 	if *count < 1 {
@@ -41,7 +37,7 @@ func runPing(e *env, args []string) error {
 	defer conn.Close()
 	connected := time.Since(start)
 	layout := conn.Layout().String()
-	if *out == "text" {
+	if out == "text" {
 		fmt.Fprintf(e.stdout, "%s: layout %s, connected in %s\n", cf.where(addr), layout, ms(connected))
 	}
 	var rtts []float64
@@ -55,11 +51,11 @@ func runPing(e *env, args []string) error {
 			return &connError{fmt.Errorf("ping %d to %s: %w", i+1, cf.where(addr), err)}
 		}
 		rtts = append(rtts, float64(rtt.Microseconds())/1000)
-		if *out == "text" {
+		if out == "text" {
 			fmt.Fprintf(e.stdout, "ping %d: %s\n", i+1, ms(rtt))
 		}
 	}
-	if *out == "json" {
+	if out == "json" {
 		return writeJSON(e.stdout, map[string]any{
 			"server": cf.where(addr), "layout": layout,
 			"connect_ms": float64(connected.Microseconds()) / 1000, "rtt_ms": rtts,

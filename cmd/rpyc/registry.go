@@ -93,12 +93,8 @@ func runList(e *env, args []string) error {
 		"Print the service names a registry knows (Python's rpyc.list_services), one a line;\n"+
 			"with FILTER_HOST only those with a server on that host.")
 	rf.add(fs)
-	out := outputFlag(fs)
-	pos, err := parseArgs(fs, args)
+	pos, out, err := parseWithOutput(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := checkOutput(*out); err != nil {
 		return err
 	}
 	if err := wantArgs(fs, pos, 0, 1, "at most FILTER_HOST"); err != nil {
@@ -122,7 +118,7 @@ func runList(e *env, args []string) error {
 	if names == nil {
 		names = []string{}
 	}
-	if *out == "json" {
+	if out == "json" {
 		return writeJSON(e.stdout, names)
 	}
 	for _, n := range names {
@@ -138,12 +134,8 @@ func runDiscover(e *env, args []string) error {
 		"Print HOST:PORT of every server the registry knows for service NAME (Python's\n"+
 			"rpyc.discover), one a line. Exit code 4 when there is none.")
 	rf.add(fs)
-	out := outputFlag(fs)
-	pos, err := parseArgs(fs, args)
+	pos, out, err := parseWithOutput(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := checkOutput(*out); err != nil {
 		return err
 	}
 	if err := wantArgs(fs, pos, 1, 1, "NAME"); err != nil {
@@ -161,12 +153,12 @@ func runDiscover(e *env, args []string) error {
 		return registryErr(&rf, "discover "+pos[0], err)
 	}
 	if len(addrs) == 0 {
-		if *out == "json" {
+		if out == "json" {
 			_ = writeJSON(e.stdout, []string{})
 		}
 		return &notFoundError{fmt.Sprintf("%s knows no server for service %q (rpyc list shows the names it knows)", rf.where(), pos[0])}
 	}
-	if *out == "json" {
+	if out == "json" {
 		list := make([]map[string]any, len(addrs))
 		for i, a := range addrs {
 			list[i] = map[string]any{"host": a.Host, "port": a.Port}

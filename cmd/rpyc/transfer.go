@@ -35,12 +35,8 @@ func transfer(e *env, args []string, up bool) error {
 	cf.add(fs)
 	quiet := fs.Bool("q", false, "no progress bar")
 	window := fs.Int("window", 0, "chunks in flight at once (0: the library's default, classic.DefaultWindow)")
-	out := outputFlag(fs)
-	pos, err := parseArgs(fs, args)
+	pos, out, err := parseWithOutput(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := checkOutput(*out); err != nil {
 		return err
 	}
 	addr, rest, err := cf.target(fs, pos, cf.classicPort())
@@ -57,7 +53,7 @@ func transfer(e *env, args []string, up bool) error {
 		return err
 	}
 	defer conn.Close()
-	bar := newProgressBar(e.stderr, *quiet || *out == "json")
+	bar := newProgressBar(e.stderr, *quiet || out == "json")
 	if *window < 0 {
 		return &usageError{fmt.Sprintf("--window %d: give 0 (the default) or a positive number of chunks", *window)}
 	}
@@ -87,7 +83,7 @@ func transfer(e *env, args []string, up bool) error {
 		return fmt.Errorf("%s %s to %s: %w", name, src, dst, err)
 	}
 	files, bytes := bar.totals()
-	if *out == "json" {
+	if out == "json" {
 		return writeJSON(e.stdout, map[string]any{"from": src, "to": dst, "files": files, "bytes": bytes,
 			"seconds": time.Since(start).Seconds()})
 	}
