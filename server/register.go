@@ -27,7 +27,6 @@ func (s *Server) startRegister(addr string) {
 	if s.Registrar == nil {
 		return
 	}
-	stop := make(chan struct{})
 	s.mu.Lock()
 	if s.closing {
 		s.mu.Unlock()
@@ -37,14 +36,15 @@ func (s *Server) startRegister(addr string) {
 		s.mu.Unlock()
 		return
 	}
-	s.regs[addr] = stop
+	ctx, cancel := context.WithCancel(context.Background())
+	s.regs[addr] = cancel
 	s.wg.Add(1)
 	s.mu.Unlock()
-	go s.registerLoop(addr, stop)
+	go s.registerLoop(ctx, addr)
 }
 
-// registerLoop registers addr now and then every interval until stop.
-func (s *Server) registerLoop(addr string, stop chan struct{}) {
+// registerLoop registers addr now and then every interval until ctx ends.
+func (s *Server) registerLoop(ctx context.Context, addr string) {
 	defer s.wg.Done()
 	interval := s.RegisterInterval
 	if interval <= 0 {
@@ -54,15 +54,6 @@ func (s *Server) registerLoop(addr string, stop chan struct{}) {
 	if len(aliases) == 0 {
 		aliases = rpyc.ServiceAliases(s.Service)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		select {
-		case <-stop:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -91,7 +82,7 @@ func (s *Server) unregister(addr string) {
 	if !ok {
 		return
 	}
-	close(stop)
+	stop()
 	ctx, cancel := context.WithTimeout(context.Background(), unregisterTimeout)
 	defer cancel()
 	s.unregisterOne(ctx, addr)
@@ -102,10 +93,10 @@ func (s *Server) unregister(addr string) {
 func (s *Server) unregisterAll(ctx context.Context) {
 	s.mu.Lock()
 	regs := s.regs
-	s.regs = map[string]chan struct{}{}
+	s.regs = map[string]context.CancelFunc{}
 	s.mu.Unlock()
 	for addr, stop := range regs {
-		close(stop)
+		stop()
 		s.unregisterOne(ctx, addr)
 	}
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net"
@@ -123,9 +124,9 @@ type Server struct {
 	mu        sync.Mutex // protects the following
 	listeners map[net.Listener]struct{}
 	conns     map[*rpyc.Conn]struct{}
-	raw       map[net.Conn]struct{}    // accepted, still authenticating
-	children  map[*os.Process]struct{} // Forking: one per connection
-	regs      map[string]chan struct{} // registered addresses -> stop
+	raw       map[net.Conn]struct{}         // accepted, still authenticating
+	children  map[*os.Process]struct{}      // Forking: one per connection
+	regs      map[string]context.CancelFunc // registered addresses -> stop
 	closing   bool
 	wg        sync.WaitGroup // connections, children and register loops
 }
@@ -154,7 +155,7 @@ func (s *Server) init() {
 		s.conns = map[*rpyc.Conn]struct{}{}
 		s.raw = map[net.Conn]struct{}{}
 		s.children = map[*os.Process]struct{}{}
-		s.regs = map[string]chan struct{}{}
+		s.regs = map[string]context.CancelFunc{}
 	})
 }
 
