@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/rpyc-go/rpyc"
-	"github.com/rpyc-go/rpyc/brine"
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
@@ -112,6 +111,3 @@ func parseCallArgs(args []string) ([]any, error) {
 	}
 	return out, nil
 }
-
-// brineRepr is Python's repr of a plain value.
-func brineRepr(v any) string { return brine.Repr(v) }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/rpyc-go/rpyc"
+	"github.com/rpyc-go/rpyc/brine"
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
@@ -146,7 +147,7 @@ func members(ctx context.Context, root *rpyc.Netref) ([]member, error) {
 			}
 			r.Release()
 		} else {
-			m.Type = "value " + brineRepr(v)
+			m.Type = "value " + brine.Repr(v)
 		}
 		out = append(out, m)
 	}
