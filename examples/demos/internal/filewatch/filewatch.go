@@ -79,23 +79,20 @@ func Watch(ctx context.Context, filename string, callback *rpyc.Netref, interval
 	if _, err := stat(filename); err != nil {
 		return nil, err
 	}
-	wctx, cancel := context.WithCancel(context.Background())
+	var gone <-chan struct{} // nil without a connection: never ready
 	if conn, ok := rpyc.ConnFromContext(ctx); ok {
-		go func() {
-			select {
-			case <-conn.Done():
-				cancel()
-			case <-wctx.Done():
-			}
-		}()
+		gone = conn.Done()
 	}
+	wctx, cancel := context.WithCancel(context.Background())
 	m := &Monitor{cancel: cancel, done: make(chan struct{})}
-	go m.work(wctx, filename, callback, time.Duration(interval*float64(time.Second)))
+	go m.work(wctx, gone, filename, callback, time.Duration(interval*float64(time.Second)))
 	return m, nil
 }
 
-func (m *Monitor) work(ctx context.Context, filename string, callback *rpyc.Netref, every time.Duration) {
+// work polls until Stop (ctx) or the client leaving (gone).
+func (m *Monitor) work(ctx context.Context, gone <-chan struct{}, filename string, callback *rpyc.Netref, every time.Duration) {
 	defer close(m.done)
+	defer m.cancel()
 	t := time.NewTicker(every)
 	defer t.Stop()
 	var last *Stat
@@ -108,6 +105,8 @@ func (m *Monitor) work(ctx context.Context, filename string, callback *rpyc.Netr
 		}
 		select {
 		case <-ctx.Done():
+			return
+		case <-gone:
 			return
 		case <-t.C:
 		}
