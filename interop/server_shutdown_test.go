@@ -3,7 +3,6 @@ package interop
 import (
 	"context"
 	"io"
-	"net"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -39,12 +38,7 @@ func TestServerShutdownPython(t *testing.T) {
 	Python(t)
 	svc := &sleepService{}
 	srv := &server.Server{Service: svc}
-	l, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	startGoServer(t, srv, l)
-	host, port, _ := net.SplitHostPort(l.Addr().String())
+	host, port := startGoServerTCP(t, srv)
 	busy := Start(t, PeerOptions{Script: "server_sleeper.py", Args: []string{host, port, "1.5"}})
 	idle := Start(t, PeerOptions{Script: "server_sleeper.py", Layout6: true, Args: []string{host, port, "0"}})
 	if err := idle.Wait(10 * time.Second); err != nil {
@@ -75,12 +69,7 @@ func TestServerClientKilledMidCallPython(t *testing.T) {
 	Python(t)
 	svc := &sleepService{}
 	srv := &server.Server{Service: svc}
-	l, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	startGoServer(t, srv, l)
-	host, port, _ := net.SplitHostPort(l.Addr().String())
+	host, port := startGoServerTCP(t, srv)
 	before := runtime.NumGoroutine()
 	p := Start(t, PeerOptions{Script: "server_sleeper.py", Args: []string{host, port, "30"}})
 	waitUntil(t, "the call to start", func() bool { return svc.running.Load() == 1 })

@@ -54,6 +54,19 @@ func startGoServer(t *testing.T, srv *server.Server, l net.Listener) {
 	})
 }
 
+// startGoServerTCP is startGoServer on a fresh 127.0.0.1 listener; it
+// returns the listener's host and port.
+func startGoServerTCP(t *testing.T, srv *server.Server) (host, port string) {
+	t.Helper()
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	startGoServer(t, srv, l)
+	host, port, _ = net.SplitHostPort(l.Addr().String())
+	return host, port
+}
+
 // testWriter sends server logs to the test log.
 type testWriter struct{ t *testing.T }
 
@@ -118,12 +131,7 @@ func TestServerTLSPython(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	startGoServer(t, &server.Server{Authenticator: mutual}, l)
-	host, port, _ := net.SplitHostPort(l.Addr().String())
+	host, port := startGoServerTCP(t, &server.Server{Authenticator: mutual})
 	for _, layout6 := range []bool{false, true} {
 		out := Run(t, "server_client.py", layout6, "ssl", host, port, certs.CAFile, certs.ClientFile, certs.ClientKeyFile, "whoami")
 		if !strings.Contains(out, "add 42") || !strings.Contains(out, "whoami alice") {
@@ -155,12 +163,7 @@ func TestServerTLSPython(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l2, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	startGoServer(t, &server.Server{Authenticator: oneway}, l2)
-	host2, port2, _ := net.SplitHostPort(l2.Addr().String())
+	host2, port2 := startGoServerTCP(t, &server.Server{Authenticator: oneway})
 	if out := Run(t, "server_client.py", false, "ssl", host2, port2, certs.CAFile); !strings.Contains(out, "add 42") {
 		t.Errorf("server-only TLS without a client certificate: %q, want add 42", out)
 	}
