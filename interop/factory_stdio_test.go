@@ -1,13 +1,11 @@
 package interop
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -62,11 +60,7 @@ func TestFactoryStdPipesPythonParent(t *testing.T) {
 // connection on its stdin/stdout, in the given layout.
 func stdioArgv(t *testing.T, layout message.Layout) []string {
 	t.Helper()
-	argv := []string{Python(t)}
-	if layout == message.LayoutV6 {
-		argv = append(argv, ScriptPath(layoutRunner))
-	}
-	return append(argv, ScriptPath("factory_server.py"), "--mode", "stdio")
+	return command(t, "factory_server.py", layout == message.LayoutV6, []string{"--mode", "stdio"})
 }
 
 // TestFactorySubprocess: ConnectSubprocess starts a Python script that
@@ -75,9 +69,9 @@ func stdioArgv(t *testing.T, layout message.Layout) []string {
 // script on Close.
 func TestFactorySubprocess(t *testing.T) {
 	layouts(t, func(t *testing.T, layout message.Layout) {
-		var stderr syncBuffer
+		stderr := newOutputBuffer()
 		c, err := rpyc.ConnectSubprocess(ctxT(t), stdioArgv(t, layout),
-			&rpyc.SubprocessOptions{Stderr: &stderr, NoLayoutCache: true, Env: pythonEnv(nil)}, nil)
+			&rpyc.SubprocessOptions{Stderr: stderr, NoLayoutCache: true, Env: pythonEnv(nil)}, nil)
 		if err != nil {
 			t.Fatalf("ConnectSubprocess: %v", err)
 		}
@@ -176,22 +170,4 @@ func TestFactoryPipes(t *testing.T) {
 			t.Errorf("error %v does not match ErrClosed", err)
 		}
 	})
-}
-
-// syncBuffer is a bytes.Buffer safe for a writer goroutine and a reader.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -95,8 +95,8 @@ func startSSHD(t *testing.T) *testSSHD {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(SSHDPath, "-D", "-e", "-f", config)
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
+	stderr := newOutputBuffer()
+	cmd.Stderr = stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("interop: start sshd: %v", err)
