@@ -277,20 +277,47 @@ func (f *fetcher) all(ctx context.Context, n *Netref) (brine.Tuple, error) {
 		return nil, fmt.Errorf("%w: BUFFITER on %s returned %s, not a tuple", ErrProtocol, n, describe(v))
 	}
 	if len(items) == goBuffIterCap && room > goBuffIterCap {
-		// A Go server stops at its cap: read the rest through an iterator.
-		items = items[:0]
-		for x, err := range n.Iter(ctx) {
-			if err != nil {
-				return nil, err
-			}
-			items = append(items, x)
-			if len(items) >= room {
-				break
-			}
+		// A Go server stops at its cap: BUFFITER on the container starts
+		// over each time, so read it again from one iterator, a cap's
+		// worth per round trip.
+		if items, err = f.allFromIterator(ctx, n, room); err != nil {
+			return nil, err
 		}
 	}
 	if err := f.add(len(items)); err != nil {
 		return nil, err
+	}
+	return items, nil
+}
+
+// allFromIterator reads up to room items of n through one iterator, in
+// BUFFITER batches as large as the server gives.
+func (f *fetcher) allFromIterator(ctx context.Context, n *Netref, room int) (brine.Tuple, error) {
+	itv, err := n.CallMethod(ctx, "__iter__")
+	if err != nil {
+		return nil, err
+	}
+	it, ok := itv.(*Netref)
+	if !ok {
+		return nil, fmt.Errorf("%w: iter(%s) returned %s", ErrProtocol, n, describe(itv))
+	}
+	if it != n {
+		defer it.Release()
+	}
+	var items brine.Tuple
+	for len(items) < room {
+		v, err := it.do(ctx, message.HandleBuffIter, int64(room-len(items)))
+		if err != nil {
+			return nil, err
+		}
+		batch, ok := v.(brine.Tuple)
+		if !ok {
+			return nil, fmt.Errorf("%w: BUFFITER on %s returned %s, not a tuple", ErrProtocol, it, describe(v))
+		}
+		items = append(items, batch...)
+		if len(batch) < goBuffIterCap {
+			break
+		}
 	}
 	return items, nil
 }

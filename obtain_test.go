@@ -389,3 +389,39 @@ func TestNilIntoInterface(t *testing.T) {
 		t.Errorf("Obtain[any](nil) = %v, %v", v, err)
 	}
 }
+
+// TestObtainPastGoBuffIterCap: a Go server answers one BUFFITER with at
+// most goBuffIterCap items; a longer container is read on through one
+// iterator in batches of that size, every item once, in a few round trips.
+func TestObtainPastGoBuffIterCap(t *testing.T) {
+	var buffIters atomic.Int64
+	srvCfg := DefaultConfig()
+	srvCfg.Interceptor = func(ctx context.Context, info *RequestInfo, next func(context.Context) (any, error)) (any, error) {
+		if info.Handler == message.HandleBuffIter {
+			buffIters.Add(1)
+		}
+		return next(ctx)
+	}
+	cli, _ := memPair(t, &byValueService{}, srvCfg, nil)
+	ctx := testCtx(t)
+	root, err := cli.Root(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = goBuffIterCap + 3
+	ref, ok := must(root.CallMethod(ctx, "numbers", n)).(*Netref)
+	if !ok {
+		t.Fatal("numbers did not come by reference")
+	}
+	f := &fetcher{limit: MaxObtainItems}
+	items, err := f.all(ctx, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != n || items[0] != int64(0) || items[n-1] != int64(n-1) {
+		t.Fatalf("%d items, want %d", len(items), n)
+	}
+	if got := buffIters.Load(); got > 4 {
+		t.Errorf("%d BUFFITER requests for %d items, want at most 4", got, n)
+	}
+}
