@@ -102,14 +102,7 @@ func TestShutdownDeadline(t *testing.T) {
 	l := listen(t, "tcp4")
 	serve(t, srv, l)
 	c := dial(t, l.Addr().String())
-	res := make(chan error, 1)
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		_, err := call(ctx, c, "block")
-		res <- err
-	}()
-	waitFor(t, "the call to start", func() bool { return svc.running.Load() == 1 })
+	res := startBlock(t, svc, c)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	if err := srv.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
@@ -127,14 +120,7 @@ func TestCloseImmediate(t *testing.T) {
 	l := listen(t, "tcp4")
 	serve(t, srv, l)
 	c := dial(t, l.Addr().String())
-	res := make(chan error, 1)
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		_, err := call(ctx, c, "block")
-		res <- err
-	}()
-	waitFor(t, "the call to start", func() bool { return svc.running.Load() == 1 })
+	res := startBlock(t, svc, c)
 	_ = srv.Close()
 	select {
 	case err := <-res:
@@ -164,12 +150,7 @@ func TestClientKilledMidCall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		_, _ = call(ctx, c, "block")
-	}()
-	waitFor(t, "the call to start", func() bool { return svc.running.Load() == 1 })
+	startBlock(t, svc, c)
 	_ = nc.(*net.TCPConn).SetLinger(0)
 	_ = nc.Close() // RST, as a killed process's socket
 	waitFor(t, "the handler to end", func() bool { return svc.running.Load() == 0 })
@@ -191,4 +172,19 @@ func TestIdleTimeout(t *testing.T) {
 		t.Fatal("idle client still connected 10 s after a 200 ms IdleTimeout")
 	}
 	waitFor(t, "the server to drop the connection", func() bool { return srv.Connections() == 0 })
+}
+
+// startBlock makes a block() call on c and returns, once it runs on the
+// server, the channel that gets its error.
+func startBlock(t *testing.T, svc *testService, c *rpyc.Conn) <-chan error {
+	t.Helper()
+	res := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		_, err := call(ctx, c, "block")
+		res <- err
+	}()
+	waitFor(t, "the call to start", func() bool { return svc.running.Load() == 1 })
+	return res
 }
