@@ -263,8 +263,8 @@ func TestCLIInfoDocs(t *testing.T) {
 // timeout, for service and classic commands alike.
 func TestCLIBadPeers(t *testing.T) {
 	bin := buildGo(t, "./cmd/rpyc")
-	garbage := fakePeer(t, []byte("HTTP/1.0 200 OK\r\n\r\nnot rpyc at all"))
-	silent := fakePeer(t, nil)
+	garbage := fakePeer(t, []byte("HTTP/1.0 200 OK\r\n\r\nnot rpyc at all"), true)
+	silent := fakePeer(t, nil, true)
 	for _, c := range []struct {
 		args []string
 		says string
@@ -283,8 +283,9 @@ func TestCLIBadPeers(t *testing.T) {
 }
 
 // fakePeer accepts connections on loopback and writes greeting (nothing
-// if nil) to each, then holds it open until the test ends.
-func fakePeer(t *testing.T, greeting []byte) string {
+// if nil) to each, then holds it open until the test ends, or closes it
+// at once unless hold.
+func fakePeer(t *testing.T, greeting []byte, hold bool) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -301,12 +302,16 @@ func fakePeer(t *testing.T, greeting []byte) string {
 			if err != nil {
 				return
 			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
 			if greeting != nil {
 				_, _ = c.Write(greeting)
 			}
+			if !hold {
+				_ = c.Close()
+				continue
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
 		}
 	}()
 	t.Cleanup(func() {

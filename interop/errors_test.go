@@ -4,11 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math/rand"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -103,41 +101,13 @@ func TestErrorsNotRPyC(t *testing.T) {
 		junk := make([]byte, 200)
 		rand.New(rand.NewSource(1)).Read(junk)
 		junk[0], junk[4] = 0x7f, 0x09 // a 2 GB length and no valid flag
-		addr := serveBytes(t, junk)
+		addr := fakePeer(t, junk, false)
 		notRPyC(t, addr, `\x7f`)
 	})
 	t.Run("short-reply", func(t *testing.T) {
-		addr := serveBytes(t, []byte("OK\n"))
+		addr := fakePeer(t, []byte("OK\n"), false)
 		notRPyC(t, addr, `OK\n`)
 	})
-}
-
-// serveBytes listens on loopback and answers every connection with data,
-// then closes it.
-func serveBytes(t *testing.T, data []byte) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			_, _ = c.Write(data)
-			_ = c.Close()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		wg.Wait()
-	})
-	return ln.Addr().String()
 }
 
 // TestErrorsPlainToTLS: a plain Dial to a TLS server says the peer is not
