@@ -1,13 +1,10 @@
 package interop
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
@@ -16,22 +13,12 @@ import (
 )
 
 // goClassicBinary builds ./cmd/rpyc_classic statically (CGO_ENABLED=0,
-// as zero-deploy copies it) into the test's temp dir. The build cache
-// makes this a link step, about a second.
+// as zero-deploy copies it), once per test binary.
 func goClassicBinary(t testing.TB) string {
 	t.Helper()
-	root, err := confModuleRoot()
+	bin, err := buildOnce("rpyc_classic", "./cmd/rpyc_classic", []string{"CGO_ENABLED=0"})
 	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "rpyc_classic")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, goToolPath(), "build", "-o", bin, "./cmd/rpyc_classic")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building rpyc_classic: %v\n%s", err, out)
+		t.Fatalf("building rpyc_classic: %v", err)
 	}
 	return bin
 }

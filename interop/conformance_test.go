@@ -33,9 +33,16 @@ import (
 // engine's data races surface in its log (slower).
 const confRaceEnv = "RPYC_CONFORMANCE_RACE"
 
-var confBuild struct {
-	once sync.Once
+// goBuilds are the programs of this module built for the tests, once
+// per test binary each (see buildOnce).
+var goBuilds struct {
+	mu   sync.Mutex
 	dir  string // temporary directory, removed by TestMain
+	bins map[string]*goBuild
+}
+
+type goBuild struct {
+	once sync.Once
 	bin  string
 	err  error
 }
@@ -45,8 +52,8 @@ var confBuild struct {
 // peer's output reader done).
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if confBuild.dir != "" {
-		_ = os.RemoveAll(confBuild.dir)
+	if goBuilds.dir != "" {
+		_ = os.RemoveAll(goBuilds.dir)
 	}
 	if code == 0 {
 		if err := goleak.Find(); err != nil {
@@ -92,38 +99,63 @@ func goToolPath() string {
 // path of the binary.
 func conformanceBinary(t testing.TB) string {
 	t.Helper()
-	confBuild.once.Do(func() {
-		root, err := confModuleRoot()
-		if err != nil {
-			confBuild.err = err
-			return
-		}
-		dir, err := os.MkdirTemp("", "rpyc-conformance-")
-		if err != nil {
-			confBuild.err = err
-			return
-		}
-		confBuild.dir = dir
-		bin := filepath.Join(dir, "conformance")
-		args := []string{"build", "-o", bin}
-		if os.Getenv(confRaceEnv) == "1" {
-			args = append(args, "-race")
-		}
-		args = append(args, "./examples/conformance")
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, goToolPath(), args...)
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			confBuild.err = fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-			return
-		}
-		confBuild.bin = bin
-	})
-	if confBuild.err != nil {
-		t.Fatalf("building the conformance server: %v", confBuild.err)
+	var flags []string
+	if os.Getenv(confRaceEnv) == "1" {
+		flags = append(flags, "-race")
 	}
-	return confBuild.bin
+	bin, err := buildOnce("conformance", "./examples/conformance", nil, flags...)
+	if err != nil {
+		t.Fatalf("building the conformance server: %v", err)
+	}
+	return bin
+}
+
+// buildOnce builds the main package pkg of this module as name, with the
+// go build flags and the environment additions env, the first time it
+// is asked for name, into a temporary directory TestMain removes; later
+// calls return the same binary (or error).
+func buildOnce(name, pkg string, env []string, flags ...string) (string, error) {
+	goBuilds.mu.Lock()
+	if goBuilds.bins == nil {
+		goBuilds.bins = map[string]*goBuild{}
+	}
+	b := goBuilds.bins[name]
+	if b == nil {
+		b = &goBuild{}
+		goBuilds.bins[name] = b
+	}
+	goBuilds.mu.Unlock()
+	b.once.Do(func() { b.bin, b.err = build(name, pkg, env, flags) })
+	return b.bin, b.err
+}
+
+func build(name, pkg string, env, flags []string) (string, error) {
+	root, err := confModuleRoot()
+	if err != nil {
+		return "", err
+	}
+	goBuilds.mu.Lock()
+	if goBuilds.dir == "" {
+		goBuilds.dir, err = os.MkdirTemp("", "rpyc-interop-bin-")
+	}
+	dir := goBuilds.dir
+	goBuilds.mu.Unlock()
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, name)
+	args := append(append([]string{"build", "-o", bin}, flags...), pkg)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, goToolPath(), args...)
+	cmd.Dir = root
+	if len(env) > 0 {
+		cmd.Env = append(os.Environ(), env...)
+	}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return bin, nil
 }
 
 // confServer is one running process of the Go conformance server.
