@@ -7,6 +7,7 @@ package filewatch
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"sync"
 	"syscall"
@@ -73,7 +74,11 @@ type Monitor struct {
 // waiting for it (Python's rpyc.async_). ctx is the request's context:
 // its connection's end stops the watch.
 func Watch(ctx context.Context, filename string, callback *rpyc.Netref, interval float64) (*Monitor, error) {
-	if interval <= 0 {
+	// Checked as a Duration too: 1e-10 s is 0 ns, and inf or nan convert
+	// to nonsense; time.NewTicker would panic on the watch goroutine and
+	// take the whole server down.
+	every := time.Duration(interval * float64(time.Second))
+	if !(interval > 0) || math.IsInf(interval, 1) || every <= 0 {
 		return nil, fmt.Errorf("interval %v: give a positive number of seconds", interval)
 	}
 	if _, err := stat(filename); err != nil {
@@ -85,7 +90,7 @@ func Watch(ctx context.Context, filename string, callback *rpyc.Netref, interval
 	}
 	wctx, cancel := context.WithCancel(context.Background())
 	m := &Monitor{cancel: cancel, done: make(chan struct{})}
-	go m.work(wctx, gone, filename, callback, time.Duration(interval*float64(time.Second)))
+	go m.work(wctx, gone, filename, callback, every)
 	return m, nil
 }
 
