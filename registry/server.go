@@ -152,23 +152,39 @@ func (s *Server) handle(data []byte, src netip.AddrPort, transport string, maxRe
 
 func (s *Server) queryReply(name string, maxReply int) []byte {
 	servers := s.table.query(name)
+	// A reply is one header byte or more plus its entries' encodings, so
+	// while their sum alone is too large a cut needs no encoding: one
+	// QUERY costs O(servers), not an encoding per cut.
+	sizes := make([]int, len(servers))
+	sum := 0
+	var buf []byte
+	for i, a := range servers {
+		buf, _ = brine.Append(buf[:0], brine.Tuple{a.Host, a.Port})
+		sizes[i] = len(buf)
+		sum += len(buf)
+	}
 	for {
-		t := make(brine.Tuple, len(servers))
-		for i, a := range servers {
-			t[i] = brine.Tuple{a.Host, a.Port}
-		}
-		b, err := brine.Encode(t)
-		if err != nil {
-			s.log.Error("registry: encoding reply", "err", err)
-			return nil
-		}
-		if len(b) <= maxReply || len(servers) == 0 {
-			return b
+		if sum < maxReply || len(servers) == 0 {
+			t := make(brine.Tuple, len(servers))
+			for i, a := range servers {
+				t[i] = brine.Tuple{a.Host, a.Port}
+			}
+			b, err := brine.Encode(t)
+			if err != nil {
+				s.log.Error("registry: encoding reply", "err", err)
+				return nil
+			}
+			if len(b) <= maxReply || len(servers) == 0 {
+				return b
+			}
 		}
 		// Drop the oldest registrations first: the freshest are the
 		// likeliest to be alive.
 		cut := max(1, len(servers)/8)
-		servers = servers[cut:]
+		for _, n := range sizes[:cut] {
+			sum -= n
+		}
+		servers, sizes = servers[cut:], sizes[cut:]
 	}
 }
 

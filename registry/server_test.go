@@ -3,6 +3,7 @@ package registry
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/netip"
 	"reflect"
@@ -164,6 +165,42 @@ func TestQueryReplyFitsADatagram(t *testing.T) {
 	servers, err := parseServers(v)
 	if err != nil || len(servers) == 0 || len(servers) == 200 {
 		t.Fatalf("trimmed reply: %d servers, %v", len(servers), err)
+	}
+}
+
+// TestQueryReplyCuts: queryReply, which skips the encodings a cut makes
+// pointless, returns exactly what encoding after every cut returns, from
+// an empty list to the 10,000 servers one host may register under a name.
+func TestQueryReplyCuts(t *testing.T) {
+	reference := func(servers []ServerAddr, maxReply int) []byte {
+		for {
+			tup := make(brine.Tuple, len(servers))
+			for i, a := range servers {
+				tup[i] = brine.Tuple{a.Host, a.Port}
+			}
+			b, err := brine.Encode(tup)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(b) <= maxReply || len(servers) == 0 {
+				return b
+			}
+			servers = servers[max(1, len(servers)/8):]
+		}
+	}
+	for _, n := range []int{0, 1, 60, 61, 200, 10000} {
+		for _, host := range []string{"10.0.0.1", "fe80::1234:5678:9abc:def0"} {
+			s := NewServer(&Config{Logger: slog.New(slog.DiscardHandler), MaxEntries: 20000})
+			for p := 1; p <= n; p++ {
+				s.table.register([]string{"BIG"}, ServerAddr{host, p * 6})
+			}
+			for _, limit := range []int{MaxDatagramSize, 100} {
+				want := reference(s.Query("BIG"), limit)
+				if got := s.queryReply("big", limit); !slices.Equal(got, want) {
+					t.Errorf("%d servers on %s, limit %d: reply of %d bytes, want %d", n, host, limit, len(got), len(want))
+				}
+			}
+		}
 	}
 }
 
