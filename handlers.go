@@ -280,7 +280,7 @@ func handleBuffIter(c *Conn, ctx context.Context, args brine.Tuple) (any, error)
 	}
 	switch it := args[0].(type) {
 	case *goIterator:
-		return it.take(int(min(n, 1<<20))), nil
+		return it.take(int(min(n, goBuffIterCap))), nil
 	case *Netref:
 		return it.do(ctx, message.HandleBuffIter, n)
 	}
@@ -290,7 +290,7 @@ func handleBuffIter(c *Conn, ctx context.Context, args brine.Tuple) (any, error)
 		return nil, vinegar.New("TypeError", fmt.Sprintf("'%s' object is not iterable", shortTypeName(args[0])))
 	}
 	if it, ok := itv.(*goIterator); ok {
-		return it.take(int(min(n, 1<<20))), nil
+		return it.take(int(min(n, goBuffIterCap))), nil
 	}
 	return brine.Tuple{}, nil
 }

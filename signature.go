@@ -122,26 +122,14 @@ func (s *signature) applySpec(spec string) error {
 	return nil
 }
 
-// parseLiteral reads the Python literals allowed as defaults.
+// parseLiteral reads a default value written in RPyCParams: a Python
+// literal, parsed by the parser the by-value fetches use.
 func parseLiteral(s string) (any, error) {
-	switch s {
-	case "None":
-		return nil, nil
-	case "True":
-		return true, nil
-	case "False":
-		return false, nil
+	v, err := parsePyLiteral(s)
+	if err != nil {
+		return nil, fmt.Errorf("default %q is not a supported literal", s)
 	}
-	if len(s) >= 2 && (s[0] == '\'' || s[0] == '"') && s[len(s)-1] == s[0] {
-		return s[1 : len(s)-1], nil
-	}
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return n, nil
-	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		return f, nil
-	}
-	return nil, fmt.Errorf("default %q is not a supported literal", s)
+	return v, nil
 }
 
 func typeError(format string, a ...any) error {
