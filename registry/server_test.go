@@ -338,3 +338,49 @@ func TestRegisterFromListenAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestTableUnregisterIndex: UNREGISTER finds a server's names through the
+// table's per-server index, which follows registration, pruning and
+// unregistration: the server leaves every name, the others stay, and the
+// index holds exactly the pairs the table does.
+func TestTableUnregisterIndex(t *testing.T) {
+	now := time.Now()
+	tb := newTable(time.Minute, 100)
+	tb.now = func() time.Time { return now }
+	a, b, c := ServerAddr{"10.0.0.1", 1}, ServerAddr{"10.0.0.1", 2}, ServerAddr{"10.0.0.2", 1}
+	tb.register([]string{"x", "Y", "z"}, a)
+	tb.register([]string{"X", "w"}, b)
+	now = now.Add(50 * time.Second)
+	tb.register([]string{"Y"}, c)
+	tb.register([]string{"w"}, b) // b refreshed under W only
+	now = now.Add(20 * time.Second)
+	tb.list("") // prunes a and b's X; c and b's W stay
+	tb.register([]string{"x"}, a)
+	tb.unregister(a)
+	tb.unregister(ServerAddr{"10.9.9.9", 9}) // unknown: no-op
+	check := func(want map[string][]ServerAddr) {
+		t.Helper()
+		got := map[string][]ServerAddr{}
+		pairs := 0
+		for key := range tb.services {
+			got[key] = tb.query(key)
+			pairs += len(got[key])
+			for _, s := range got[key] {
+				if _, ok := tb.names[s][key]; !ok {
+					t.Errorf("index lacks %s under %s", s, key)
+				}
+			}
+		}
+		indexed := 0
+		for _, keys := range tb.names {
+			indexed += len(keys)
+		}
+		if !reflect.DeepEqual(got, want) || tb.size() != pairs || indexed != pairs {
+			t.Errorf("table %v (size %d, index %d), want %v", got, tb.size(), indexed, want)
+		}
+	}
+	check(map[string][]ServerAddr{"Y": {c}, "W": {b}})
+	tb.unregister(b)
+	tb.unregister(c)
+	check(map[string][]ServerAddr{})
+}

@@ -26,6 +26,7 @@ func (a ServerAddr) String() string { return net.JoinHostPort(a.Host, strconv.It
 type table struct {
 	mu        sync.Mutex // protects the following
 	services  map[string]map[ServerAddr]time.Time
+	names     map[ServerAddr]map[string]struct{} // the keys each server is under, for UNREGISTER
 	entries   int
 	lastSweep time.Time
 
@@ -37,6 +38,7 @@ type table struct {
 func newTable(prune time.Duration, maxEntries int) *table {
 	return &table{
 		services:   map[string]map[ServerAddr]time.Time{},
+		names:      map[ServerAddr]map[string]struct{}{},
 		prune:      prune,
 		maxEntries: maxEntries,
 		now:        time.Now,
@@ -66,6 +68,10 @@ func (t *table) register(names []string, addr ServerAddr) (refused int) {
 				m = map[ServerAddr]time.Time{}
 				t.services[key] = m
 			}
+			if t.names[addr] == nil {
+				t.names[addr] = map[string]struct{}{}
+			}
+			t.names[addr][key] = struct{}{}
 			t.entries++
 		}
 		m[addr] = now
@@ -73,12 +79,13 @@ func (t *table) register(names []string, addr ServerAddr) (refused int) {
 	return refused
 }
 
-// unregister forgets addr under every name.
+// unregister forgets addr under every name: a lookup per name addr is
+// under, not a scan of the table, so a flood of UNREGISTERs stays cheap.
 func (t *table) unregister(addr ServerAddr) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for key, m := range t.services {
-		t.removeLocked(key, m, addr)
+	for key := range t.names[addr] {
+		t.removeLocked(key, t.services[key], addr)
 	}
 }
 
@@ -90,6 +97,10 @@ func (t *table) removeLocked(key string, m map[ServerAddr]time.Time, addr Server
 	t.entries--
 	if len(m) == 0 {
 		delete(t.services, key)
+	}
+	delete(t.names[addr], key)
+	if len(t.names[addr]) == 0 {
+		delete(t.names, addr)
 	}
 }
 
