@@ -20,12 +20,18 @@ func (s *Server) serveAccepted(nc net.Conn) {
 	defer s.wg.Done()
 	defer s.releaseSlot()
 	s.tune(nc)
+	_ = s.serveConn(nc)
+}
+
+// serveConn runs the Authenticator on nc, then serves it until the
+// connection ends, and returns how it ended (see serveStream).
+func (s *Server) serveConn(nc net.Conn) error {
 	log := s.logger().With("remote", remoteAddr(nc))
 	rw, creds, err := s.authenticateTracked(nc, log)
 	if err != nil {
-		return
+		return err
 	}
-	_ = s.serveStream(rw, creds, log)
+	return s.serveStream(rw, creds, log)
 }
 
 // authenticateTracked runs the Authenticator while the raw connection is

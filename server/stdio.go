@@ -28,10 +28,5 @@ func (s *Server) ServeConn(nc net.Conn) error {
 		return ErrServerClosed
 	}
 	defer s.wg.Done()
-	log := s.logger().With("remote", remoteAddr(nc))
-	rw, creds, err := s.authenticateTracked(nc, log)
-	if err != nil {
-		return err
-	}
-	return s.serveStream(rw, creds, log)
+	return s.serveConn(nc)
 }
