@@ -126,6 +126,28 @@ func TestOneShot(t *testing.T) {
 	}
 }
 
+// TestOneShotMaxConnections: MaxConnections does not stop a OneShot
+// server from returning once its client is gone (its one connection
+// takes a slot like any other and gives it back).
+func TestOneShotMaxConnections(t *testing.T) {
+	srv := &server.Server{Service: &testService{}, Kind: server.OneShot, MaxConnections: 1, Logger: quietLogger()}
+	l := listen(t, "tcp4")
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	c := dial(t, l.Addr().String())
+	mustAdd(t, c)
+	_ = c.Close()
+	select {
+	case err := <-errc:
+		if err != nil {
+			t.Errorf("OneShot Serve returned %v after its client left, want nil", err)
+		}
+	case <-time.After(10 * time.Second):
+		_ = srv.Close()
+		t.Fatal("OneShot Serve with MaxConnections still running after its client left")
+	}
+}
+
 // TestForkingChildCrash: each client gets its own process, and a child
 // that dies takes only its own client with it.
 func TestForkingChildCrash(t *testing.T) {

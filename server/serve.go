@@ -102,8 +102,13 @@ func (s *Server) Serve(l net.Listener) error {
 // serveOne is Serve for a OneShot server: the first client is served on
 // this goroutine after the listener has been closed.
 func (s *Server) serveOne(l net.Listener) error {
+	// serveAccepted gives a slot back: take the one (free) slot first.
+	if !s.acquireSlot() {
+		return ErrServerClosed
+	}
 	nc, err := l.Accept()
 	if err != nil {
+		s.releaseSlot()
 		if s.isClosing() {
 			return ErrServerClosed
 		}
@@ -111,6 +116,7 @@ func (s *Server) serveOne(l net.Listener) error {
 	}
 	_ = l.Close() // one client only: later ones are refused by the kernel
 	if !s.track() {
+		s.releaseSlot()
 		_ = nc.Close()
 		return ErrServerClosed
 	}
