@@ -1,10 +1,8 @@
 package interop
 
 import (
-	"context"
 	"crypto/rand"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -63,19 +61,11 @@ func BenchmarkClassicServerTransfer(b *testing.B) {
 // own server, which takes over a minute for 50 MiB each way.
 func runLong(b *testing.B, script string, args ...string) string {
 	b.Helper()
-	argv := command(b, script, false, args)
-	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Env = pythonEnv(nil)
-	cmd.WaitDelay = ioGrace
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, stderr, err := runScript(b, 8*time.Minute, script, false, args...)
 	if err != nil {
-		b.Fatalf("%s: %v\n%s%s", script, err, out, stderr.String())
+		b.Fatalf("%s: %v\n%s%s", script, err, out, stderr)
 	}
-	return string(out)
+	return out
 }
 
 func secondsOf(b *testing.B, out, name string) float64 {
