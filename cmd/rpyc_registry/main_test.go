@@ -21,7 +21,8 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// buildCmd compiles rpyc_registry once per test binary.
+// buildCmd compiles rpyc_registry into the test's temp dir (after the
+// first build, the build cache makes it a link).
 func buildCmd(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "rpyc_registry")
