@@ -18,6 +18,10 @@ var ErrClosedLocally = errors.New("closed by this side")
 // ErrClosedByPeer is the cause recorded when the peer sent HANDLE_CLOSE.
 var ErrClosedByPeer = errors.New("closed by the peer (HANDLE_CLOSE)")
 
+// ErrTooManyPending is matched by the error of a request made while
+// Limits.MaxPending of ours already await the peer's replies.
+var ErrTooManyPending = errors.New("rpyc: too many requests awaiting replies")
+
 // ErrReleased is returned by operations on a Netref after Release.
 var ErrReleased = errors.New("rpyc: netref already released")
 

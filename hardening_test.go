@@ -454,3 +454,27 @@ func TestTinyRequestFlood(t *testing.T) {
 		t.Fatalf("%d requests held, want at most %d (MaxParkedBytes / the per-request cost)", n, maxParked+1)
 	}
 }
+
+// TestMaxPending: asynchronous calls to a peer that never answers stop at
+// Limits.MaxPending with ErrTooManyPending, instead of piling up.
+func TestMaxPending(t *testing.T) {
+	svc := &hardService{}
+	cli, _ := memPair(t, svc, quietConfig(), &Config{Logger: discardLogger(), Limits: Limits{MaxPending: 100}})
+	ctx := context.Background()
+	root, err := cli.Root(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last error
+	n := 0
+	for ; n < 200; n++ {
+		r := root.CallMethodAsync("block")
+		if r.Ready() {
+			_, last = r.Value(ctx)
+			break
+		}
+	}
+	if n != 100 || !errors.Is(last, ErrTooManyPending) || !strings.Contains(last.Error(), "block()") {
+		t.Fatalf("after %d async calls: %v; want ErrTooManyPending naming block() after 100", n, last)
+	}
+}

@@ -45,6 +45,12 @@ type Limits struct {
 	// go this deep in each direction. Default 1,100 (Python's recursion
 	// limit of 1,000 stops a Python peer first).
 	MaxCallbackDepth int
+	// MaxPending bounds this side's requests awaiting the peer's replies.
+	// A peer that never answers would otherwise make asynchronous calls
+	// (a server's fire-and-forget callbacks, say) pile up for as long as
+	// the connection lives. A request past it fails at once with
+	// ErrTooManyPending. Default 65,536.
+	MaxPending int
 	// Budget, when set, is shared by connections (a server sets one for
 	// all of its connections): frames being read and inflated, parked
 	// requests and queued replies take from it, so the total a group of
@@ -67,6 +73,7 @@ const (
 	DefaultMaxObjects       = 1 << 18
 	DefaultMaxBuildItems    = 1 << 22
 	DefaultMaxCallbackDepth = 1100
+	DefaultMaxPending       = 1 << 16
 )
 
 // DefaultLimits returns the default limits written out.
@@ -95,6 +102,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxCallbackDepth == 0 {
 		l.MaxCallbackDepth = DefaultMaxCallbackDepth
+	}
+	if l.MaxPending == 0 {
+		l.MaxPending = DefaultMaxPending
 	}
 	return l
 }

@@ -123,6 +123,10 @@ func (c *Conn) requestPayload(p outgoing, res *AsyncResult, queued bool) error {
 			c.mu.Unlock()
 			return c.Err()
 		}
+		if max := c.cfg.Limits.MaxPending; max > 0 && len(c.pending) >= max {
+			c.mu.Unlock()
+			return fmt.Errorf("rpyc: %s: %d requests already await the peer's replies (Limits.MaxPending); wait for some, or give async calls an expiry: %w", res.what(), max, ErrTooManyPending)
+		}
 		c.pending[seq] = res
 		c.mu.Unlock()
 	} else if c.Closed() {
