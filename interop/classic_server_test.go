@@ -90,6 +90,11 @@ func TestClassicServerOneshot(t *testing.T) {
 	bin := goClassicBinary(t)
 	layouts(t, func(t *testing.T, layout message.Layout) {
 		srv := startGoClassic(t, bin, "-m", "oneshot")
+		// The server is ready once it logs on stderr; its stdout may reach
+		// us a moment later, through another pipe.
+		for deadline := time.Now().Add(10 * time.Second); strings.Count(srv.stdout.String(), "\n") < 2 && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
 		r := bufio.NewScanner(strings.NewReader(srv.stdout.String()))
 		var lines []string
 		for r.Scan() {

@@ -117,7 +117,8 @@ func (s *Server) closeNow() {
 // signal.NotifyContext), then shuts down gracefully, giving calls in
 // flight up to grace to finish. It returns nil after a clean stop, and
 // also when the server stopped by itself as a one-shot server does;
-// otherwise Serve's error. It is the main loop of a server command.
+// Shutdown's error when calls had to be cut short after grace; otherwise
+// Serve's error. It is the main loop of a server command.
 func (s *Server) ServeUntil(ctx context.Context, l net.Listener, grace time.Duration) error {
 	errc := make(chan error, 1)
 	go func() { errc <- s.Serve(l) }()
@@ -130,8 +131,8 @@ func (s *Server) ServeUntil(ctx context.Context, l net.Listener, grace time.Dura
 	case <-ctx.Done():
 		sctx, cancel := context.WithTimeout(context.Background(), grace)
 		defer cancel()
-		_ = s.Shutdown(sctx)
+		err := s.Shutdown(sctx)
 		<-errc
-		return nil
+		return err
 	}
 }
