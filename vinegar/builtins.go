@@ -1,7 +1,8 @@
 package vinegar
 
-// Class is one of Python's builtin exception classes. The Err* variables
-// below are the only values of this type; they serve as errors.Is targets
+// Class is a Python exception class: one of the builtins (the Err*
+// variables below) or a class of another module declared with NewClass
+// (such as subprocess.CalledProcessError). Classes serve as errors.Is targets
 // for *Exception values (which match their class and every ancestor, as an
 // except clause would) and as plain Go errors meaning "an exception of this
 // class, with no arguments" (Dump sends them, or a Go error wrapping them,
@@ -9,6 +10,7 @@ package vinegar
 //
 // Class is opaque so the hierarchy cannot be altered by accident.
 type Class struct {
+	module string // "" for builtins
 	name   string
 	parent *Class
 	// extra is a second base class, needed only for ExceptionGroup, which
@@ -31,7 +33,16 @@ func (c *Class) Name() string { return c.name }
 
 // QualName returns the name with its module, e.g. "builtins.ValueError",
 // which is how the class travels on the wire.
-func (c *Class) QualName() string { return builtinsModule + "." + c.name }
+func (c *Class) QualName() string { return c.Module() + "." + c.name }
+
+// Module returns the module that defines the class: "builtins" for the
+// builtin classes.
+func (c *Class) Module() string {
+	if c.module == "" {
+		return builtinsModule
+	}
+	return c.module
+}
 
 // Parent returns the class this one derives from (its first base), or nil
 // for BaseException. It lets callers walk the hierarchy themselves.
@@ -66,9 +77,9 @@ func (c *Class) IsSubclassOf(base *Class) bool {
 }
 
 // New returns an exception of this class with the given arguments; it is
-// shorthand for vinegar.New(c.Name(), args...).
+// shorthand for vinegar.New(c.QualName(), args...).
 func (c *Class) New(args ...any) *Exception {
-	return &Exception{Module: builtinsModule, Name: c.name, Args: tupleOf(args)}
+	return &Exception{Module: c.Module(), Name: c.name, Args: tupleOf(args)}
 }
 
 // Builtin looks up a builtin exception class by its Python name. The

@@ -137,19 +137,20 @@ func (e *Exception) QualName() string { return e.module() + "." + e.name() }
 // IsBuiltin reports whether the exception names a builtin exception class
 // this package knows, which is when a Python peer would rebuild it as that
 // class rather than as rpyc's GenericException.
-func (e *Exception) IsBuiltin() bool { return e.declaredClass() != nil }
+func (e *Exception) IsBuiltin() bool {
+	c := e.declaredClass()
+	return c != nil && c.module == ""
+}
 
-// declaredClass is the builtin class named by Module/Name, or nil.
+// declaredClass is the class named by Module/Name (a builtin, or one
+// declared with NewClass), or nil.
 func (e *Exception) declaredClass() *Class {
-	if e.module() != builtinsModule {
-		return nil
-	}
-	c, _ := Builtin(e.name())
+	c, _ := Lookup(e.QualName())
 	return c
 }
 
-// Class returns the builtin class the exception behaves as, and false for
-// exceptions of other modules or unknown names. An exception named
+// Class returns the class the exception behaves as: a builtin, or a
+// module's class declared with NewClass; false for unknown names. An exception named
 // OSError whose errno is one Python maps to a subclass (ENOENT to
 // FileNotFoundError, ...) reports that subclass, as Python's OSError
 // constructor would; errno numbers are read with the local platform's
@@ -189,10 +190,10 @@ func (e *Exception) errno() (int64, bool) {
 
 // Is makes errors.Is follow Python's except clauses. A *Class target
 // matches when the exception's class is that class or derives from it.
-// Exceptions of non-builtin classes (including unknown names under
+// Exceptions of unknown classes (including unknown names under
 // "builtins") match only ErrException and ErrBaseException, because a
 // Python client rebuilds them as rpyc's GenericException, which derives
-// from Exception. An *Exception target matches by class in the same way:
+// from Exception; a class declared with NewClass matches its own bases. An *Exception target matches by class in the same way:
 // a builtin target as its Class, any other target by equal QualName.
 func (e *Exception) Is(target error) bool {
 	switch t := target.(type) {
