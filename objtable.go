@@ -24,10 +24,21 @@ type objTable struct {
 type objEntry struct {
 	obj   any
 	id    message.IDPack
-	refs  int64
+	refs  int64 // references the peer holds
+	pins  int64 // entries of the table that keep this one alive
+	owner *objEntry
 	ident identKey
 	keyed bool
 }
+
+// owned is implemented by table values that refer to another object the
+// peer may hold, the way a Python bound method refers to its __self__:
+// while such a value is in the table, its owner's entry stays too, and
+// the owner is not released (a file stays open while the peer still
+// holds its bound read method, though it dropped the file itself).
+type owned interface{ tableOwner() any }
+
+func (m *boundMethod) tableOwner() any { return m.self }
 
 // identKey identifies values that have an identity in Go (pointers, maps,
 // channels, slices), so the same value boxed twice gets the same id_pack,
@@ -98,6 +109,14 @@ func (t *objTable) add(obj any, name string) (message.IDPack, error) {
 	if keyed {
 		t.byIdent[key] = e
 	}
+	if o, ok := obj.(owned); ok {
+		if okey, ok := identOf(o.tableOwner()); ok {
+			if oe := t.byIdent[okey]; oe != nil {
+				oe.pins++
+				e.owner = oe
+			}
+		}
+	}
 	return e.id, nil
 }
 
@@ -113,7 +132,8 @@ func (t *objTable) get(id message.IDPack) (any, error) {
 	return e.obj, nil
 }
 
-// decref drops n references; the object is forgotten at zero.
+// decref drops n references; the object is forgotten when neither the
+// peer nor another entry (see owned) refers to it any more.
 func (t *objTable) decref(id message.IDPack, n int64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -122,12 +142,18 @@ func (t *objTable) decref(id message.IDPack, n int64) {
 		return
 	}
 	e.refs -= n
-	if e.refs <= 0 {
-		delete(t.byID, id.InstanceID)
+	for e != nil && e.refs <= 0 && e.pins <= 0 {
+		delete(t.byID, e.id.InstanceID)
 		if e.keyed {
 			delete(t.byIdent, e.ident)
 		}
 		go t.released(e.obj) // never under the table lock
+		// Dropping a bound method may free the object it was bound to.
+		o := e.owner
+		if o != nil {
+			o.pins--
+		}
+		e = o
 	}
 }
 
