@@ -73,6 +73,7 @@ func (s *Server) beginClose() ([]*rpyc.Conn, []net.Conn, []*os.Process) {
 	if !s.closing {
 		s.closing = true
 		close(s.done)
+		s.memLimit.restore()
 	}
 	for l := range s.listeners {
 		_ = l.Close()
