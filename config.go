@@ -121,8 +121,9 @@ type Config struct {
 	// It also bounds what one peer can make a service hold in results
 	// waiting to be read: MaxInFlight times the largest result a method
 	// returns (Python serves one request at a time per connection).
-	// A handler that is waiting for a reply from the peer (a callback)
-	// does not count, so nested callbacks go as deep as the peer's.
+	// A handler that is waiting for a reply from the peer (a callback
+	// made with the context the handler was given) does not count, so
+	// nested callbacks go as deep as the peer's.
 	MaxInFlight int
 	// MaxDepth bounds nesting in decoded values (default 1000).
 	MaxDepth int
