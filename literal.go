@@ -1,6 +1,10 @@
 package rpyc
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/rpyc-go/rpyc/internal/literal"
+)
 
 // ParseLiteral reads one Python literal, as a user types it or as repr
 // prints plain data: ints (any size), floats (inf, nan), 'str' and "str"
@@ -10,7 +14,7 @@ import "fmt"
 // the Go values a peer would decode: int64 or *big.Int, float64, string,
 // []byte, []any for lists and sets, brine.Tuple, map[any]any.
 func ParseLiteral(s string) (any, error) {
-	v, err := parsePyLiteral(s)
+	v, err := literal.Parse(s, MaxObtainDepth)
 	if err != nil {
 		return nil, fmt.Errorf("rpyc: %q is not a Python literal (write 'text' with quotes, 12, 1.5, [1, 2], {'k': 1}, True, None): %w", s, err)
 	}

@@ -6,7 +6,7 @@ package rpyc
 // its netref costs one round trip per item. A builtin list, tuple, set or
 // dict of plain data is fetched as its repr (HANDLE_REPR, which no
 // attribute policy governs), parsed as a Python literal
-// (obtain_literal.go): one round trip, and the server's repr runs at C
+// (internal/literal): one round trip, and the server's repr runs at C
 // speed where brine-encoding many items would not. Otherwise Python's
 // islice, behind
 // HANDLE_BUFFITER, accepts any iterable and any count up to sys.maxsize,
@@ -24,6 +24,7 @@ import (
 	"reflect"
 
 	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/internal/literal"
 	"github.com/rpyc-go/rpyc/message"
 	"github.com/rpyc-go/rpyc/vinegar"
 )
@@ -230,7 +231,7 @@ func (f *fetcher) literal(ctx context.Context, n *Netref) (v any, ok bool, err e
 	if err != nil {
 		return nil, false, nil
 	}
-	v, perr := parsePyLiteral(s)
+	v, perr := literal.Parse(s, MaxObtainDepth)
 	if perr != nil {
 		return nil, false, nil
 	}

@@ -161,43 +161,6 @@ func TestIterGoGenerator(t *testing.T) {
 	}
 }
 
-// TestParsePyLiteral: reprs as Python writes them.
-func TestParsePyLiteral(t *testing.T) {
-	big80, _ := new(big.Int).SetString("1208925819614629174706176", 10)
-	cases := []struct {
-		in   string
-		want any
-	}{
-		{"[]", []any{}},
-		{"()", brine.Tuple{}},
-		{"(1,)", brine.Tuple{int64(1)}},
-		{"{}", map[any]any{}},
-		{"[1, -2, 1208925819614629174706176]", []any{int64(1), int64(-2), big80}},
-		{"[1.5, -0.0, 1e+300, inf, -inf, 5e-324]", []any{1.5, math.Copysign(0, -1), 1e300, math.Inf(1), math.Inf(-1), 5e-324}},
-		{`['a', "it's", 'say "hi"', '\\', '\n\t\r', '\x00\x7f\x80\xff', '\u20ac\U0001f600', 'é']`,
-			[]any{"a", "it's", `say "hi"`, `\`, "\n\t\r", "\x00\x7f\u0080\u00ff", "\u20ac\U0001f600", "é"}},
-		{`[b'', b'\x00\xff\n', b"'"]`, []any{[]byte{}, []byte{0, 0xff, '\n'}, []byte("'")}},
-		{"{'a': [None, True, False], 1: (2, 3)}", map[any]any{"a": []any{nil, true, false}, int64(1): brine.Tuple{int64(2), int64(3)}}},
-		{"{1, 2}", []any{int64(1), int64(2)}},
-	}
-	for _, c := range cases {
-		got, err := parsePyLiteral(c.in)
-		if err != nil {
-			t.Errorf("%s: %v", c.in, err)
-			continue
-		}
-		if !reflect.DeepEqual(got, c.want) {
-			t.Errorf("%s:\n got %#v\nwant %#v", c.in, got, c.want)
-		}
-	}
-	for _, bad := range []string{"", "[", "[1,", "{1: 2", "<object at 0x1>", "[<x>]", "set()", "{...}", "[...]",
-		"(1+2j)", "Ellipsis", "'unterminated", "{(1, 2): 3}", "[1] x", "frozenset({1})", `'\q'`} {
-		if v, err := parsePyLiteral(bad); err == nil {
-			t.Errorf("%q parsed as %#v", bad, v)
-		}
-	}
-}
-
 // TestPickleGoValues: what HANDLE_PICKLE sends decodes to the same data,
 // and what has no pickle form is refused with the path to it.
 func TestPickleGoValues(t *testing.T) {
@@ -355,25 +318,6 @@ func TestObtainIterable(t *testing.T) {
 	if _, ok := ref.(*Netref); err != nil || !ok {
 		t.Errorf("Obtain[any](generator) = %#v, %v; want the reference", ref, err)
 	}
-}
-
-// FuzzParsePyLiteral: any input parses or fails, without panicking, and
-// what parses has the container shape its first byte says.
-func FuzzParsePyLiteral(f *testing.F) {
-	for _, s := range []string{"[1, 'a', b'\\x00', (2,), {3: None}]", "{'k': [1.5e3, -inf]}", "((((", `'\U0001f600'`, "{1, 2}"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		v, err := parsePyLiteral(s)
-		if err != nil {
-			return
-		}
-		if strings.HasPrefix(strings.TrimLeft(s, " \n"), "[") {
-			if _, ok := v.([]any); !ok {
-				t.Fatalf("%q parsed as %T", s, v)
-			}
-		}
-	})
 }
 
 // TestNilIntoInterface: None into an interface type is its zero value,

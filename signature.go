@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/internal/literal"
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
@@ -125,7 +126,7 @@ func (s *signature) applySpec(spec string) error {
 // parseLiteral reads a default value written in RPyCParams: a Python
 // literal, parsed by the parser the by-value fetches use.
 func parseLiteral(s string) (any, error) {
-	v, err := parsePyLiteral(s)
+	v, err := literal.Parse(s, MaxObtainDepth)
 	if err != nil {
 		return nil, fmt.Errorf("default %q is not a supported literal", s)
 	}

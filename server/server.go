@@ -129,7 +129,7 @@ type Server struct {
 
 	initOnce sync.Once
 	budget   *rpyc.Budget
-	memLimit memLimit // what the server did to the runtime's limit
+	memLimit memLimit      // what the server did to the runtime's limit
 	gate     chan struct{} // ThreadPool slots
 	slots    chan struct{} // MaxConnections slots; nil = no limit
 	done     chan struct{} // closed when Shutdown or Close starts

@@ -1,4 +1,9 @@
-package rpyc
+// Package literal reads Python literals (ints, floats, str, bytes,
+// lists, tuples, dicts, sets, True, False, None) into the Go values a
+// peer's brine would decode to. It serves by-value fetching, which reads
+// the repr of a remote container, and the defaults of RPyCParams
+// signatures.
+package literal
 
 // Reading Python's repr of plain data, so that a dict comes by value in
 // one round trip (HANDLE_REPR) on any server: BUFFITER yields only a
@@ -25,9 +30,10 @@ import (
 
 var errNotLiteral = errors.New("not a plain-data literal")
 
-// parsePyLiteral parses a Python literal as repr writes it.
-func parsePyLiteral(s string) (any, error) {
-	p := &litParser{s: s}
+// Parse parses a Python literal as repr writes it, with brackets nested
+// at most maxDepth deep.
+func Parse(s string, maxDepth int) (any, error) {
+	p := &litParser{s: s, maxDepth: maxDepth}
 	v, err := p.value(0)
 	if err != nil {
 		return nil, err
@@ -40,8 +46,9 @@ func parsePyLiteral(s string) (any, error) {
 }
 
 type litParser struct {
-	s string
-	i int
+	s        string
+	i        int
+	maxDepth int
 }
 
 func (p *litParser) space() {
@@ -60,7 +67,7 @@ func (p *litParser) eat(c byte) bool {
 }
 
 func (p *litParser) value(depth int) (any, error) {
-	if depth > MaxObtainDepth {
+	if depth > p.maxDepth {
 		return nil, errNotLiteral
 	}
 	p.space()
