@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+
+	"github.com/rpyc-go/rpyc/internal/pyobj"
 )
 
 // ErrBind is matched by every error Bind returns: the binding struct is
@@ -154,7 +156,7 @@ func boundMethodFunc(r *Netref, name string, t reflect.Type) reflect.Value {
 			out[i] = reflect.Zero(t.Out(i))
 		}
 		if err == nil && t.NumOut() == 2 {
-			rv, cerr := convertTo(res, t.Out(0))
+			rv, cerr := pyobj.ConvertTo(res, t.Out(0))
 			if cerr != nil {
 				err = fmt.Errorf("result of %s.%s: %w", r.TypeName(), name, cerr)
 			} else {

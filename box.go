@@ -2,10 +2,9 @@ package rpyc
 
 import (
 	"fmt"
-	"math/big"
-	"reflect"
 
 	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/internal/pyobj"
 	"github.com/rpyc-go/rpyc/message"
 	"github.com/rpyc-go/rpyc/vinegar"
 )
@@ -47,7 +46,7 @@ type logged interface{ entered() *boxLog }
 // appendBox writes the box of v: (label, value) as a brine 2-tuple,
 // recording in log what it put in the object table.
 func (c *Conn) appendBox(dst []byte, v any, log *boxLog) ([]byte, error) {
-	v = normalize(v)
+	v = pyobj.Normalize(v)
 	if brine.Dumpable(v) {
 		dst = append(dst, brine.TagTuple2, labelByte(message.LabelValue))
 		return brine.Append(dst, v)
@@ -72,10 +71,10 @@ func (c *Conn) appendBox(dst []byte, v any, log *boxLog) ([]byte, error) {
 	case string:
 		return dst, fmt.Errorf("string %.40q is not valid UTF-8: send []byte", x)
 	case brine.FrozenSet, brine.Slice:
-		return dst, fmt.Errorf("%s holds a value that cannot travel by value", describe(v))
+		return dst, fmt.Errorf("%s holds a value that cannot travel by value", pyobj.Describe(v))
 	}
-	v = asIterator(v)
-	id, err := c.objects.add(v, pyTypeName(v))
+	v = pyobj.AsIterator(v)
+	id, err := c.objects.add(v, pyobj.TypeName(v))
 	if err != nil {
 		return dst, err
 	}
@@ -101,43 +100,6 @@ func appendRef(dst []byte, l message.Label, id message.IDPack) []byte {
 	dst = brine.AppendString(dst, id.Name)
 	dst = brine.AppendInt(dst, id.ClassID)
 	return brine.AppendInt(dst, id.InstanceID)
-}
-
-// normalize maps Go values that Python sees as plain data onto brine's
-// types: named numeric and string types, []byte-like named types, and nil
-// pointers (None). Other values are returned unchanged.
-func normalize(v any) any {
-	switch v.(type) {
-	case nil, bool, int, int64, float64, string, []byte, brine.Tuple, *Netref, *big.Int:
-		return v
-	}
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Bool:
-		return rv.Bool()
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return rv.Int()
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		if u := rv.Uint(); u <= 1<<63-1 {
-			return int64(u)
-		}
-		return new(big.Int).SetUint64(rv.Uint())
-	case reflect.Float32, reflect.Float64:
-		return rv.Float()
-	case reflect.Complex64, reflect.Complex128:
-		return rv.Complex()
-	case reflect.String:
-		return rv.String()
-	case reflect.Slice:
-		if rv.Type().Elem().Kind() == reflect.Uint8 && rv.Type() != reflect.TypeFor[[]byte]() {
-			return rv.Bytes()
-		}
-	case reflect.Pointer, reflect.Func, reflect.Map, reflect.Chan, reflect.Interface:
-		if rv.IsNil() {
-			return nil
-		}
-	}
-	return v
 }
 
 // unbox turns a wire box into a Go value: plain data as is, netrefs for the
@@ -188,16 +150,4 @@ func truncRepr(v any) string {
 		s = s[:80] + "..."
 	}
 	return s
-}
-
-// describe names a value's kind for error messages: the Python type for
-// brine values, the Go type otherwise.
-func describe(v any) string {
-	switch v.(type) {
-	case nil:
-		return "None"
-	case *Netref:
-		return "netref " + v.(*Netref).id.Name
-	}
-	return fmt.Sprintf("%T", v)
 }

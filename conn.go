@@ -47,6 +47,7 @@ import (
 
 	"github.com/rpyc-go/rpyc/brine"
 	"github.com/rpyc-go/rpyc/channel"
+	"github.com/rpyc-go/rpyc/internal/pyobj"
 	"github.com/rpyc-go/rpyc/message"
 	streampkg "github.com/rpyc-go/rpyc/stream"
 )
@@ -62,8 +63,9 @@ type Conn struct {
 	ch     *channel.Channel
 	stream io.ReadWriteCloser // under ch; Close bounds its last write
 	dec    brine.Decoder
-	root   any  // what GETROOT returns to the peer
-	detect bool // server side: learn the layout from the first message
+	root   any          // what GETROOT returns to the peer
+	policy pyobj.Policy // what the peer may do to local objects (Config)
+	detect bool         // server side: learn the layout from the first message
 
 	layout      atomic.Uint32 // message.Layout; 0 until known
 	layoutKnown chan struct{} // closed when layout is set
@@ -80,7 +82,7 @@ type Conn struct {
 	closeStarted bool // a Close is under way
 	cause        error
 	remoteRoot   *Netref
-	void         *rootObject
+	void         *pyobj.Root
 
 	objects objTable
 	proxies proxyCache
@@ -180,6 +182,7 @@ func newConn(stream io.ReadWriteCloser, ch *channel.Channel, root any, cfg *Conf
 	conn.handlerCtx = withConn(conn.ctx, conn)
 	conn.ch.ExpectingReply = conn.expectingReply
 	conn.ch.OnWriteError = conn.writeFailed // a frame no caller waited for
+	conn.policy = policyOf(c)
 	conn.objects.init()
 	conn.objects.conn = conn
 	conn.proxies.init()
@@ -187,7 +190,7 @@ func newConn(stream io.ReadWriteCloser, ch *channel.Channel, root any, cfg *Conf
 		root = f(conn)
 	}
 	if root != nil {
-		r, err := newRoot(root)
+		r, err := pyobj.NewRoot(root, ServiceName(root), ServiceAliases(root))
 		if err != nil {
 			return nil, err
 		}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/internal/pyobj"
 	"github.com/rpyc-go/rpyc/message"
 	"github.com/rpyc-go/rpyc/stream"
 	"github.com/rpyc-go/rpyc/vinegar"
@@ -177,7 +178,7 @@ func TestCalls(t *testing.T) {
 				t.Errorf("%s: %v", name, err)
 				return
 			}
-			if r := brine.Repr(normalize(got)); r != want {
+			if r := brine.Repr(pyobj.Normalize(got)); r != want {
 				t.Errorf("%s = %s, want %s", name, r, want)
 			}
 		}

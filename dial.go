@@ -7,6 +7,8 @@ import (
 	"net"
 	"time"
 
+	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/internal/pyobj"
 	"github.com/rpyc-go/rpyc/stream"
 )
 
@@ -142,14 +144,14 @@ func NewServerConn(stream io.ReadWriteCloser, service any, cfg *Config) (*Conn, 
 
 // connected runs the service's on_connect hook and arranges on_disconnect.
 func (c *Conn) connected() {
-	r, ok := c.root.(*rootObject)
+	r, ok := c.root.(*pyobj.Root)
 	if !ok {
 		return
 	}
-	if h, ok := r.value.(Connecter); ok {
+	if h, ok := r.Value().(Connecter); ok {
 		h.OnConnect(c)
 	}
-	if h, ok := r.value.(Disconnecter); ok {
+	if h, ok := r.Value().(Disconnecter); ok {
 		c.OnClose(h.OnDisconnect)
 	}
 }
@@ -168,7 +170,7 @@ func (c *Conn) Root(ctx context.Context) (*Netref, error) {
 	}
 	r, ok := v.(*Netref)
 	if !ok {
-		return nil, fmt.Errorf("%w: GETROOT returned %s, not a reference", ErrProtocol, describe(v))
+		return nil, fmt.Errorf("%w: GETROOT returned %s, not a reference", ErrProtocol, pyobj.Describe(v))
 	}
 	c.mu.Lock()
 	if c.remoteRoot == nil {
@@ -202,3 +204,10 @@ var pingDefault = func() string {
 	}
 	return s
 }()
+
+// equalValues compares two plain values by their brine encoding.
+func equalValues(a, b any) bool {
+	ea, err1 := brine.Encode(pyobj.Normalize(a))
+	eb, err2 := brine.Encode(pyobj.Normalize(b))
+	return err1 == nil && err2 == nil && string(ea) == string(eb)
+}

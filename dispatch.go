@@ -8,6 +8,7 @@ import (
 
 	"github.com/rpyc-go/rpyc/brine"
 	"github.com/rpyc-go/rpyc/channel"
+	"github.com/rpyc-go/rpyc/internal/pyobj"
 	"github.com/rpyc-go/rpyc/message"
 	"github.com/rpyc-go/rpyc/vinegar"
 )
@@ -99,7 +100,7 @@ func (c *Conn) handleRequest(seq any, payload any, held int64) bool {
 	args, ok := unboxed.(brine.Tuple)
 	if !ok {
 		c.budget.Release(held)
-		c.answer(seq, vinegar.New("TypeError", fmt.Sprintf("%v argument after * must be an iterable, not %s", h, shortTypeName(unboxed))))
+		c.answer(seq, vinegar.New("TypeError", fmt.Sprintf("%v argument after * must be an iterable, not %s", h, pyobj.ShortTypeName(unboxed))))
 		return true
 	}
 	if ar := handlerArity[h]; len(args) < ar[0] || len(args) > ar[1] {
@@ -261,7 +262,7 @@ func (c *Conn) replyWith(seq any, value any, err error, mode sendMode) {
 		IncludeVersion:   !c.cfg.OmitLocalVersion,
 		Version:          c.version(),
 		Traceback:        tracebackText(err),
-		Repr:             pyRepr,
+		Repr:             pyobj.Repr,
 	})
 	if serr := c.sendEncoded(message.Exception, seq, -1, payload, mode, 0); serr != nil {
 		c.log.Debug("rpyc: exception reply not sent", "err", serr)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/rpyc-go/rpyc/internal/pyobj"
 )
 
 // ErrClosed is matched by every error caused by a closed connection: calls
@@ -54,20 +56,10 @@ func (e *PingError) Error() string {
 }
 
 // TypeError is returned by the conversion helpers (As, and argument
-// conversion) when a value cannot become the Go type asked for.
-type TypeError struct {
-	Want string // the Go type wanted
-	Got  any    // the value offered
-	Msg  string
-}
-
-// Error says what could not become what.
-func (e *TypeError) Error() string {
-	if e.Msg != "" {
-		return "rpyc: " + e.Msg
-	}
-	return fmt.Sprintf("rpyc: cannot convert %s to %s", describe(e.Got), e.Want)
-}
+// conversion) when a value cannot become the Go type asked for: Want is
+// the Go type wanted, Got the value offered, and Msg, when set, the whole
+// message.
+type TypeError = pyobj.TypeError
 
 func closedError(cause error) error {
 	if cause == nil {

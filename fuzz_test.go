@@ -5,6 +5,7 @@ import (
 	"io"
 	"testing"
 
+	"github.com/rpyc-go/rpyc/internal/pyobj"
 	"github.com/rpyc-go/rpyc/stream"
 )
 
@@ -49,7 +50,7 @@ func FuzzHandleFrame(f *testing.F) {
 		// them (ids 1..8) can resolve.
 		c.layout.Store(0)
 		for _, obj := range []any{fuzzService{}.List(), fuzzService{}.Dict(), func(x int) int { return x }} {
-			_, _ = c.objects.add(obj, pyTypeName(obj))
+			_, _ = c.objects.add(obj, pyobj.TypeName(obj))
 		}
 		c.handleFrame(frame{data: data})
 		_ = c.Close()

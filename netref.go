@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/internal/pyobj"
 	"github.com/rpyc-go/rpyc/message"
 )
 
@@ -25,9 +26,9 @@ type Netref struct {
 	state *refState
 }
 
-// Kwargs holds keyword arguments. Passed as the last argument of Call,
-// CallMethod and friends, it becomes Python's **kwargs.
-type Kwargs map[string]any
+// Kwargs holds keyword arguments, a map[string]any. Passed as the last
+// argument of Call, CallMethod and friends, it becomes Python's **kwargs.
+type Kwargs = pyobj.Kwargs
 
 // Conn returns the connection the netref belongs to.
 func (r *Netref) Conn() *Conn { return r.conn }
@@ -211,7 +212,7 @@ func (r *Netref) Contains(ctx context.Context, value any) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return truthy(v), nil
+	return pyobj.Truthy(v), nil
 }
 
 // Compare sends HANDLE_CMP with op one of "__eq__", "__ne__", "__lt__",
@@ -230,7 +231,7 @@ func (r *Netref) Equal(ctx context.Context, other any) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return truthy(v), nil
+	return pyobj.Truthy(v), nil
 }
 
 // Enter runs obj.__enter__() (the start of a with block) and returns its
@@ -247,7 +248,7 @@ func (r *Netref) Exit(ctx context.Context, excValue any) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return truthy(v), nil
+	return pyobj.Truthy(v), nil
 }
 
 // Iter iterates the object: one __iter__ call, then items fetched with
@@ -268,7 +269,7 @@ func (r *Netref) Iter(ctx context.Context) iter.Seq2[any, error] {
 		}
 		it, ok := itv.(*Netref)
 		if !ok {
-			yield(nil, &TypeError{Msg: "__iter__ did not return an iterator reference, got " + describe(itv)})
+			yield(nil, &TypeError{Msg: "__iter__ did not return an iterator reference, got " + pyobj.Describe(itv)})
 			return
 		}
 		if it != r {
@@ -283,7 +284,7 @@ func (r *Netref) Iter(ctx context.Context) iter.Seq2[any, error] {
 			}
 			items, ok := v.(brine.Tuple)
 			if !ok {
-				yield(nil, &TypeError{Msg: "BUFFITER reply is not a tuple: " + describe(v)})
+				yield(nil, &TypeError{Msg: "BUFFITER reply is not a tuple: " + pyobj.Describe(v)})
 				return
 			}
 			if len(items) == 0 {
@@ -334,27 +335,4 @@ func (r *Netref) Next(ctx context.Context) (any, error) {
 // Python client does to build a netref class): (name, doc) pairs.
 func (r *Netref) Inspect(ctx context.Context) (any, error) {
 	return r.conn.Request(ctx, message.HandleInspect, r.id.Tuple())
-}
-
-// truthy is Python's bool() for the values a reply can hold.
-func truthy(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return false
-	case bool:
-		return x
-	case int64:
-		return x != 0
-	case float64:
-		return x != 0
-	case string:
-		return x != ""
-	case []byte:
-		return len(x) > 0
-	case brine.Tuple:
-		return len(x) > 0
-	case brine.NotImplementedType:
-		return false
-	}
-	return true
 }

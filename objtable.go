@@ -2,11 +2,11 @@ package rpyc
 
 import (
 	"fmt"
-
-	"github.com/rpyc-go/rpyc/brine"
 	"reflect"
 	"sync"
 
+	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/internal/pyobj"
 	"github.com/rpyc-go/rpyc/message"
 	"github.com/rpyc-go/rpyc/vinegar"
 )
@@ -18,7 +18,7 @@ type objTable struct {
 	conn    *Conn
 	mu      sync.Mutex // protects the following
 	byID    map[int64]*objEntry
-	byIdent map[identKey]*objEntry
+	byIdent map[pyobj.Ident]*objEntry
 	classes map[reflect.Type]int64
 	nextID  int64
 	closed  bool // cleared at shutdown: nothing enters any more
@@ -31,65 +31,23 @@ type objTable struct {
 type objEntry struct {
 	obj   any
 	id    message.IDPack
-	refs  int64 // references the peer holds
-	pins  int64 // entries of the table that keep this one alive
-	owner *objEntry
-	ident identKey
+	refs  int64     // references the peer holds
+	pins  int64     // entries of the table that keep this one alive
+	owner *objEntry // the entry this one keeps alive (see pyobj.Owner)
+	ident pyobj.Ident
 	keyed bool
-}
-
-// owned is implemented by table values that refer to another object the
-// peer may hold, the way a Python bound method refers to its __self__:
-// while such a value is in the table, its owner's entry stays too, and
-// the owner is not released (a file stays open while the peer still
-// holds its bound read method, though it dropped the file itself).
-type owned interface{ tableOwner() any }
-
-func (m *boundMethod) tableOwner() any { return m.self }
-
-// identKey identifies values that have an identity in Go (pointers, maps,
-// channels, slices), so the same value boxed twice gets the same id_pack,
-// and the peer's proxy cache (and `is`) work as they do against Python.
-type identKey struct {
-	t   reflect.Type
-	ptr uintptr
-	n   int
 }
 
 func (t *objTable) init() {
 	t.byID = make(map[int64]*objEntry)
-	t.byIdent = make(map[identKey]*objEntry)
+	t.byIdent = make(map[pyobj.Ident]*objEntry)
 	t.classes = make(map[reflect.Type]int64)
-}
-
-func identOf(obj any) (identKey, bool) {
-	v := reflect.ValueOf(obj)
-	switch v.Kind() {
-	case reflect.Pointer:
-		// Pointers to zero-size values may share one address.
-		if v.IsNil() || v.Type().Elem().Size() == 0 {
-			return identKey{}, false
-		}
-		return identKey{t: v.Type(), ptr: v.Pointer()}, true
-	case reflect.Map, reflect.Chan, reflect.UnsafePointer:
-		if v.IsNil() {
-			return identKey{}, false
-		}
-		return identKey{t: v.Type(), ptr: v.Pointer()}, true
-	case reflect.Slice:
-		// Empty slices may share the zero-size base address.
-		if v.Len() == 0 || v.Type().Elem().Size() == 0 {
-			return identKey{}, false
-		}
-		return identKey{t: v.Type(), ptr: v.Pointer(), n: v.Len()}, true
-	}
-	return identKey{}, false
 }
 
 // add records one more reference to obj and returns its id_pack. A new
 // object past Limits.MaxObjects is refused with a MemoryError.
 func (t *objTable) add(obj any, name string) (message.IDPack, error) {
-	key, keyed := identOf(obj)
+	key, keyed := pyobj.Identity(obj)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.closed {
@@ -121,8 +79,12 @@ func (t *objTable) add(obj any, name string) (message.IDPack, error) {
 	if keyed {
 		t.byIdent[key] = e
 	}
-	if o, ok := obj.(owned); ok {
-		if okey, ok := identOf(o.tableOwner()); ok {
+	// A bound method keeps its object (its __self__) in the table and
+	// unreleased while the peer holds the method, as a Python method
+	// keeps __self__ alive (a file stays open while the peer still holds
+	// its bound read method, though it dropped the file itself).
+	if owner, ok := pyobj.Owner(obj); ok {
+		if okey, ok := pyobj.Identity(owner); ok {
 			if oe := t.byIdent[okey]; oe != nil {
 				oe.pins++
 				e.owner = oe
@@ -222,17 +184,14 @@ func (t *objTable) releaseLoop() {
 
 // releasable reports whether obj wants to hear that it was released.
 func releasable(obj any) bool {
-	switch obj.(type) {
-	case releaser, Releaser:
-		return true
-	}
-	return false
+	_, ok := obj.(Releaser)
+	return ok || pyobj.NeedsRelease(obj)
 }
 
 // holds reports whether obj has an entry in the table (objects without a
 // Go identity never do, as far as this can tell).
 func (t *objTable) holds(obj any) bool {
-	key, ok := identOf(obj)
+	key, ok := pyobj.Identity(obj)
 	if !ok {
 		return false
 	}
@@ -243,9 +202,7 @@ func (t *objTable) holds(obj any) bool {
 
 // released tells an object the peer no longer holds it.
 func (t *objTable) released(obj any) {
-	if r, ok := obj.(releaser); ok {
-		r.rpycRelease()
-	}
+	pyobj.Release(obj)
 	if r, ok := obj.(Releaser); ok {
 		r.RPyCRelease(t.conn)
 	}
@@ -313,12 +270,12 @@ func (c *Conn) discardExcept(v any, handled []any) {
 	case nil, *Netref:
 		return
 	}
-	v = asIterator(normalize(v))
+	v = pyobj.AsIterator(pyobj.Normalize(v))
 	if !releasable(v) || c.objects.holds(v) {
 		return
 	}
 	for _, h := range handled {
-		if sameObject(h, v) || safeEqual(h, v) {
+		if pyobj.SameValue(h, v) {
 			return
 		}
 	}

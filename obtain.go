@@ -25,6 +25,7 @@ import (
 
 	"github.com/rpyc-go/rpyc/brine"
 	"github.com/rpyc-go/rpyc/internal/literal"
+	"github.com/rpyc-go/rpyc/internal/pyobj"
 	"github.com/rpyc-go/rpyc/message"
 	"github.com/rpyc-go/rpyc/vinegar"
 )
@@ -48,10 +49,6 @@ const (
 // ErrTooLarge is returned when a remote container has more items, or
 // deeper nesting, than a by-value fetch allows.
 var ErrTooLarge = errors.New("rpyc: remote container too large to fetch by value")
-
-// goBuffIterCap is the most items this package's servers return for one
-// BUFFITER; a reply of exactly that size may be cut short.
-const goBuffIterCap = 1 << 20
 
 // sequenceTypes are remote types whose iteration is a pure read of the
 // container, fetched with one BUFFITER. Python and Go peers use the same
@@ -119,7 +116,7 @@ func Obtain[T any](ctx context.Context, v any) (T, error) {
 			return zero, err
 		}
 	}
-	rv, err := convertTo(plain, t)
+	rv, err := pyobj.ConvertTo(plain, t)
 	if err != nil {
 		return zero, err
 	}
@@ -275,9 +272,9 @@ func (f *fetcher) all(ctx context.Context, n *Netref) (brine.Tuple, error) {
 	}
 	items, ok := v.(brine.Tuple)
 	if !ok {
-		return nil, fmt.Errorf("%w: BUFFITER on %s returned %s, not a tuple", ErrProtocol, n, describe(v))
+		return nil, fmt.Errorf("%w: BUFFITER on %s returned %s, not a tuple", ErrProtocol, n, pyobj.Describe(v))
 	}
-	if len(items) == goBuffIterCap && room > goBuffIterCap {
+	if len(items) == pyobj.BuffIterCap && room > pyobj.BuffIterCap {
 		// A Go server stops at its cap: BUFFITER on the container starts
 		// over each time, so read it again from one iterator, a cap's
 		// worth per round trip.
@@ -300,7 +297,7 @@ func (f *fetcher) allFromIterator(ctx context.Context, n *Netref, room int) (bri
 	}
 	it, ok := itv.(*Netref)
 	if !ok {
-		return nil, fmt.Errorf("%w: iter(%s) returned %s", ErrProtocol, n, describe(itv))
+		return nil, fmt.Errorf("%w: iter(%s) returned %s", ErrProtocol, n, pyobj.Describe(itv))
 	}
 	if it != n {
 		defer it.Release()
@@ -313,10 +310,10 @@ func (f *fetcher) allFromIterator(ctx context.Context, n *Netref, room int) (bri
 		}
 		batch, ok := v.(brine.Tuple)
 		if !ok {
-			return nil, fmt.Errorf("%w: BUFFITER on %s returned %s, not a tuple", ErrProtocol, it, describe(v))
+			return nil, fmt.Errorf("%w: BUFFITER on %s returned %s, not a tuple", ErrProtocol, it, pyobj.Describe(v))
 		}
 		items = append(items, batch...)
-		if len(batch) < goBuffIterCap {
+		if len(batch) < pyobj.BuffIterCap {
 			break
 		}
 	}
@@ -330,7 +327,7 @@ func (f *fetcher) dict(ctx context.Context, n *Netref, depth int) (map[any]any, 
 	if err == nil {
 		itemsRef, ok := iv.(*Netref)
 		if !ok {
-			return nil, fmt.Errorf("%w: %s.items() returned %s", ErrProtocol, n, describe(iv))
+			return nil, fmt.Errorf("%w: %s.items() returned %s", ErrProtocol, n, pyobj.Describe(iv))
 		}
 		pairs, err := f.all(ctx, itemsRef)
 		itemsRef.Release()
@@ -341,7 +338,7 @@ func (f *fetcher) dict(ctx context.Context, n *Netref, depth int) (map[any]any, 
 		for i, p := range pairs {
 			kv, ok := p.(brine.Tuple)
 			if !ok || len(kv) != 2 {
-				return nil, fmt.Errorf("%w: %s.items() yielded %s, not a pair", ErrProtocol, n, describe(p))
+				return nil, fmt.Errorf("%w: %s.items() yielded %s, not a pair", ErrProtocol, n, pyobj.Describe(p))
 			}
 			keys[i], vals[i] = kv[0], kv[1]
 		}
@@ -362,7 +359,7 @@ func (f *fetcher) dict(ctx context.Context, n *Netref, depth int) (map[any]any, 
 				for _, q := range pending[i+1:] {
 					_, _ = q.Value(ctx)
 				}
-				return nil, fmt.Errorf("value of key %s: %w", pyRepr(keys[i]), err)
+				return nil, fmt.Errorf("value of key %s: %w", pyobj.Repr(keys[i]), err)
 			}
 		}
 	} else {
@@ -375,11 +372,11 @@ func (f *fetcher) dict(ctx context.Context, n *Netref, depth int) (map[any]any, 
 			return nil, err
 		}
 		if kv != nil && !reflect.TypeOf(kv).Comparable() {
-			return nil, &TypeError{Got: kv, Msg: fmt.Sprintf("dict key %s of %s cannot be a Go map key; iterate items() with Netref.Iter instead", pyRepr(k), n)}
+			return nil, &TypeError{Got: kv, Msg: fmt.Sprintf("dict key %s of %s cannot be a Go map key; iterate items() with Netref.Iter instead", pyobj.Repr(k), n)}
 		}
 		vv, err := f.value(ctx, vals[i], depth+1)
 		if err != nil {
-			return nil, fmt.Errorf("value of key %s: %w", pyRepr(k), err)
+			return nil, fmt.Errorf("value of key %s: %w", pyobj.Repr(k), err)
 		}
 		out[kv] = vv
 	}

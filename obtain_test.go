@@ -14,8 +14,8 @@ import (
 	"time"
 
 	ogorek "github.com/kisielk/og-rek"
-
 	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/internal/pyobj"
 	"github.com/rpyc-go/rpyc/message"
 )
 
@@ -335,7 +335,7 @@ func TestNilIntoInterface(t *testing.T) {
 }
 
 // TestObtainPastGoBuffIterCap: a Go server answers one BUFFITER with at
-// most goBuffIterCap items; a longer container is read on through one
+// most pyobj.BuffIterCap items; a longer container is read on through one
 // iterator in batches of that size, every item once, in a few round trips.
 func TestObtainPastGoBuffIterCap(t *testing.T) {
 	var buffIters atomic.Int64
@@ -352,7 +352,7 @@ func TestObtainPastGoBuffIterCap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const n = goBuffIterCap + 3
+	const n = pyobj.BuffIterCap + 3
 	ref, ok := must(root.CallMethod(ctx, "numbers", n)).(*Netref)
 	if !ok {
 		t.Fatal("numbers did not come by reference")

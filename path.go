@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/rpyc-go/rpyc/internal/pyobj"
 )
 
 // GetPath follows a dotted attribute path from r: GetPath(ctx, os,
@@ -22,7 +24,7 @@ func GetPath(ctx context.Context, r *Netref, path string) (any, error) {
 	for i, name := range steps {
 		n, ok := cur.(*Netref)
 		if !ok {
-			return nil, &TypeError{Got: cur, Msg: fmt.Sprintf("%s is %s, which has no attribute %q", strings.Join(steps[:i], "."), describe(cur), name)}
+			return nil, &TypeError{Got: cur, Msg: fmt.Sprintf("%s is %s, which has no attribute %q", strings.Join(steps[:i], "."), pyobj.Describe(cur), name)}
 		}
 		if name == "" {
 			return nil, fmt.Errorf("rpyc: empty name in attribute path %q", path)
@@ -48,7 +50,7 @@ func CallPath(ctx context.Context, r *Netref, path string, args ...any) (any, er
 		}
 		n, ok := v.(*Netref)
 		if !ok {
-			return nil, &TypeError{Got: v, Msg: fmt.Sprintf("%s is %s, which has no method %q", path[:i], describe(v), path[i+1:])}
+			return nil, &TypeError{Got: v, Msg: fmt.Sprintf("%s is %s, which has no method %q", path[:i], pyobj.Describe(v), path[i+1:])}
 		}
 		owner, name = n, path[i+1:]
 	}

@@ -1,12 +1,8 @@
 package rpyc
 
 import (
-	"context"
-	"fmt"
 	"reflect"
 	"strings"
-
-	"github.com/rpyc-go/rpyc/brine"
 )
 
 // A service is any Go value: what GETROOT gives the peer. Its exported
@@ -67,44 +63,6 @@ func ServiceAliases(svc any) []string {
 		return a.RPyCServiceAliases()
 	}
 	return []string{ServiceName(svc)}
-}
-
-// rootObject is the service as the peer sees it: the Go value plus
-// get_service_name and get_service_aliases.
-type rootObject struct {
-	value   any
-	name    string
-	aliases []string
-}
-
-func newRoot(svc any) (*rootObject, error) {
-	if r, ok := svc.(*rootObject); ok {
-		return r, nil
-	}
-	if ti := infoOf(reflect.TypeOf(svc)); ti.err != nil {
-		return nil, ti.err
-	}
-	return &rootObject{value: svc, name: ServiceName(svc), aliases: ServiceAliases(svc)}, nil
-}
-
-func (r *rootObject) special(c *Conn, name string) (resolved, bool) {
-	switch name {
-	case "get_service_name":
-		return resolved{call: func(context.Context, brine.Tuple, Kwargs) (any, error) { return r.name, nil }}, true
-	case "get_service_aliases":
-		return resolved{call: func(context.Context, brine.Tuple, Kwargs) (any, error) {
-			t := make(brine.Tuple, len(r.aliases))
-			for i, a := range r.aliases {
-				t[i] = a
-			}
-			return t, nil
-		}}, true
-	}
-	return resolved{}, false
-}
-
-func (r *rootObject) String() string {
-	return fmt.Sprintf("<%s service>", r.name)
 }
 
 // ServiceFactory makes a fresh service value for each connection (Python's

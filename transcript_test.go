@@ -121,6 +121,7 @@ import (
 
 	"github.com/rpyc-go/rpyc/brine"
 	"github.com/rpyc-go/rpyc/channel"
+	"github.com/rpyc-go/rpyc/internal/pyobj"
 	"github.com/rpyc-go/rpyc/message"
 	"github.com/rpyc-go/rpyc/stream"
 	"github.com/rpyc-go/rpyc/vinegar"
@@ -241,7 +242,7 @@ func vecStr(ctx context.Context, v any) (string, error) {
 	case *Netref:
 		return x.Str(ctx)
 	}
-	return pyStr(v), nil
+	return pyobj.Str(v), nil
 }
 
 // vecAdd is Python's + on ints (arbitrary size) and floats.
@@ -266,7 +267,7 @@ func vecAdd(a, b any) (any, error) {
 		f, _ := new(big.Float).SetInt(ia).Float64()
 		return f + fb, nil
 	}
-	return nil, vinegar.New("TypeError", fmt.Sprintf("unsupported operand type(s) for +: '%s' and '%s'", shortTypeName(a), shortTypeName(b)))
+	return nil, vinegar.New("TypeError", fmt.Sprintf("unsupported operand type(s) for +: '%s' and '%s'", pyobj.ShortTypeName(a), pyobj.ShortTypeName(b)))
 }
 
 func vecBigInt(v any) (*big.Int, bool) {
@@ -821,17 +822,19 @@ func (r *serverReplay) keysPolicy(rec trRecFrame, got trFrame) bool {
 	if err != nil || target.Label != message.LabelLocalRef {
 		return false
 	}
-	var kind *kindSpec
+	// What our lists and dicts offer is what dir() lists for one.
+	var sample any
 	switch id.Name {
 	case "builtins.list":
-		kind = listKind
+		sample = &[]any{}
 	case "builtins.dict":
-		kind = dictKind
+		sample = map[any]any{}
 	default:
 		return false
 	}
+	methods := (&pyobj.Policy{}).Dir(sample)
 	e, ok := vinegar.Load(rec.msg.Payload, vinegar.LoadOptions{}).(*vinegar.Exception)
-	if !ok || e.Name != "AttributeError" || kind.methods[name] == nil || strings.HasPrefix(name, "_") {
+	if !ok || e.Name != "AttributeError" || !slices.Contains(methods, any(name)) || strings.HasPrefix(name, "_") {
 		return false
 	}
 	b := trBox(r.t, got.msg.Payload)

@@ -1,4 +1,4 @@
-package rpyc
+package pyobj
 
 // Index and slice arithmetic for lists, done as CPython does it.
 //
@@ -149,8 +149,8 @@ func sliceOf(s reflect.Value, sl brine.Slice) (any, error) {
 // unless the count happens to match; an extended slice must be given
 // exactly as many items as it selects. The iterable is fetched and
 // converted before the lock.
-func assignSlice(ctx context.Context, self reflect.Value, sl brine.Slice, iterable any) error {
-	vals, err := fetchItems(ctx, self, iterable, "can only assign an iterable")
+func (p *Policy) assignSlice(ctx context.Context, self reflect.Value, sl brine.Slice, iterable any) error {
+	vals, err := p.fetchItems(ctx, self, iterable, "can only assign an iterable")
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package rpyc
+package pyobj
 
 import (
 	"bytes"
@@ -16,28 +16,23 @@ import (
 	"time"
 
 	"github.com/rpyc-go/rpyc/brine"
-	"github.com/rpyc-go/rpyc/stream"
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
-// kindConn is an unstarted Conn: the kinds are called directly.
-func kindConn(t *testing.T) *Conn {
+// testPolicy is the policy of a connection with the default Config: the
+// native classes are called directly, as a request would call them.
+func testPolicy(t *testing.T) *Policy {
 	t.Helper()
-	a, b := stream.MemPipe()
-	c, err := NewConn(a, nil, nil)
-	if err != nil {
-		t.Fatal(err)
+	return &Policy{
+		SafeAttrs:     map[string]bool{"__len__": true, "__getitem__": true, "__iter__": true},
+		ExposedPrefix: "exposed_",
+		MaxBuildItems: 1 << 22,
 	}
-	t.Cleanup(func() {
-		a.Close()
-		b.Close()
-	})
-	return c
 }
 
 // kcall calls obj.name(*args) as the peer would; a trailing Kwargs gives
 // keyword arguments. Names the exposure policy refuses go through resolve.
-func kcall(c *Conn, obj any, name string, args ...any) (any, error) {
+func kcall(c *Policy, obj any, name string, args ...any) (any, error) {
 	var kw Kwargs
 	if n := len(args); n > 0 {
 		if k, ok := args[n-1].(Kwargs); ok {
@@ -45,17 +40,17 @@ func kcall(c *Conn, obj any, name string, args ...any) (any, error) {
 		}
 	}
 	ctx := context.Background()
-	if _, err := c.checkName(name, accessGet); err != nil {
+	if _, err := c.CheckName(name, AccessGet); err != nil {
 		r, err := c.resolve(obj, name)
 		if err != nil {
 			return nil, err
 		}
 		return r.call(ctx, brine.Tuple(args), kw)
 	}
-	return c.callattr(ctx, obj, name, brine.Tuple(args), kw)
+	return c.CallAttr(ctx, obj, name, brine.Tuple(args), kw)
 }
 
-func mustK(t *testing.T, c *Conn, obj any, name string, args ...any) any {
+func mustK(t *testing.T, c *Policy, obj any, name string, args ...any) any {
 	t.Helper()
 	v, err := kcall(c, obj, name, args...)
 	if err != nil {
@@ -102,8 +97,8 @@ func takeAll(t *testing.T, v any) []any {
 	}
 }
 
-func TestListKindGetItem(t *testing.T) {
-	c := kindConn(t)
+func TestListGetItem(t *testing.T) {
+	c := testPolicy(t)
 	s := []int{0, 1, 2, 3, 4}
 	for _, tc := range []struct {
 		idx  any
@@ -134,8 +129,8 @@ func TestListKindGetItem(t *testing.T) {
 	wantExc(t, err, vinegar.ErrIndexError, "list index out of range")
 }
 
-func TestListKindSlicing(t *testing.T) {
-	c := kindConn(t)
+func TestListSlicing(t *testing.T) {
+	c := testPolicy(t)
 	s := []int{0, 1, 2, 3, 4}
 	for _, tc := range []struct {
 		sl   brine.Slice
@@ -174,8 +169,8 @@ func TestListKindSlicing(t *testing.T) {
 	}
 }
 
-func TestListKindSetDelItem(t *testing.T) {
-	c := kindConn(t)
+func TestListSetDelItem(t *testing.T) {
+	c := testPolicy(t)
 	s := []int{0, 1, 2, 3, 4}
 	mustK(t, c, s, "__setitem__", int64(-1), int64(40))
 	if s[4] != 40 {
@@ -220,8 +215,8 @@ func TestListKindSetDelItem(t *testing.T) {
 	wantExc(t, err, vinegar.ErrIndexError, "")
 }
 
-func TestListKindContains(t *testing.T) {
-	c := kindConn(t)
+func TestListContains(t *testing.T) {
+	c := testPolicy(t)
 	for _, tc := range []struct {
 		list any
 		x    any
@@ -248,8 +243,8 @@ func TestListKindContains(t *testing.T) {
 	}
 }
 
-func TestListKindGrowth(t *testing.T) {
-	c := kindConn(t)
+func TestListGrowth(t *testing.T) {
+	c := testPolicy(t)
 	owner := []int{0, 1, 2}
 	p := &owner
 	mustK(t, c, p, "append", int64(3))
@@ -313,8 +308,8 @@ func TestListKindGrowth(t *testing.T) {
 	}
 }
 
-func TestListKindPopRemoveIndex(t *testing.T) {
-	c := kindConn(t)
+func TestListPopRemoveIndex(t *testing.T) {
+	c := testPolicy(t)
 	p := &[]int{10, 20, 30, 20}
 	if v := mustK(t, c, p, "pop"); v != 20 {
 		t.Errorf("pop() = %v", v)
@@ -363,8 +358,8 @@ func TestListKindPopRemoveIndex(t *testing.T) {
 	wantExc(t, err, vinegar.ErrTypeError, "exactly one argument")
 }
 
-func TestListKindSortReverse(t *testing.T) {
-	c := kindConn(t)
+func TestListSortReverse(t *testing.T) {
+	c := testPolicy(t)
 	ints := []int{3, 1, 2}
 	mustK(t, c, ints, "sort")
 	if !slices.Equal(ints, []int{1, 2, 3}) {
@@ -403,8 +398,8 @@ func TestListKindSortReverse(t *testing.T) {
 	}
 }
 
-func TestListKindMisc(t *testing.T) {
-	c := kindConn(t)
+func TestListMisc(t *testing.T) {
+	c := testPolicy(t)
 	type ints []int
 	s := ints{1, 2, 3}
 	if v := mustK(t, c, s, "__len__"); v != int64(3) {
@@ -448,8 +443,8 @@ func TestListKindMisc(t *testing.T) {
 	}
 }
 
-func TestListKindConcurrent(t *testing.T) {
-	c := kindConn(t)
+func TestListConcurrent(t *testing.T) {
+	c := testPolicy(t)
 	owner := []int{}
 	p := &owner
 	var wg sync.WaitGroup
@@ -482,8 +477,8 @@ func TestListKindConcurrent(t *testing.T) {
 	}
 }
 
-func TestDictKindBasics(t *testing.T) {
-	c := kindConn(t)
+func TestDictBasics(t *testing.T) {
+	c := testPolicy(t)
 	m := map[string]int{"b": 2, "a": 1}
 	if v := mustK(t, c, m, "__getitem__", "a"); v != 1 {
 		t.Errorf("d['a'] = %v", v)
@@ -535,8 +530,8 @@ func TestDictKindBasics(t *testing.T) {
 	wantExc(t, err, vinegar.ErrKeyError, "c")
 }
 
-func TestDictKindMethods(t *testing.T) {
-	c := kindConn(t)
+func TestDictMethods(t *testing.T) {
+	c := testPolicy(t)
 	m := map[string]int{"a": 1}
 	for _, tc := range []struct {
 		name string
@@ -601,8 +596,8 @@ func TestDictKindMethods(t *testing.T) {
 	wantExc(t, err, vinegar.ErrKeyError, "dictionary is empty")
 }
 
-func TestDictKindKeys(t *testing.T) {
-	c := kindConn(t)
+func TestDictKeys(t *testing.T) {
+	c := testPolicy(t)
 	// Interface keys are found by Python equality.
 	m := map[any]string{1: "one", "s": "str", 2.5: "f"}
 	for k, want := range map[any]string{int64(1): "one", 1.0: "one", true: "one", "s": "str", 2.5: "f"} {
@@ -640,8 +635,8 @@ func TestDictKindKeys(t *testing.T) {
 	}
 }
 
-func TestDictKindConcurrent(t *testing.T) {
-	c := kindConn(t)
+func TestDictConcurrent(t *testing.T) {
+	c := testPolicy(t)
 	m := map[int]int{}
 	var wg sync.WaitGroup
 	for w := range 8 {
@@ -677,11 +672,11 @@ type valueReader struct{ r *strings.Reader }
 
 func (v valueReader) Read(p []byte) (int, error) { return v.r.Read(p) }
 
-func TestFileKindRead(t *testing.T) {
-	c := kindConn(t)
+func TestFileRead(t *testing.T) {
+	c := testPolicy(t)
 	r := bytes.NewReader([]byte("one\ntwo\nthree\nfour"))
-	if kindFor(r) == nil || kindFor(r).pyName != "rpyc.GoFile" {
-		t.Fatalf("kind = %v", kindFor(r))
+	if classOf(r) == nil || classOf(r).pyName != "rpyc.GoFile" {
+		t.Fatalf("class = %v", classOf(r))
 	}
 	for _, tc := range []struct {
 		name string
@@ -743,8 +738,8 @@ func TestFileKindRead(t *testing.T) {
 	}
 }
 
-func TestFileKindWriteClose(t *testing.T) {
-	c := kindConn(t)
+func TestFileWriteClose(t *testing.T) {
+	c := testPolicy(t)
 	r := bytes.NewReader([]byte("data"))
 	_, err := kcall(c, r, "write", []byte("x"))
 	wantExc(t, err, vinegar.ErrAttributeError, "'GoFile' object has no attribute 'write'")
@@ -796,21 +791,21 @@ func TestFileKindWriteClose(t *testing.T) {
 	wantExc(t, err, vinegar.ErrValueError, "closed file")
 	// The CTXEXIT handler goes through __exit__ too.
 	cc2 := &closeCounter{Reader: strings.NewReader("z")}
-	if v, err := handleCtxExit(c, context.Background(), brine.Tuple{cc2, nil}); v != false || err != nil || cc2.closes != 1 {
+	if v, err := c.CtxExit(context.Background(), cc2, nil); v != false || err != nil || cc2.closes != 1 {
 		t.Errorf("CTXEXIT = %v, %v, closes %d", v, err, cc2.closes)
 	}
 
-	if fileKindFor(struct{}{}) != nil || kindFor(42) != nil {
-		t.Error("non-files got a file kind")
+	if fileClassOf(struct{}{}) != nil || classOf(42) != nil {
+		t.Error("non-files got a file class")
 	}
-	names := c.dir(bytes.NewReader(nil))
+	names := c.Dir(bytes.NewReader(nil))
 	if !slices.Contains(names, any("readline")) || slices.Contains(names, any("write")) {
 		t.Errorf("dir(reader) = %v", names)
 	}
 }
 
-func TestFileKindStateReleased(t *testing.T) {
-	c := kindConn(t)
+func TestFileStateReleased(t *testing.T) {
+	c := testPolicy(t)
 	count := func() int {
 		n := 0
 		fileStates.Range(func(any, any) bool { n++; return true })
@@ -834,221 +829,6 @@ func TestFileKindStateReleased(t *testing.T) {
 	if count() > before {
 		t.Errorf("file states not released: %d, before %d", count(), before)
 	}
-}
-
-// kindsService is the root of the end-to-end test.
-type kindsService struct {
-	list  *[]int
-	plain []int
-	dict  map[string]int
-	file  *bytes.Reader
-}
-
-func (s *kindsService) GetList() *[]int         { return s.list }
-func (s *kindsService) GetPlain() []int         { return s.plain }
-func (s *kindsService) GetDict() map[string]int { return s.dict }
-func (s *kindsService) GetFile() *bytes.Reader  { return s.file }
-func (s *kindsService) Snapshot() (int, int)    { return len(*s.list), len(s.dict) }
-
-func TestKindsEndToEnd(t *testing.T) {
-	a, b := stream.MemPipe()
-	svc := &kindsService{
-		list:  &[]int{0, 1, 2},
-		plain: []int{7},
-		dict:  map[string]int{"a": 1, "b": 2},
-		file:  bytes.NewReader([]byte("l1\nl2\nl3\n")),
-	}
-	srv, err := NewServerConn(b, svc, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Start()
-	defer srv.Close()
-	cli, err := Connect(a, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	root, err := cli.Root(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	netref := func(name string) *Netref {
-		t.Helper()
-		v, err := root.CallMethod(ctx, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n, ok := v.(*Netref)
-		if !ok {
-			t.Fatalf("%s returned %T", name, v)
-		}
-		return n
-	}
-
-	// The list.
-	l := netref("get_list")
-	if l.TypeName() != "builtins.list" {
-		t.Errorf("list type %q", l.TypeName())
-	}
-	if s, err := l.Str(ctx); err != nil || s != "[0, 1, 2]" {
-		t.Errorf("str = %q, %v", s, err)
-	}
-	if n, err := l.Len(ctx); err != nil || n != 3 {
-		t.Errorf("len = %d, %v", n, err)
-	}
-	if v, err := l.GetItem(ctx, int64(-1)); err != nil || v != int64(2) {
-		t.Errorf("l[-1] = %v, %v", v, err)
-	}
-	if _, err := l.GetItem(ctx, int64(3)); !errors.Is(err, vinegar.ErrIndexError) {
-		t.Errorf("l[3]: %v", err)
-	}
-	if _, err := l.CallMethod(ctx, "append", 5); err != nil {
-		t.Fatal(err)
-	}
-	if n, _, err := kindsPair[int, int](root.CallMethod(ctx, "snapshot")); err != nil || n != 4 {
-		t.Errorf("owner sees len %d, %v", n, err)
-	}
-	if ok, err := l.Contains(ctx, 5); err != nil || !ok {
-		t.Errorf("5 in l = %v, %v", ok, err)
-	}
-	var items []any
-	for v, err := range l.Iter(ctx) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		items = append(items, v)
-	}
-	if !reflect.DeepEqual(items, []any{int64(0), int64(1), int64(2), int64(5)}) {
-		t.Errorf("iter = %v", items)
-	}
-	sub, err := l.GetItem(ctx, brine.Slice{Step: int64(-2)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s, err := sub.(*Netref).Str(ctx); err != nil || s != "[5, 1]" {
-		t.Errorf("l[::-2] = %q, %v", s, err)
-	}
-	// Extending with a list of the client's: the server iterates it back.
-	if _, err := l.CallMethod(ctx, "extend", &[]int{6, 7}); err != nil {
-		t.Fatal(err)
-	}
-	if got := *svc.list; !slices.Equal(got, []int{0, 1, 2, 5, 6, 7}) {
-		t.Errorf("owner's list = %v", got)
-	}
-	if _, err := l.CallMethod(ctx, "sort", Kwargs{"reverse": true}); err != nil {
-		t.Fatal(err)
-	}
-	if s, _ := l.Str(ctx); s != "[7, 6, 5, 2, 1, 0]" {
-		t.Errorf("sorted = %q", s)
-	}
-	plain := netref("get_plain")
-	_, err = plain.CallMethod(ctx, "append", 1)
-	if !errors.Is(err, vinegar.ErrTypeError) || !strings.Contains(err.Error(), "append needs a *[]int") {
-		t.Errorf("append on a plain slice: %v", err)
-	}
-
-	// The dict.
-	d := netref("get_dict")
-	if d.TypeName() != "builtins.dict" {
-		t.Errorf("dict type %q", d.TypeName())
-	}
-	if n, err := d.Len(ctx); err != nil || n != 2 {
-		t.Errorf("len = %d, %v", n, err)
-	}
-	if v, err := d.GetItem(ctx, "a"); err != nil || v != int64(1) {
-		t.Errorf("d['a'] = %v, %v", v, err)
-	}
-	_, err = d.GetItem(ctx, "zz")
-	var e *vinegar.Exception
-	if !errors.Is(err, vinegar.ErrKeyError) || !errors.As(err, &e) || !reflect.DeepEqual(e.Args, brine.Tuple{"zz"}) {
-		t.Errorf("d['zz']: %v", err)
-	}
-	if err := d.SetItem(ctx, "c", 3); err != nil {
-		t.Fatal(err)
-	}
-	if ok, err := d.Contains(ctx, "c"); err != nil || !ok {
-		t.Errorf("'c' in d = %v, %v", ok, err)
-	}
-	// Updating from a dict of the client's goes through its items().
-	if _, err := d.CallMethod(ctx, "update", map[string]int{"d": 4}, Kwargs{"e": 5}); err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(svc.dict, map[string]int{"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}) {
-		t.Errorf("owner's dict = %v", svc.dict)
-	}
-	v, err := d.CallMethod(ctx, "items")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := (brine.Tuple{brine.Tuple{"a", int64(1)}, brine.Tuple{"b", int64(2)}, brine.Tuple{"c", int64(3)},
-		brine.Tuple{"d", int64(4)}, brine.Tuple{"e", int64(5)}}); !reflect.DeepEqual(v, want) {
-		t.Errorf("items = %v", v)
-	}
-	var keys []any
-	for k, err := range d.Iter(ctx) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		keys = append(keys, k)
-	}
-	if !reflect.DeepEqual(keys, []any{"a", "b", "c", "d", "e"}) {
-		t.Errorf("keys = %v", keys)
-	}
-	if s, err := d.Str(ctx); err != nil || s != "{'a': 1, 'b': 2, 'c': 3, 'd': 4, 'e': 5}" {
-		t.Errorf("str = %q, %v", s, err)
-	}
-
-	// The file.
-	f := netref("get_file")
-	if v, err := f.CallMethod(ctx, "readline"); err != nil || string(v.([]byte)) != "l1\n" {
-		t.Errorf("readline = %q, %v", v, err)
-	}
-	var lines []string
-	for v, err := range f.Iter(ctx) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, string(v.([]byte)))
-	}
-	if !slices.Equal(lines, []string{"l2\n", "l3\n"}) {
-		t.Errorf("lines = %q", lines)
-	}
-	if _, err := f.CallMethod(ctx, "write", []byte("x")); !errors.Is(err, vinegar.ErrAttributeError) {
-		t.Errorf("write on a reader: %v", err)
-	}
-	if names, err := f.Dir(ctx); err != nil || !slices.Contains(names, "readline") || slices.Contains(names, "write") {
-		t.Errorf("dir = %v, %v", names, err)
-	}
-	if v, err := f.Enter(ctx); err != nil || v != any(f) {
-		t.Errorf("enter = %v, %v", v, err)
-	}
-	if sup, err := f.Exit(ctx, nil); err != nil || sup {
-		t.Errorf("exit = %v, %v", sup, err)
-	}
-	if _, err := f.CallMethod(ctx, "read"); !errors.Is(err, vinegar.ErrValueError) {
-		t.Errorf("read after close: %v", err)
-	}
-}
-
-// kindsPair converts a two-value result.
-func kindsPair[A, B any](v any, err error) (A, B, error) {
-	var a A
-	var b B
-	if err != nil {
-		return a, b, err
-	}
-	t, ok := v.(brine.Tuple)
-	if !ok || len(t) != 2 {
-		return a, b, fmt.Errorf("not a pair: %v", v)
-	}
-	if a, err = As[A](t[0], nil); err != nil {
-		return a, b, err
-	}
-	b, err = As[B](t[1], nil)
-	return a, b, err
 }
 
 var _ io.Reader = valueReader{}

@@ -1,4 +1,4 @@
-package rpyc
+package pyobj
 
 // Go values as Python pickles, for HANDLE_PICKLE (Python's
 // rpyc.classic.obtain of a Go value) and the classic package's Deliver.
@@ -16,13 +16,12 @@ import (
 	"github.com/rpyc-go/rpyc/brine"
 )
 
-// ErrNotPicklable is matched by errors about a Go value that has no
-// pickle form (a func, a channel, a peer's object, a cycle).
+// ErrNotPicklable is rpyc.ErrNotPicklable: a Go value has no pickle
+// form (a func, a channel, a peer's object, a cycle).
 var ErrNotPicklable = errors.New("rpyc: value cannot be pickled")
 
-// Pickler is implemented by Go values that choose their own pickle form:
-// RPyCPickle returns plain data (or og-rek's Call, Class, None, Bytes) to
-// pickle in their place, as Python's __reduce__ does.
+// Pickler is rpyc.Pickler (the same method set): the value to pickle in
+// the receiver's place.
 type Pickler interface {
 	RPyCPickle() (any, error)
 }
@@ -30,13 +29,9 @@ type Pickler interface {
 // maxPickleDepth bounds the nesting Pickle follows (and so cycles).
 const maxPickleDepth = 100
 
-// Pickle encodes plain Go data as a Python pickle of the given protocol
-// (2 to 5; higher is treated as 4, lower as 2): nil, bools, every integer
-// kind and *big.Int, floats, complex numbers, strings (str), []byte
-// (bytes), brine.Tuple (tuple), brine.FrozenSet (frozenset), other slices
-// and arrays (list), maps (dict) and structs, or pointers to them, as
-// dicts of their `rpyc`-tagged fields. Anything else fails with
-// ErrNotPicklable, naming where in the value it was found.
+// Pickle is rpyc.Pickle, which documents what it accepts: plain Go data
+// as a Python pickle of the given protocol, or ErrNotPicklable naming
+// where in the value it found something that has no pickle form.
 func Pickle(v any, protocol int) ([]byte, error) {
 	pv, err := toPickle(reflect.ValueOf(v), 0, "value")
 	if err != nil {
@@ -121,7 +116,7 @@ func toPickle(v reflect.Value, depth int, where string) (any, error) {
 		if v.IsNil() {
 			return ogorek.None{}, nil
 		}
-		if _, ok := v.Interface().(*Netref); ok {
+		if _, ok := AsRemote(v.Interface()); ok {
 			return nil, fmt.Errorf("%w: %s is a reference to the peer's object %s", ErrNotPicklable, where, v.Interface())
 		}
 		return toPickle(v.Elem(), depth+1, where)

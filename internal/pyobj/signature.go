@@ -1,4 +1,4 @@
-package rpyc
+package pyobj
 
 import (
 	"context"
@@ -13,17 +13,16 @@ import (
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
-// ParamNamer lets a type give its methods Python signatures, so Python
-// callers can pass keyword arguments and leave out defaulted ones. The map
-// is keyed by Go method name; each value is a Python parameter list such
-// as "a, b=2, *rest, sep=”, **opts". The names match the Go parameters in
-// order (after an optional leading context.Context): plain names first,
-// then a Kwargs parameter for "**opts", then the variadic parameter for
-// "*rest". Names after "*rest" are keyword-only, as in Python. Defaults
-// are Python literals: ints, floats, 'strings', True, False, None.
+// ParamNamer is rpyc.ParamNamer (the same method set): Go method names
+// to Python parameter lists, read by newSignature and applySpec.
 type ParamNamer interface {
 	RPyCParams() map[string]string
 }
+
+// Kwargs holds keyword arguments: what a Go method's Kwargs parameter
+// receives, and, as the last argument of a call to the peer, Python's
+// **kwargs.
+type Kwargs map[string]any
 
 // signature describes how Python arguments map onto a Go function.
 type signature struct {
@@ -123,10 +122,14 @@ func (s *signature) applySpec(spec string) error {
 	return nil
 }
 
+// maxLiteralDepth bounds the nesting of a default value, as
+// rpyc.MaxObtainDepth bounds the reprs the same parser reads.
+const maxLiteralDepth = 32
+
 // parseLiteral reads a default value written in RPyCParams: a Python
 // literal, parsed by the parser the by-value fetches use.
 func parseLiteral(s string) (any, error) {
-	v, err := literal.Parse(s, MaxObtainDepth)
+	v, err := literal.Parse(s, maxLiteralDepth)
 	if err != nil {
 		return nil, fmt.Errorf("default %q is not a supported literal", s)
 	}
@@ -190,7 +193,7 @@ func (s *signature) bindAt(off int, ctxv reflect.Value, args brine.Tuple, kw Kwa
 			}
 			vals[i] = p.def
 		}
-		rv, err := convertTo(vals[i], p.t)
+		rv, err := ConvertTo(vals[i], p.t)
 		if err != nil {
 			return nil, typeError("%s() argument '%s': %v", s.name, p.name, err)
 		}
@@ -210,7 +213,7 @@ func (s *signature) bindAt(off int, ctxv reflect.Value, args brine.Tuple, kw Kwa
 		et := s.ft.In(s.varAt).Elem()
 		sl := reflect.MakeSlice(s.ft.In(s.varAt), len(extra), len(extra))
 		for i, v := range extra {
-			rv, err := convertTo(v, et)
+			rv, err := ConvertTo(v, et)
 			if err != nil {
 				return nil, typeError("%s() argument %d of *%s: %v", s.name, pos+i, s.varName, err)
 			}
@@ -326,7 +329,7 @@ func (s *signature) text() string {
 		sep()
 		b.WriteString(p.name)
 		if p.hasDefault {
-			b.WriteString("=" + pyRepr(p.def))
+			b.WriteString("=" + Repr(p.def))
 		}
 	}
 	if s.varAt >= 0 && !starred {

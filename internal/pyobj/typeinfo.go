@@ -1,4 +1,4 @@
-package rpyc
+package pyobj
 
 import (
 	"reflect"
@@ -7,8 +7,8 @@ import (
 	"sync"
 )
 
-// Exposer lets a type rename or hide what it exposes. Keys are Go method or
-// field names; a value is the Python name to use, or "" to hide it.
+// Exposer is rpyc.Exposer (the same method set): Go names to Python
+// names, "" to hide one.
 type Exposer interface {
 	RPyCNames() map[string]string
 }

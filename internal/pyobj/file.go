@@ -1,4 +1,4 @@
-package rpyc
+package pyobj
 
 // Go readers and writers as Python file objects.
 //
@@ -22,7 +22,7 @@ package rpyc
 // returns a tuple of bytes, by value, rather than a list by reference.
 //
 // What readline reads ahead and whether close was called are kept per
-// value, in kind_file_state.go, which also says how operations on one
+// value, in file_state.go, which also says how operations on one
 // value are serialised.
 
 import (
@@ -35,21 +35,21 @@ import (
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
-// The capabilities a file kind is built for.
+// The capabilities a file class is built for.
 const (
 	fileReads = 1 << iota
 	fileWrites
 	fileSeeks
 )
 
-// fileKinds holds one kind per combination of capabilities, so dir() and
-// INSPECT list only what the value can do. Filled in init, as listKind.
-var fileKinds [8]*kindSpec
+// fileClasses holds one class per combination of capabilities, so dir() and
+// INSPECT list only what the value can do. Filled in init.
+var fileClasses [8]*pyClass
 
-// fileKindFor returns the file kind for obj, or nil when obj is neither
-// an io.Reader nor an io.Writer. kindFor has already sent slices and maps
-// to listKind and dictKind.
-func fileKindFor(obj any) *kindSpec {
+// fileClassOf returns the file class for obj, or nil when obj is neither
+// an io.Reader nor an io.Writer. classOf has already sent slices and maps
+// to listClass and dictClass.
+func fileClassOf(obj any) *pyClass {
 	caps := 0
 	if _, ok := obj.(io.Reader); ok {
 		caps |= fileReads
@@ -63,11 +63,11 @@ func fileKindFor(obj any) *kindSpec {
 	if _, ok := obj.(io.Seeker); ok {
 		caps |= fileSeeks
 	}
-	return fileKinds[caps]
+	return fileClasses[caps]
 }
 
 func init() {
-	for caps := range fileKinds {
+	for caps := range fileClasses {
 		if caps&(fileReads|fileWrites) == 0 {
 			continue
 		}
@@ -95,7 +95,7 @@ func init() {
 			m["seek"] = fileSeek
 			m["tell"] = fileMethod("tell", 0, 0, fileTell)
 		}
-		fileKinds[caps] = &kindSpec{pyName: "rpyc.GoFile", methods: m}
+		fileClasses[caps] = &pyClass{pyName: "rpyc.GoFile", methods: m}
 	}
 }
 
@@ -107,7 +107,7 @@ type fileBody func(st *fileState, obj any, args brine.Tuple) (any, error)
 // arguments (Python's messages name the method name), then runs body
 // under withOpenFile.
 func fileMethod(name string, lo, hi int, body fileBody) nativeMethod {
-	return func(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+	return func(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 		if err := checkArgs(name, args, kw, lo, hi); err != nil {
 			return nil, err
 		}
@@ -134,7 +134,7 @@ func sizeArg(args brine.Tuple) (int64, error) {
 // size (absent or None for no limit, see sizeArg) and read with the state
 // locked. The size is read first, outside the lock.
 func sizedRead[T any](name string, read func(st *fileState, r io.Reader, n int64) (T, error)) nativeMethod {
-	return func(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+	return func(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 		if err := checkArgs(name, args, kw, 0, 1); err != nil {
 			return nil, err
 		}
@@ -154,7 +154,7 @@ func sizedRead[T any](name string, read func(st *fileState, r io.Reader, n int64
 // iterator objects. The iterator reads through the same state, so it
 // mixes with readline as a Python file's iteration does; a read error
 // ends it.
-func fileIter(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+func fileIter(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 	if err := checkArgs("__iter__", args, kw, 0, 0); err != nil {
 		return nil, err
 	}
@@ -195,11 +195,11 @@ func fileWrite(st *fileState, obj any, args brine.Tuple) (any, error) {
 	return st.writeData(obj, args[0])
 }
 
-func fileWritelines(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+func fileWritelines(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 	if err := checkArgs("writelines", args, kw, 1, 1); err != nil {
 		return nil, err
 	}
-	lines, err := iterableItems(ctx, args[0], "")
+	lines, err := p.iterableItems(ctx, args[0], "")
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +213,7 @@ func fileWritelines(c *Conn, ctx context.Context, self reflect.Value, args brine
 	})
 }
 
-func fileClose(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+func fileClose(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 	if err := checkArgs("close", args, kw, 0, 0); err != nil {
 		return nil, err
 	}
@@ -230,7 +230,7 @@ func fileFlush(_ *fileState, obj any, _ brine.Tuple) (any, error) {
 	return nil, nil
 }
 
-func fileEnter(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+func fileEnter(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 	if err := checkArgs("__enter__", args, kw, 0, 0); err != nil {
 		return nil, err
 	}
@@ -243,7 +243,7 @@ func fileEnter(c *Conn, ctx context.Context, self reflect.Value, args brine.Tupl
 
 // fileExit is __exit__(exc_type, exc_value, traceback): it closes the
 // file and returns False, so an exception raised in the block goes on.
-func fileExit(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+func fileExit(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 	if err := checkArgs("__exit__", args, kw, 0, 3); err != nil {
 		return nil, err
 	}
@@ -255,7 +255,7 @@ func fileExit(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple
 
 // fileCan makes readable(), writable() and seekable().
 func fileCan(name string, can bool) nativeMethod {
-	return func(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+	return func(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 		if err := checkArgs(name, args, kw, 0, 0); err != nil {
 			return nil, err
 		}
@@ -267,7 +267,7 @@ func fileCan(name string, can bool) nativeMethod {
 }
 
 // fileSeek is seek(offset, whence=0); bytes read ahead are given back.
-func fileSeek(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+func fileSeek(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 	if err := checkArgs("seek", args, kw, 1, 2); err != nil {
 		return nil, err
 	}

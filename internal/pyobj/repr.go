@@ -1,4 +1,4 @@
-package rpyc
+package pyobj
 
 import (
 	"fmt"
@@ -10,11 +10,11 @@ import (
 	"github.com/rpyc-go/rpyc/brine"
 )
 
-// pyRepr is Python's repr() of a local value: brine values exactly as
+// Repr is Python's repr() of a local value: brine values exactly as
 // Python prints them, slices as lists, maps as dicts (keys sorted, since Go
 // maps have no order), a fmt.GoStringer's GoString, and
 // "<pkg.Type object at 0x...>" for the rest.
-func pyRepr(v any) string {
+func Repr(v any) string {
 	// Lists and dicts may be changed by the peer at the same time.
 	rlockAll()
 	defer runlockAll()
@@ -23,10 +23,10 @@ func pyRepr(v any) string {
 	return b.String()
 }
 
-// pyStr is Python's str(): strings as themselves, fmt.Stringer and error
+// Str is Python's str(): strings as themselves, fmt.Stringer and error
 // text, else repr.
-func pyStr(v any) string {
-	switch x := unrootAll(v).(type) {
+func Str(v any) string {
+	switch x := Unroot(v).(type) {
 	case string:
 		return x
 	case fmt.Stringer:
@@ -34,15 +34,19 @@ func pyStr(v any) string {
 	case error:
 		return x.Error()
 	}
-	if r, ok := v.(*rootObject); ok {
+	if r, ok := v.(*Root); ok {
 		return defaultRepr(r.value)
 	}
-	return pyRepr(v)
+	return Repr(v)
 }
 
 func writePyRepr(b *strings.Builder, v any, depth int) {
 	if depth > 20 {
 		b.WriteString("...")
+		return
+	}
+	if r, ok := AsRemote(v); ok {
+		b.WriteString(r.String())
 		return
 	}
 	switch x := v.(type) {
@@ -66,17 +70,14 @@ func writePyRepr(b *strings.Builder, v any, depth int) {
 			b.WriteByte(')')
 			return
 		}
-	case *Netref:
-		b.WriteString(x.String())
-		return
-	case *rootObject:
+	case *Root:
 		b.WriteString(defaultRepr(x.value))
 		return
 	case fmt.GoStringer:
 		b.WriteString(x.GoString())
 		return
 	}
-	n := normalize(v)
+	n := Normalize(v)
 	if brine.Dumpable(n) {
 		b.WriteString(brine.Repr(n))
 		return
@@ -127,8 +128,8 @@ func defaultRepr(v any) string {
 	if v == nil {
 		return "None"
 	}
-	name := pyTypeName(v)
-	if k, ok := identOf(v); ok {
+	name := TypeName(v)
+	if k, ok := Identity(v); ok {
 		return fmt.Sprintf("<%s object at %#x>", name, k.ptr)
 	}
 	switch reflect.TypeOf(v).Kind() {

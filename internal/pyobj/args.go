@@ -1,14 +1,15 @@
-package rpyc
+package pyobj
 
-// Arguments from the peer, as the native kinds take them.
+// Arguments from the peer, as the native classes take them.
 //
-// Lists, dicts and files all use these: checkArgs words arity errors as Python does, pyTypeOf
-// names the peer's types in messages, convertItem fits a value to a Go
-// slot, and iterableItems reads any iterable the peer may pass (its own
-// by reference, or ours sent back). checkArgs, pyTypeOf and convertItem
-// touch no shared state; iterableItems takes containerMu to read our own
-// lists and dicts and makes round trips for the peer's iterables, so a
-// method calls it before taking the lock, never with it.
+// Lists, dicts and files all use these: checkArgs words arity errors as
+// Python does, pyTypeOf names the peer's types in messages, convertItem
+// fits a value to a Go slot, and iterableItems reads any iterable the
+// peer may pass (its own by reference, or ours sent back). checkArgs,
+// pyTypeOf and convertItem touch no shared state; iterableItems takes
+// containerMu to read our own lists and dicts and makes round trips for
+// the peer's iterables, so a method calls it before taking the lock,
+// never with it.
 
 import (
 	"context"
@@ -55,7 +56,7 @@ func plural(n int) string {
 
 // pyTypeOf names the Python type of a value from the peer, for messages.
 func pyTypeOf(v any) string {
-	switch x := v.(type) {
+	switch v.(type) {
 	case nil:
 		return "NoneType"
 	case bool:
@@ -76,14 +77,15 @@ func pyTypeOf(v any) string {
 		return "frozenset"
 	case brine.Slice:
 		return "slice"
-	case *Netref:
+	}
+	if x, ok := AsRemote(v); ok {
 		n := x.TypeName()
 		if i := strings.LastIndexByte(n, '.'); i >= 0 {
 			n = n[i+1:]
 		}
 		return n
 	}
-	return shortTypeName(v)
+	return ShortTypeName(v)
 }
 
 // convertItem converts a value from the peer for storing into a slot of
@@ -91,12 +93,12 @@ func pyTypeOf(v any) string {
 // Our own values sent back (an int8 from a []int8) are tried in their
 // Python form too.
 func convertItem(what string, v any, t reflect.Type) (reflect.Value, error) {
-	rv, err := convertTo(v, t)
+	rv, err := ConvertTo(v, t)
 	if err == nil {
 		return rv, nil
 	}
-	if n := normalize(v); reflect.TypeOf(n) != reflect.TypeOf(v) {
-		if rv, err2 := convertTo(n, t); err2 == nil {
+	if n := Normalize(v); reflect.TypeOf(n) != reflect.TypeOf(v) {
+		if rv, err2 := ConvertTo(n, t); err2 == nil {
 			return rv, nil
 		}
 	}
@@ -123,12 +125,29 @@ func convertItems(what string, vals []any, t reflect.Type) ([]reflect.Value, err
 
 // iterableItems lists the items of an iterable argument from the peer:
 // tuples, frozensets, str (its characters), bytes (ints), the peer's own
-// iterables by reference (fetched with Netref.Iter), and our lists, dicts
+// iterables by reference (fetched with Remote.Iter), and our lists, dicts
 // (keys) and iterators sent back. It must not be called with containerMu
 // held: it takes the lock itself, and a remote iterable costs round trips.
 // what replaces the default "'X' object is not iterable" message.
-func iterableItems(ctx context.Context, v any, what string) ([]any, error) {
-	switch x := unrootAll(v).(type) {
+func (p *Policy) iterableItems(ctx context.Context, v any, what string) ([]any, error) {
+	if x, ok := AsRemote(Unroot(v)); ok {
+		// A peer's iterable may never end: stop past MaxBuildItems (one
+		// BUFFITER batch beyond it at most), as Python would run out of
+		// memory.
+		max := p.MaxBuildItems
+		var out []any
+		for item, err := range x.Iter(ctx) {
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, item)
+			if max > 0 && len(out) > max {
+				return nil, buildLimitError("iterating "+x.TypeName(), max)
+			}
+		}
+		return out, nil
+	}
+	switch x := Unroot(v).(type) {
 	case brine.Tuple:
 		return slices.Clone([]any(x)), nil
 	case brine.FrozenSet:
@@ -145,24 +164,8 @@ func iterableItems(ctx context.Context, v any, what string) ([]any, error) {
 			out[i] = int64(b)
 		}
 		return out, nil
-	case *Netref:
-		// A peer's iterable may never end: stop past MaxBuildItems (one
-		// BUFFITER batch beyond it at most), as Python would run out of
-		// memory.
-		max := buildLimit(ctx)
-		var out []any
-		for item, err := range x.Iter(ctx) {
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, item)
-			if max > 0 && len(out) > max {
-				return nil, buildLimitError("iterating "+x.TypeName(), max)
-			}
-		}
-		return out, nil
 	case *goIterator:
-		max := buildLimit(ctx)
+		max := p.MaxBuildItems
 		var out []any
 		for {
 			chunk := x.take(1024)
@@ -195,15 +198,6 @@ func iterableItems(ctx context.Context, v any, what string) ([]any, error) {
 		what = fmt.Sprintf("'%s' object is not iterable", pyTypeOf(v))
 	}
 	return nil, typeError("%s", what)
-}
-
-// buildLimit is Limits.MaxBuildItems of the connection whose request ctx
-// serves (0, no limit, outside a request).
-func buildLimit(ctx context.Context) int {
-	if c, ok := ConnFromContext(ctx); ok {
-		return c.cfg.Limits.MaxBuildItems
-	}
-	return 0
 }
 
 // buildLimitError is the MemoryError of a request that would build more

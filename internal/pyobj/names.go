@@ -1,6 +1,7 @@
-package rpyc
+package pyobj
 
 import (
+	"fmt"
 	"math/big"
 	"reflect"
 	"sort"
@@ -10,9 +11,8 @@ import (
 	"github.com/rpyc-go/rpyc/brine"
 )
 
-// SnakeCase turns a Go identifier into the Python name it is exposed
-// under: GetHistory → get_history, HTTPServer → http_server, ID → id,
-// Add2 → add2.
+// SnakeCase is rpyc.SnakeCase: the Python name a Go identifier is
+// exposed under (GetHistory → get_history, HTTPServer → http_server).
 func SnakeCase(name string) string {
 	rs := []rune(name)
 	var b strings.Builder
@@ -33,11 +33,11 @@ func SnakeCase(name string) string {
 	return b.String()
 }
 
-// pyTypeName is the name_pack of the id_pack a local value is exported
-// under. Builtin-like kinds use the names Python's client has netref
+// TypeName is the name_pack of the id_pack a local value is exported
+// under. Builtin-like classes use the names Python's client has netref
 // classes for (no INSPECT round trip); other types use "<package>.<Type>",
 // or what their RPyCTypeName method says.
-func pyTypeName(v any) string {
+func TypeName(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "builtins.NoneType"
@@ -65,14 +65,14 @@ func pyTypeName(v any) string {
 		return "builtins.method"
 	case *goIterator:
 		return x.pyName
-	case *rootObject:
+	case *Root:
 		return goTypeName(reflect.TypeOf(x.value))
 	case error:
 		if _, ok := x.(interface{ QualName() string }); ok {
 			return "builtins.BaseException"
 		}
 	}
-	if k := fileKindFor(v); k != nil {
+	if k := fileClassOf(v); k != nil {
 		return k.pyName
 	}
 	t := reflect.TypeOf(v)
@@ -113,8 +113,8 @@ func goTypeName(t reflect.Type) string {
 	return pkg + "." + name
 }
 
-// TypeNamer lets a type choose the Python type name its references carry
-// (the id_pack's name_pack), e.g. "mylib.Counter".
+// TypeNamer is rpyc.TypeNamer (the same method set): the name_pack of
+// the type's id_packs.
 type TypeNamer interface {
 	RPyCTypeName() string
 }
@@ -126,4 +126,16 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Describe names a value's kind for Go error messages: "None", "netref"
+// and the peer's type for the peer's objects, the Go type otherwise.
+func Describe(v any) string {
+	if v == nil {
+		return "None"
+	}
+	if r, ok := AsRemote(v); ok {
+		return "netref " + r.TypeName()
+	}
+	return fmt.Sprintf("%T", v)
 }

@@ -1,4 +1,4 @@
-package rpyc
+package pyobj
 
 // Go slices as Python lists.
 //
@@ -6,7 +6,7 @@ package rpyc
 // reference answers Python's list protocol: indexing and slicing with
 // negative indices and steps, item assignment, membership with Python's
 // equality, iteration, and the list methods. Values coming from the peer
-// are converted to the element type with convertTo; a []any stores them
+// are converted to the element type with ConvertTo; a []any stores them
 // as they arrive.
 //
 // Growth must be visible to the Go owner. A slice header is a value: an
@@ -30,7 +30,7 @@ package rpyc
 //     l * n) are new *[]T: nobody on the Go side holds them, so the peer
 //     may grow them freely, as it would a Python list.
 //
-// Locking. Each list and dict (kind_dict.go) this package reads or
+// Locking. Each list and dict (dict.go) this package reads or
 // changes for the peer has a sync.RWMutex, found by its identity
 // (containerMu: the *[]T or map pointer, so it survives growth): reads take
 // it shared, changes exclusively, so one peer sorting a huge list does not
@@ -43,23 +43,23 @@ package rpyc
 // using it must provide its own exclusion, since the locks are unexported.
 // Because sync.RWMutex must not be read-locked recursively, helpers called
 // with a lock held (pyEqual, pyCompare) never take one, and no lock is
-// held while calling pyRepr, which read-locks them all (in order) to walk
+// held while calling Repr, which read-locks them all (in order) to walk
 // nested lists and maps safely.
 //
 // The methods. Most are a body that works on the slice with the lock
 // already held, made into a method by listReader (shared lock) or
 // listGrower (exclusive, *[]T only), which also check the arity, so the
-// table in init says for each of them what it takes and whether it may
+// table (listClass) says for each of them what it takes and whether it may
 // change the length. Methods with work to do before the lock (converting
 // an item, fetching the peer's iterable) check their own arguments and
 // then lock with readList, writeList or growList. Dicts are built the
-// same way (kind_dict.go).
+// same way (dict.go).
 //
 // The methods are spread by concept: here the table, access to the slice
-// and the methods that only read it; kind_list_mutate.go the methods that
-// change it; kind_list_slice.go index and slice arithmetic;
-// kind_list_sort.go sort and reverse; kind_args.go the handling of
-// arguments every kind shares; kind_compare.go Python's == and <.
+// and the methods that only read it; list_mutate.go the methods that
+// change it; list_slice.go index and slice arithmetic;
+// list_sort.go sort and reverse; args.go the handling of
+// arguments every class shares; compare.go Python's == and <.
 
 import (
 	"context"
@@ -107,15 +107,10 @@ func runlockAll() {
 	}
 }
 
-// listKind is filled in init: its methods reach Netref calls, which reach
-// the dispatcher, which reaches kindFor and so listKind again, a cycle Go
-// refuses in a package-level initializer.
-var listKind = &kindSpec{pyName: "builtins.list"}
-
-func init() {
-	// n * l is l * n, down to the name in an arity error.
-	mul := listMul
-	listKind.methods = map[string]nativeMethod{
+// listClass is the class of Go slices.
+var listClass = &pyClass{
+	pyName: "builtins.list",
+	methods: map[string]nativeMethod{
 		"__len__":      listReader("__len__", 0, 0, listLen),
 		"__getitem__":  listReader("__getitem__", 1, 1, listGetItem),
 		"__setitem__":  listSetItem,
@@ -125,8 +120,8 @@ func init() {
 		"__reversed__": listReader("__reversed__", 0, 0, listReversed),
 		"__iadd__":     listIAdd,
 		"__add__":      listAdd,
-		"__mul__":      mul,
-		"__rmul__":     mul,
+		"__mul__":      listMul, // n * l is l * n, down to the name in an arity error
+		"__rmul__":     listMul,
 		"__imul__":     listIMul,
 		"append":       listAppend,
 		"extend":       listExtend,
@@ -139,7 +134,7 @@ func init() {
 		"sort":         listSort,
 		"clear":        listGrower("clear", "clear", 0, 0, listClear),
 		"copy":         listReader("copy", 0, 0, listCopy),
-	}
+	},
 }
 
 // listOf returns the slice behind self (addressable when self is a *[]T)
@@ -221,7 +216,7 @@ type containerLock func(self reflect.Value, f func(v reflect.Value) (any, error)
 // positional arguments (Python's messages name the method name), then
 // has lock run body on what self holds.
 func containerMethod(name string, lo, hi int, lock containerLock, body containerBody) nativeMethod {
-	return func(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+	return func(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 		if err := checkArgs(name, args, kw, lo, hi); err != nil {
 			return nil, err
 		}
@@ -283,8 +278,8 @@ func listItems(s reflect.Value) []any {
 // fetchItems reads the items of iterable, an argument from the peer, and
 // converts them for the list behind self. It runs before the lock is
 // taken (see iterableItems); what is iterableItems' message.
-func fetchItems(ctx context.Context, self reflect.Value, iterable any, what string) ([]reflect.Value, error) {
-	items, err := iterableItems(ctx, iterable, what)
+func (p *Policy) fetchItems(ctx context.Context, self reflect.Value, iterable any, what string) ([]reflect.Value, error) {
+	items, err := p.iterableItems(ctx, iterable, what)
 	if err != nil {
 		return nil, err
 	}
@@ -347,16 +342,16 @@ func listReversed(s reflect.Value, _ brine.Tuple) (any, error) {
 // listAdd is l + iterable: a new list. Python accepts only a list on the
 // right; any iterable is taken here, as the peer's list arrives as a
 // reference we cannot tell from other iterables without a round trip.
-func listAdd(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+func listAdd(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 	if err := checkArgs("__add__", args, kw, 1, 1); err != nil {
 		return nil, err
 	}
-	vals, err := fetchItems(ctx, self, args[0], "")
+	vals, err := p.fetchItems(ctx, self, args[0], "")
 	if err != nil {
 		return nil, err
 	}
 	return readList(self, func(s reflect.Value) (any, error) {
-		if err := c.checkBuild("+", s.Len()+len(vals)); err != nil {
+		if err := p.checkBuild("+", s.Len()+len(vals)); err != nil {
 			return nil, err
 		}
 		return newList(s.Type(), append(listValues(s, 0, s.Len()), vals...)), nil
@@ -366,8 +361,8 @@ func listAdd(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple,
 // checkBuild refuses a request that would build more than
 // Limits.MaxBuildItems items, with the MemoryError Python would raise for
 // a result it cannot hold. op names the operation.
-func (c *Conn) checkBuild(op string, n int) error {
-	if max := c.cfg.Limits.MaxBuildItems; max > 0 && n > max {
+func (p *Policy) checkBuild(op string, n int) error {
+	if max := p.MaxBuildItems; max > 0 && n > max {
 		return vinegar.New("MemoryError", fmt.Sprintf("%s: result of %d items is over this server's limit of %d (Limits.MaxBuildItems)", op, n, max))
 	}
 	return nil
@@ -376,7 +371,7 @@ func (c *Conn) checkBuild(op string, n int) error {
 // repeatCount reads the count k of l * k, for a list of n items, as
 // Python does: a k below one makes an empty list; name is the operator,
 // for the MemoryError when the result would be too large.
-func (c *Conn) repeatCount(name string, v any, n int) (int, error) {
+func (p *Policy) repeatCount(name string, v any, n int) (int, error) {
 	k, huge, ok := pyIndexValue(v)
 	if !ok {
 		return 0, typeError("can't multiply sequence by non-int of type '%s'", pyTypeOf(v))
@@ -387,19 +382,19 @@ func (c *Conn) repeatCount(name string, v any, n int) (int, error) {
 	if huge || k > math.MaxInt32 || int64(n)*k > math.MaxInt32 {
 		return 0, vinegar.New("MemoryError", name+": result too large")
 	}
-	if err := c.checkBuild(name, n*int(k)); err != nil {
+	if err := p.checkBuild(name, n*int(k)); err != nil {
 		return 0, err
 	}
 	return int(k), nil
 }
 
 // listMul is l * n and n * l: a new list.
-func listMul(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+func listMul(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 	if err := checkArgs("__mul__", args, kw, 1, 1); err != nil {
 		return nil, err
 	}
 	return readList(self, func(s reflect.Value) (any, error) {
-		k, err := c.repeatCount("*", args[0], s.Len())
+		k, err := p.repeatCount("*", args[0], s.Len())
 		if err != nil {
 			return nil, err
 		}
@@ -412,7 +407,7 @@ func listMul(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple,
 }
 
 // listIndexOf is l.index(x[, start[, stop]]).
-func listIndexOf(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+func listIndexOf(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 	if err := checkArgs("index", args, kw, 1, 3); err != nil {
 		return nil, err
 	}
@@ -421,8 +416,8 @@ func listIndexOf(c *Conn, ctx context.Context, self reflect.Value, args brine.Tu
 		return nil, err
 	}
 	if i < 0 {
-		// Formatted without the lock: pyRepr may come to take it.
-		return nil, vinegar.New("ValueError", fmt.Sprintf("%s is not in list", pyRepr(args[0])))
+		// Formatted without the lock: Repr may come to take it.
+		return nil, vinegar.New("ValueError", fmt.Sprintf("%s is not in list", Repr(args[0])))
 	}
 	return int64(i), nil
 }

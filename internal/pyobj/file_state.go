@@ -1,4 +1,4 @@
-package rpyc
+package pyobj
 
 // The state a file-like value keeps between the peer's calls.
 //

@@ -1,4 +1,4 @@
-package rpyc
+package pyobj
 
 import (
 	"context"
@@ -10,40 +10,17 @@ import (
 	"github.com/rpyc-go/rpyc/brine"
 )
 
-// As converts a result to T, so a call reads naturally:
-//
-//	n, err := rpyc.As[int](root.CallMethod(ctx, "add", 1, 2))
-//
-// An error passed in is returned as is. Conversions follow Python's types:
-// ints to any Go integer type that holds them (else a *TypeError), ints and
-// floats to floats, str to string, bytes to []byte, tuples to slices or
-// arrays of a convertible element type, a remote list, tuple, set or dict
-// (a netref) to a slice, array or map, fetched by value in one or two
-// round trips under the connection's context (see Obtain, which takes a
-// context, and MaxByValueItems), None to nil/zero, a netref to
-// *Netref, a callable netref to a Go func type (calling it calls the peer),
-// and any value to an interface type it implements.
-func As[T any](v any, err error) (T, error) {
-	var zero T
-	if err != nil {
-		return zero, err
-	}
-	rv, err := convertTo(v, reflect.TypeFor[T]())
-	if err != nil {
-		return zero, err
-	}
-	out, _ := rv.Interface().(T) // comma-ok: a nil for an interface T is its zero value
-	return out, nil
-}
-
 var (
 	bigIntType = reflect.TypeFor[*big.Int]()
 	errorType  = reflect.TypeFor[error]()
 	ctxType    = reflect.TypeFor[context.Context]()
 )
 
-// convertTo converts a decoded value to the Go type t.
-func convertTo(v any, t reflect.Type) (reflect.Value, error) {
+// ConvertTo converts a decoded value to the Go type t, as rpyc.As
+// documents: what a Go method's parameters, a list's items and a dict's
+// keys and values go through. A peer's object becomes a slice, array or
+// map by value, or a func calling it, through Peer.Convert.
+func ConvertTo(v any, t reflect.Type) (reflect.Value, error) {
 	if v == nil {
 		switch t.Kind() {
 		case reflect.Pointer, reflect.Interface, reflect.Slice, reflect.Map, reflect.Func, reflect.Chan:
@@ -54,6 +31,12 @@ func convertTo(v any, t reflect.Type) (reflect.Value, error) {
 	rv := reflect.ValueOf(v)
 	if rv.Type() == t || (t.Kind() == reflect.Interface && rv.Type().Implements(t)) {
 		return rv, nil
+	}
+	if r, ok := AsRemote(v); ok {
+		switch t.Kind() {
+		case reflect.Slice, reflect.Array, reflect.Map, reflect.Func:
+			return peer.Convert(r, t)
+		}
 	}
 	switch t.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
@@ -151,8 +134,6 @@ func convertTo(v any, t reflect.Type) (reflect.Value, error) {
 			return fillItems(reflect.MakeSlice(t, len(items), len(items)), items)
 		case brine.FrozenSet:
 			return fillItems(reflect.MakeSlice(t, len(items), len(items)), brine.Tuple(items))
-		case *Netref:
-			return convertByValue(items, t)
 		}
 		if rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() == reflect.Interface {
 			// Named slices of values (a classic.Set, say) convert item by item.
@@ -172,19 +153,11 @@ func convertTo(v any, t reflect.Type) (reflect.Value, error) {
 			if len(items) == t.Len() {
 				return fillItems(reflect.New(t).Elem(), items)
 			}
-		case *Netref:
-			return convertByValue(items, t)
 		}
 	case reflect.Map:
 		switch m := v.(type) {
 		case map[any]any:
 			return fillMap(t, m)
-		case *Netref:
-			return convertByValue(m, t)
-		}
-	case reflect.Func:
-		if n, ok := v.(*Netref); ok {
-			return remoteFunc(n, t), nil
 		}
 	}
 	if rv.Type().ConvertibleTo(t) && rv.Kind() == t.Kind() && rv.Kind() != reflect.Pointer {
@@ -193,11 +166,48 @@ func convertTo(v any, t reflect.Type) (reflect.Value, error) {
 	return reflect.Value{}, convErr(v, t)
 }
 
+// Normalize maps Go values that Python sees as plain data onto brine's
+// types: named numeric and string types, []byte-like named types, and nil
+// pointers (None). Other values are returned unchanged.
+func Normalize(v any) any {
+	switch v.(type) {
+	case nil, bool, int, int64, float64, string, []byte, brine.Tuple, *big.Int:
+		return v
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Bool:
+		return rv.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return rv.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		if u := rv.Uint(); u <= 1<<63-1 {
+			return int64(u)
+		}
+		return new(big.Int).SetUint64(rv.Uint())
+	case reflect.Float32, reflect.Float64:
+		return rv.Float()
+	case reflect.Complex64, reflect.Complex128:
+		return rv.Complex()
+	case reflect.String:
+		return rv.String()
+	case reflect.Slice:
+		if rv.Type().Elem().Kind() == reflect.Uint8 && rv.Type() != reflect.TypeFor[[]byte]() {
+			return rv.Bytes()
+		}
+	case reflect.Pointer, reflect.Func, reflect.Map, reflect.Chan, reflect.Interface:
+		if rv.IsNil() {
+			return nil
+		}
+	}
+	return v
+}
+
 // fillItems converts a tuple's items into the slice or array out.
 func fillItems(out reflect.Value, items brine.Tuple) (reflect.Value, error) {
 	et := out.Type().Elem()
 	for i, e := range items {
-		ev, err := convertTo(e, et)
+		ev, err := ConvertTo(e, et)
 		if err != nil {
 			return reflect.Value{}, fmt.Errorf("item %d: %w", i, err)
 		}
@@ -210,38 +220,17 @@ func fillItems(out reflect.Value, items brine.Tuple) (reflect.Value, error) {
 func fillMap(t reflect.Type, m map[any]any) (reflect.Value, error) {
 	out := reflect.MakeMapWithSize(t, len(m))
 	for k, e := range m {
-		kv, err := convertTo(k, t.Key())
+		kv, err := ConvertTo(k, t.Key())
 		if err != nil {
-			return reflect.Value{}, fmt.Errorf("key %s: %w", pyRepr(k), err)
+			return reflect.Value{}, fmt.Errorf("key %s: %w", Repr(k), err)
 		}
-		ev, err := convertTo(e, t.Elem())
+		ev, err := ConvertTo(e, t.Elem())
 		if err != nil {
-			return reflect.Value{}, fmt.Errorf("value of key %s: %w", pyRepr(k), err)
+			return reflect.Value{}, fmt.Errorf("value of key %s: %w", Repr(k), err)
 		}
 		out.SetMapIndex(kv, ev)
 	}
 	return out, nil
-}
-
-// convertByValue fetches a remote container (a list, tuple, set or dict
-// behind a netref) by value, at most MaxByValueItems items, and converts
-// it to t. It serves As and Go parameters of slice, array and map types;
-// it runs under the connection's context (bounded by
-// Config.SyncRequestTimeout). A netref that is not a container is a
-// *TypeError, as before.
-func convertByValue(n *Netref, t reflect.Type) (reflect.Value, error) {
-	if !sequenceTypes[n.TypeName()] && !dictTypes[n.TypeName()] {
-		return reflect.Value{}, convErr(n, t)
-	}
-	f := &fetcher{limit: MaxByValueItems}
-	plain, err := f.netref(n.conn.ctx, n, 0)
-	if err != nil {
-		return reflect.Value{}, fmt.Errorf("fetching %s by value for %s: %w", n, t, err)
-	}
-	if _, still := plain.(*Netref); still {
-		return reflect.Value{}, convErr(n, t)
-	}
-	return convertTo(plain, t)
 }
 
 func intValue(v any) (int64, bool) {
@@ -267,60 +256,41 @@ func convErr(v any, t reflect.Type) error {
 	return &TypeError{Want: t.String(), Got: v}
 }
 
-// remoteFunc makes a Go function of type t that calls the peer's callable.
-// Its results are filled from the peer's result: (T), (T, error), (error)
-// or nothing. Without an error result, a failure panics inside the caller's
-// handler, where it is recovered and sent back as an exception. A leading
-// context.Context parameter bounds the call.
-func remoteFunc(n *Netref, t reflect.Type) reflect.Value {
-	return reflect.MakeFunc(t, func(in []reflect.Value) []reflect.Value {
-		ctx := n.conn.ctx
-		args := make([]any, 0, len(in))
-		for i, a := range in {
-			if i == 0 && t.In(0) == ctxType {
-				if c, ok := a.Interface().(context.Context); ok && c != nil {
-					ctx = c
-				}
-				continue
-			}
-			if t.IsVariadic() && i == len(in)-1 {
-				for j := 0; j < a.Len(); j++ {
-					args = append(args, a.Index(j).Interface())
-				}
-				continue
-			}
-			args = append(args, a.Interface())
-		}
-		res, err := n.Call(ctx, args...)
-		out := make([]reflect.Value, t.NumOut())
-		for i := range out {
-			out[i] = reflect.Zero(t.Out(i))
-		}
-		errIdx := -1
-		if k := t.NumOut(); k > 0 && t.Out(k-1) == errorType {
-			errIdx = k - 1
-		}
-		if err == nil && t.NumOut() > 0 && errIdx != 0 {
-			rv, cerr := convertTo(res, t.Out(0))
-			if cerr != nil {
-				err = cerr
-			} else {
-				out[0] = rv
-			}
-		}
-		if err != nil {
-			if errIdx < 0 {
-				panic(err)
-			}
-			out[errIdx] = reflect.ValueOf(&err).Elem()
-		}
-		return out
-	})
+// TypeError is rpyc.TypeError, which documents it: a value that cannot
+// become the Go type asked for.
+type TypeError struct {
+	Want string // the Go type wanted
+	Got  any    // the value offered
+	Msg  string
 }
 
-// equalValues compares two plain values by their brine encoding.
-func equalValues(a, b any) bool {
-	ea, err1 := brine.Encode(normalize(a))
-	eb, err2 := brine.Encode(normalize(b))
-	return err1 == nil && err2 == nil && string(ea) == string(eb)
+// Error says what could not become what.
+func (e *TypeError) Error() string {
+	if e.Msg != "" {
+		return "rpyc: " + e.Msg
+	}
+	return fmt.Sprintf("rpyc: cannot convert %s to %s", Describe(e.Got), e.Want)
+}
+
+// Truthy is Python's bool() for the values a reply can hold.
+func Truthy(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return x
+	case int64:
+		return x != 0
+	case float64:
+		return x != 0
+	case string:
+		return x != ""
+	case []byte:
+		return len(x) > 0
+	case brine.Tuple:
+		return len(x) > 0
+	case brine.NotImplementedType:
+		return false
+	}
+	return true
 }

@@ -1,4 +1,4 @@
-package rpyc
+package pyobj
 
 import (
 	"context"
@@ -12,21 +12,12 @@ import (
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
-// The object model: how a local Go value answers the peer's requests, the
-// Python data model over Go types. A value's behaviour comes from, in this
-// order: its native kind (a slice is a list, a map a dict, an iterator, a
-// file, a func), then the methods and marked fields of its Go type
-// (typeinfo.go). Every name goes through the exposure policy first.
-
-// nativeMethod is a method a kind provides (list.append, dict.keys, the
-// dunders). self is the object, as a reflect.Value.
-type nativeMethod func(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error)
-
-// kindSpec is the Python face of one family of Go values.
-type kindSpec struct {
-	pyName  string
-	methods map[string]nativeMethod
-}
+// Attributes and calls: how a local Go value answers the peer's GETATTR,
+// CALLATTR, CALL, SETATTR, DELATTR, DIR and INSPECT. A value's behaviour
+// comes from, in this order: its native class (a slice is a list, a map a
+// dict, an iterator, a file, a func: class.go), then the methods and
+// marked fields of its Go type (typeinfo.go). Every name goes through the
+// exposure policy first (CheckName).
 
 // boundMethod is what GETATTR returns for a method: a callable the peer
 // holds by reference (Python's 'builtins.method').
@@ -37,28 +28,40 @@ type boundMethod struct {
 	doc  string // its __doc__: the Python signature of a Go method
 }
 
+// Owner returns the object a bound method belongs to (its __self__): the
+// engine keeps that object alive while the peer holds the method.
+func Owner(obj any) (any, bool) {
+	if m, ok := obj.(*boundMethod); ok {
+		return m.self, true
+	}
+	return nil, false
+}
+
 func (m *boundMethod) String() string {
 	return fmt.Sprintf("<bound method %s of %s>", m.name, defaultRepr(m.self))
 }
 
-// attrAccess says which permission an attribute operation needs.
-type attrAccess int
+// Access says which permission an attribute operation needs.
+type Access int
 
 const (
-	accessGet attrAccess = iota
-	accessSet
-	accessDel
+	// AccessGet reads an attribute (or calls a method, or compares).
+	AccessGet Access = iota
+	// AccessSet sets one.
+	AccessSet
+	// AccessDel deletes one.
+	AccessDel
 )
 
-// checkName applies the exposure policy (Python's _check_attr) and returns
+// CheckName applies the exposure policy (Python's _check_attr) and returns
 // the name to look up: the exposed prefix stripped, private names refused.
-func (c *Conn) checkName(name string, access attrAccess) (string, error) {
-	cfg := c.cfg
+func (p *Policy) CheckName(name string, access Access) (string, error) {
+	cfg := p
 	allowed := !cfg.DenyGetattr
 	switch access {
-	case accessSet:
+	case AccessSet:
 		allowed = cfg.AllowSetattr
-	case accessDel:
+	case AccessDel:
 		allowed = cfg.AllowDelattr
 	}
 	if !allowed {
@@ -73,7 +76,7 @@ func (c *Conn) checkName(name string, access attrAccess) (string, error) {
 		}
 		return "", cannotAccess(name)
 	}
-	if cfg.DenyExposedAttrs && !cfg.AllowPublicAttrs && !cfg.AllowAllAttrs {
+	if cfg.DenyExposedAttrs && !cfg.AllowPublicAttrs {
 		return "", cannotAccess(name)
 	}
 	return name, nil
@@ -84,11 +87,11 @@ func cannotAccess(name string) error {
 }
 
 func noAttribute(obj any, name string) error {
-	return vinegar.New("AttributeError", fmt.Sprintf("'%s' object has no attribute '%s'", shortTypeName(obj), name))
+	return vinegar.New("AttributeError", fmt.Sprintf("'%s' object has no attribute '%s'", ShortTypeName(obj), name))
 }
 
-func shortTypeName(obj any) string {
-	n := pyTypeName(obj)
+func ShortTypeName(obj any) string {
+	n := TypeName(obj)
 	if i := strings.LastIndexByte(n, '.'); i >= 0 {
 		return n[i+1:]
 	}
@@ -126,19 +129,20 @@ func (r resolved) callFunc() func(ctx context.Context, args brine.Tuple, kw Kwar
 	return r.call
 }
 
-// resolve finds an exposed attribute of obj. name has passed checkName.
-func (c *Conn) resolve(obj any, name string) (resolved, error) {
-	switch x := obj.(type) {
-	case *rootObject:
-		if r, ok := x.special(c, name); ok {
-			return r, nil
-		}
-		return c.resolve(x.value, name)
-	case *Netref:
+// resolve finds an exposed attribute of obj. name has passed CheckName.
+func (p *Policy) resolve(obj any, name string) (resolved, error) {
+	if x, ok := AsRemote(obj); ok {
 		// A reference to a third party's object, chained through us.
 		return resolved{call: func(ctx context.Context, args brine.Tuple, kw Kwargs) (any, error) {
 			return x.CallMethod(ctx, name, append([]any(args), kw)...)
 		}}, nil
+	}
+	switch x := obj.(type) {
+	case *Root:
+		if r, ok := x.special(name); ok {
+			return r, nil
+		}
+		return p.resolve(x.value, name)
 	case *boundMethod:
 		if name == "__call__" {
 			return resolved{call: x.call}, nil
@@ -153,13 +157,13 @@ func (c *Conn) resolve(obj any, name string) (resolved, error) {
 		if !x.read[name] {
 			return resolved{}, noAttribute(x.obj, name)
 		}
-		return c.resolve(x.obj, name)
+		return p.resolve(x.obj, name)
 	}
 	rv := reflect.ValueOf(obj)
-	if k := kindFor(obj); k != nil {
+	if k := classOf(obj); k != nil {
 		if m := k.methods[name]; m != nil {
 			return resolved{call: func(ctx context.Context, args brine.Tuple, kw Kwargs) (any, error) {
-				return m(c, ctx, rv, args, kw)
+				return m(p, ctx, rv, args, kw)
 			}}, nil
 		}
 	}
@@ -170,7 +174,7 @@ func (c *Conn) resolve(obj any, name string) (resolved, error) {
 	if m := ti.methods[name]; m != nil {
 		return resolved{method: m, recv: rv}, nil
 	}
-	if f := ti.fields[name]; f != nil && (f.marked || c.cfg.AllowPublicAttrs || c.cfg.AllowAllAttrs) {
+	if f := ti.fields[name]; f != nil && (f.marked || p.AllowPublicAttrs) {
 		fv, err := fieldValue(rv, f)
 		if err != nil {
 			return resolved{}, err
@@ -189,7 +193,7 @@ func (c *Conn) resolve(obj any, name string) (resolved, error) {
 	}
 	if name == "__call__" && rv.Kind() == reflect.Func {
 		return resolved{call: func(ctx context.Context, args brine.Tuple, kw Kwargs) (any, error) {
-			return c.call(ctx, obj, args, kw)
+			return p.Call(ctx, obj, args, kw)
 		}}, nil
 	}
 	return resolved{}, noAttribute(obj, name)
@@ -209,13 +213,13 @@ func fieldValue(rv reflect.Value, f *fieldInfo) (reflect.Value, error) {
 	return fv, nil
 }
 
-// getattr serves HANDLE_GETATTR: methods come back as bound methods (by
+// GetAttr serves HANDLE_GETATTR: methods come back as bound methods (by
 // reference), fields as their values.
-func (c *Conn) getattr(ctx context.Context, obj any, name string) (any, error) {
-	if n, ok := obj.(*Netref); ok {
+func (p *Policy) GetAttr(ctx context.Context, obj any, name string) (any, error) {
+	if n, ok := AsRemote(obj); ok {
 		return n.GetAttr(ctx, name) // a netref of another connection, chained
 	}
-	name, r, err := c.lookup(obj, name)
+	name, r, err := p.lookup(obj, name)
 	if err != nil {
 		return nil, err
 	}
@@ -230,37 +234,38 @@ func (c *Conn) getattr(ctx context.Context, obj any, name string) (any, error) {
 }
 
 // lookup applies the exposure policy to a requested name and resolves it.
-func (c *Conn) lookup(obj any, name string) (string, resolved, error) {
-	name, err := c.checkName(name, accessGet)
+func (p *Policy) lookup(obj any, name string) (string, resolved, error) {
+	name, err := p.CheckName(name, AccessGet)
 	if err != nil {
 		return name, resolved{}, err
 	}
-	r, err := c.resolve(obj, name)
+	r, err := p.resolve(obj, name)
 	return name, r, err
 }
 
-// callattr serves HANDLE_CALLATTR: obj.name(*args, **kwargs) without
+// CallAttr serves HANDLE_CALLATTR: obj.name(*args, **kwargs) without
 // making a bound method object.
-func (c *Conn) callattr(ctx context.Context, obj any, name string, args brine.Tuple, kw Kwargs) (any, error) {
-	_, r, err := c.lookup(obj, name)
+func (p *Policy) CallAttr(ctx context.Context, obj any, name string, args brine.Tuple, kw Kwargs) (any, error) {
+	_, r, err := p.lookup(obj, name)
 	if err != nil {
 		return nil, err
 	}
 	if r.callable() {
 		return r.invoke(ctx, args, kw)
 	}
-	return c.call(ctx, r.value, args, kw)
+	return p.Call(ctx, r.value, args, kw)
 }
 
-// call serves HANDLE_CALL on a local callable.
-func (c *Conn) call(ctx context.Context, obj any, args brine.Tuple, kw Kwargs) (any, error) {
+// Call serves HANDLE_CALL on a local callable.
+func (p *Policy) Call(ctx context.Context, obj any, args brine.Tuple, kw Kwargs) (any, error) {
+	if x, ok := AsRemote(obj); ok {
+		return x.Call(ctx, append([]any(args), kw)...)
+	}
 	switch x := obj.(type) {
 	case *boundMethod:
 		return x.call(ctx, args, kw)
-	case *Netref:
-		return x.Call(ctx, append([]any(args), kw)...)
-	case *rootObject:
-		return c.call(ctx, x.value, args, kw)
+	case *Root:
+		return p.Call(ctx, x.value, args, kw)
 	}
 	rv := reflect.ValueOf(obj)
 	if rv.Kind() == reflect.Func && !rv.IsNil() {
@@ -275,7 +280,7 @@ func (c *Conn) call(ctx context.Context, obj any, args brine.Tuple, kw Kwargs) (
 			return m.sig.call(reflect.ValueOf(ctx), rv.Method(m.index), args, kw)
 		}
 	}
-	return nil, typeError("'%s' object is not callable", shortTypeName(obj))
+	return nil, typeError("'%s' object is not callable", ShortTypeName(obj))
 }
 
 var funcSigs = newSigCache()
@@ -284,18 +289,18 @@ func funcSignature(t reflect.Type) (*signature, error) {
 	return funcSigs.get(t)
 }
 
-// setattr serves HANDLE_SETATTR: only fields marked `rpyc:"name,rw"` (or
+// SetAttr serves HANDLE_SETATTR: only fields marked `rpyc:"name,rw"` (or
 // any exported field under AllowPublicAttrs) can be set, and only when
 // AllowSetattr.
-func (c *Conn) setattr(ctx context.Context, obj any, name string, value any) error {
-	if n, ok := obj.(*Netref); ok {
+func (p *Policy) SetAttr(ctx context.Context, obj any, name string, value any) error {
+	if n, ok := AsRemote(obj); ok {
 		return n.SetAttr(ctx, name, value)
 	}
-	name, err := c.checkName(name, accessSet)
+	name, err := p.CheckName(name, AccessSet)
 	if err != nil {
 		return err
 	}
-	if r, ok := obj.(*rootObject); ok {
+	if r, ok := obj.(*Root); ok {
 		obj = r.value
 	}
 	if r, ok := obj.(*restricted); ok {
@@ -309,14 +314,14 @@ func (c *Conn) setattr(ctx context.Context, obj any, name string, value any) err
 		return noAttribute(obj, name)
 	}
 	f := infoOf(rv.Type()).fields[name]
-	if f == nil || !(f.writable || c.cfg.AllowPublicAttrs || c.cfg.AllowAllAttrs) {
+	if f == nil || !(f.writable || p.AllowPublicAttrs) {
 		return vinegar.New("AttributeError", fmt.Sprintf("cannot set attribute '%s'", name))
 	}
 	fv, err := fieldValue(rv, f)
 	if err != nil {
 		return err
 	}
-	nv, err := convertTo(value, fv.Type())
+	nv, err := ConvertTo(value, fv.Type())
 	if err != nil {
 		return typeError("attribute '%s': %v", name, err)
 	}
@@ -324,20 +329,20 @@ func (c *Conn) setattr(ctx context.Context, obj any, name string, value any) err
 	return nil
 }
 
-// delattr serves HANDLE_DELATTR. Go values have no deletable attributes.
-func (c *Conn) delattr(ctx context.Context, obj any, name string) error {
-	if n, ok := obj.(*Netref); ok {
+// DelAttr serves HANDLE_DELATTR. Go values have no deletable attributes.
+func (p *Policy) DelAttr(ctx context.Context, obj any, name string) error {
+	if n, ok := AsRemote(obj); ok {
 		return n.DelAttr(ctx, name)
 	}
-	name, err := c.checkName(name, accessDel)
+	name, err := p.CheckName(name, AccessDel)
 	if err != nil {
 		return err
 	}
 	return vinegar.New("AttributeError", fmt.Sprintf("cannot delete attribute '%s'", name))
 }
 
-// dir lists what the peer may reach on obj.
-func (c *Conn) dir(obj any) brine.Tuple {
+// Dir serves HANDLE_DIR: what the peer may reach on obj.
+func (p *Policy) Dir(obj any) brine.Tuple {
 	seen := map[string]bool{}
 	var names []string
 	add := func(n string) {
@@ -346,7 +351,7 @@ func (c *Conn) dir(obj any) brine.Tuple {
 			names = append(names, n)
 		}
 	}
-	if r, ok := obj.(*rootObject); ok {
+	if r, ok := obj.(*Root); ok {
 		add("get_service_aliases")
 		add("get_service_name")
 		obj = r.value
@@ -354,7 +359,7 @@ func (c *Conn) dir(obj any) brine.Tuple {
 	if r, ok := obj.(*restricted); ok {
 		return r.names()
 	}
-	if k := kindFor(obj); k != nil {
+	if k := classOf(obj); k != nil {
 		for n := range k.methods {
 			add(n)
 		}
@@ -368,7 +373,7 @@ func (c *Conn) dir(obj any) brine.Tuple {
 		for _, n := range ti.names {
 			add(n)
 		}
-		if c.cfg.AllowPublicAttrs || c.cfg.AllowAllAttrs {
+		if p.AllowPublicAttrs {
 			for n := range ti.fields {
 				add(n)
 			}
@@ -382,16 +387,29 @@ func (c *Conn) dir(obj any) brine.Tuple {
 	return out
 }
 
-// inspect serves HANDLE_INSPECT: the methods a Python client should give
+// Inspect serves HANDLE_INSPECT: the methods a Python client should give
 // its netref class, as (name, doc) pairs. Only the names of dunders
 // matter to the client (they become CALLATTR methods).
-func (c *Conn) inspect(obj any) brine.Tuple {
+func (p *Policy) Inspect(obj any) brine.Tuple {
 	var out brine.Tuple
-	for _, n := range c.dir(obj) {
+	for _, n := range p.Dir(obj) {
 		name := n.(string)
-		if r, err := c.resolve(obj, name); err == nil && r.callable() {
+		if r, err := p.resolve(obj, name); err == nil && r.callable() {
 			out = append(out, brine.Tuple{name, nil})
 		}
 	}
 	return out
+}
+
+// CtxExit serves HANDLE_CTXEXIT, the end of a with block: __exit__ when
+// the object has one, else Close for io.Closer values. The result says
+// whether to suppress exc.
+func (p *Policy) CtxExit(ctx context.Context, obj, exc any) (any, error) {
+	if r, err := p.resolve(obj, "__exit__"); err == nil && r.callable() {
+		return r.invoke(ctx, brine.Tuple{exc, nil, nil}, nil)
+	}
+	if cl, ok := Unroot(obj).(interface{ Close() error }); ok {
+		return false, cl.Close()
+	}
+	return nil, vinegar.New("AttributeError", "__exit__")
 }

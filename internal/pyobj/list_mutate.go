@@ -1,10 +1,10 @@
-package rpyc
+package pyobj
 
 // The list methods that change the list.
 //
 // Those that change the length need a *[]T and store the new header
 // through it (see "Growth must be visible to the Go owner" in
-// kind_list.go); l[i] = x keeps the length and works on a []T too.
+// list.go); l[i] = x keeps the length and works on a []T too.
 // Whatever comes from the peer is fetched and converted before the lock,
 // so a bad item or a slow remote iterable leaves the list untouched and
 // other callers unblocked.
@@ -18,12 +18,12 @@ import (
 )
 
 // listSetItem is l[i] = x and l[a:b:c] = iterable.
-func listSetItem(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+func listSetItem(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 	if err := checkArgs("__setitem__", args, kw, 2, 2); err != nil {
 		return nil, err
 	}
 	if sl, ok := args[0].(brine.Slice); ok {
-		return nil, assignSlice(ctx, self, sl, args[1])
+		return nil, p.assignSlice(ctx, self, sl, args[1])
 	}
 	v, err := convertItem("list item", args[1], elemType(self))
 	if err != nil {
@@ -70,35 +70,35 @@ func shrink(s reflect.Value, n int) {
 
 // listIAdd is l += iterable; it returns l itself, so the peer's name
 // keeps referring to the same list.
-func listIAdd(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+func listIAdd(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 	if err := checkArgs("__iadd__", args, kw, 1, 1); err != nil {
 		return nil, err
 	}
-	if err := extendList(c, ctx, "+=", self, args[0]); err != nil {
+	if err := extendList(p, ctx, "+=", self, args[0]); err != nil {
 		return nil, err
 	}
 	return self.Interface(), nil
 }
 
-func listExtend(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+func listExtend(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 	if err := checkArgs("extend", args, kw, 1, 1); err != nil {
 		return nil, err
 	}
-	return nil, extendList(c, ctx, "extend", self, args[0])
+	return nil, extendList(p, ctx, "extend", self, args[0])
 }
 
 // extendList appends the items of other, an iterable from the peer, for
 // extend and += (name).
-func extendList(c *Conn, ctx context.Context, name string, self reflect.Value, other any) error {
+func extendList(p *Policy, ctx context.Context, name string, self reflect.Value, other any) error {
 	if _, err := growableList(name, self); err != nil {
 		return err // before fetching a remote iterable for nothing
 	}
-	vals, err := fetchItems(ctx, self, other, "")
+	vals, err := p.fetchItems(ctx, self, other, "")
 	if err != nil {
 		return err
 	}
 	_, err = growList(name, self, func(s reflect.Value) (any, error) {
-		if err := c.checkBuild(name, len(vals)); err != nil {
+		if err := p.checkBuild(name, len(vals)); err != nil {
 			return nil, err
 		}
 		s.Set(reflect.Append(s, vals...))
@@ -108,13 +108,13 @@ func extendList(c *Conn, ctx context.Context, name string, self reflect.Value, o
 }
 
 // listIMul is l *= n; like +=, it returns l itself.
-func listIMul(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+func listIMul(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 	if err := checkArgs("__imul__", args, kw, 1, 1); err != nil {
 		return nil, err
 	}
 	return growList("*=", self, func(s reflect.Value) (any, error) {
 		n := s.Len()
-		k, err := c.repeatCount("*=", args[0], n)
+		k, err := p.repeatCount("*=", args[0], n)
 		if err != nil {
 			return nil, err
 		}
@@ -130,7 +130,7 @@ func listIMul(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple
 	})
 }
 
-func listAppend(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+func listAppend(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 	if err := checkArgs("append", args, kw, 1, 1); err != nil {
 		return nil, err
 	}
@@ -145,7 +145,7 @@ func listAppend(c *Conn, ctx context.Context, self reflect.Value, args brine.Tup
 }
 
 // listInsert is l.insert(i, x); i is clamped to the list as in Python.
-func listInsert(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+func listInsert(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 	if err := checkArgs("insert", args, kw, 2, 2); err != nil {
 		return nil, err
 	}

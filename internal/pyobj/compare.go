@@ -1,4 +1,4 @@
-package rpyc
+package pyobj
 
 // Python's equality and ordering for the values lists and dicts hold.
 //
@@ -35,7 +35,7 @@ func pyEqualDepth(a, b any, depth int) bool {
 	if depth > 100 {
 		return false
 	}
-	a, b = normalize(unrootAll(a)), normalize(unrootAll(b))
+	a, b = Normalize(Unroot(a)), Normalize(Unroot(b))
 	if isNumber(a) || isNumber(b) {
 		return numEqual(a, b)
 	}
@@ -65,13 +65,14 @@ func pyEqualDepth(a, b any, depth int) bool {
 			return false
 		}
 		return subset(x, y, depth) && subset(y, x, depth)
-	case *Netref:
+	}
+	if _, ok := AsRemote(a); ok {
 		return a == b
 	}
 	if b == nil {
 		return false
 	}
-	if sameObject(a, b) {
+	if SameObject(a, b) {
 		return true
 	}
 	if la, ok := goList(a); ok {
@@ -225,7 +226,7 @@ func pyCompare(a, b any) (int, error) {
 				if pyEqual(x[i], y[i]) {
 					continue
 				}
-				return pyCompare(normalize(x[i]), normalize(y[i]))
+				return pyCompare(Normalize(x[i]), Normalize(y[i]))
 			}
 			return len(x) - len(y), nil
 		}
@@ -269,4 +270,51 @@ func pyOrder(keys []any, reverse bool) ([]int, error) {
 		return r < 0
 	})
 	return order, cmpErr
+}
+
+// Compare serves HANDLE_CMP for local objects: identity for references,
+// Go == for comparable values of one type, and NotImplemented otherwise,
+// as Python's object defaults do.
+func Compare(a, b any, op string) any {
+	if SameObject(a, b) {
+		// The same reference twice (root == root) is equal whatever it is.
+		return compare(a, a, op)
+	}
+	return compare(Unroot(a), Unroot(b), op)
+}
+
+func compare(a, b any, op string) any {
+	same := SameObject(a, b)
+	switch op {
+	case "__eq__":
+		if same {
+			return true
+		}
+	case "__ne__":
+		if same {
+			return false
+		}
+	}
+	if a != nil && b != nil {
+		ta, tb := reflect.TypeOf(a), reflect.TypeOf(b)
+		if ta == tb && ta.Comparable() && ta.Kind() != reflect.Pointer && ta.Kind() != reflect.Func {
+			eq := safeEqual(a, b)
+			switch op {
+			case "__eq__":
+				return eq
+			case "__ne__":
+				return !eq
+			}
+		}
+	}
+	return brine.NotImplemented
+}
+
+func safeEqual(a, b any) (eq bool) {
+	defer func() {
+		if recover() != nil {
+			eq = false
+		}
+	}()
+	return a == b
 }

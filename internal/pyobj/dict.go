@@ -1,10 +1,10 @@
-package rpyc
+package pyobj
 
 // Go maps as Python dicts.
 //
 // A map[K]V or a *map[K]V the peer holds by reference answers Python's
 // dict protocol. Keys and values from the peer are converted to K and V
-// with convertTo; a key that cannot become a K is simply not there for
+// with ConvertTo; a key that cannot become a K is simply not there for
 // lookups (KeyError(key), False for `in`, the default for get) and a
 // TypeError when storing. Maps keyed by an interface type (map[any]V)
 // also find keys by Python equality, so the peer's 1 finds a Go int(1)
@@ -20,7 +20,7 @@ package rpyc
 // holding nil is given a new map on the first write (the owner sees it
 // through the pointer), while a plain nil map[K]V raises TypeError.
 //
-// Locking is shared with lists: see containerMu in kind_list.go.
+// Locking is shared with lists: see containerMu in list.go.
 
 import (
 	"context"
@@ -35,11 +35,10 @@ import (
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
-// dictKind is filled in init for the same reason as listKind.
-var dictKind = &kindSpec{pyName: "builtins.dict"}
-
-func init() {
-	dictKind.methods = map[string]nativeMethod{
+// dictClass is the class of Go maps.
+var dictClass = &pyClass{
+	pyName: "builtins.dict",
+	methods: map[string]nativeMethod{
 		"__len__":      dictReader("__len__", 0, 0, dictLen),
 		"__getitem__":  dictReader("__getitem__", 1, 1, dictGetItem),
 		"__setitem__":  dictSetItem,
@@ -56,7 +55,7 @@ func init() {
 		"clear":        dictWriter("clear", 0, 0, dictClear),
 		"copy":         dictReader("copy", 0, 0, dictCopy),
 		"popitem":      dictWriter("popitem", 0, 0, dictPopItem),
-	}
+	},
 }
 
 // mapOf returns the map behind self. For a write, a *map holding nil is
@@ -131,7 +130,7 @@ func mapType(self reflect.Value) reflect.Type {
 // as stored. Call with containerMu held.
 func findKey(m reflect.Value, key any) (reflect.Value, bool) {
 	kt := m.Type().Key()
-	kv, err := convertTo(key, kt)
+	kv, err := ConvertTo(key, kt)
 	if err == nil && kv.Comparable() {
 		if m.MapIndex(kv).IsValid() {
 			return kv, true
@@ -139,7 +138,7 @@ func findKey(m reflect.Value, key any) (reflect.Value, bool) {
 	}
 	// An interface key type holds keys of any Go type, and a number may
 	// equal a key of another numeric type: look for an equal key.
-	if kt.Kind() == reflect.Interface || (err != nil && isNumber(normalize(key))) {
+	if kt.Kind() == reflect.Interface || (err != nil && isNumber(Normalize(key))) {
 		it := m.MapRange()
 		for it.Next() {
 			if pyEqual(it.Key().Interface(), key) {
@@ -216,7 +215,7 @@ func mapKeysSorted(m reflect.Value) []reflect.Value {
 	default:
 		norm := make([]any, len(keys))
 		for i, k := range keys {
-			norm[i] = normalize(k.Interface())
+			norm[i] = Normalize(k.Interface())
 		}
 		order, err := pyOrder(norm, false)
 		if err != nil {
@@ -249,7 +248,7 @@ func dictGetItem(m reflect.Value, args brine.Tuple) (any, error) {
 	return m.MapIndex(k).Interface(), nil
 }
 
-func dictSetItem(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+func dictSetItem(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 	if err := checkArgs("__setitem__", args, kw, 2, 2); err != nil {
 		return nil, err
 	}
@@ -342,7 +341,7 @@ func dictPop(m reflect.Value, args brine.Tuple) (any, error) {
 
 // dictSetDefault is d.setdefault(key, default=None): the value stored
 // under key, storing default first when key is missing.
-func dictSetDefault(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+func dictSetDefault(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 	if err := checkArgs("setdefault", args, kw, 1, 2); err != nil {
 		return nil, err
 	}
@@ -369,14 +368,14 @@ func dictSetDefault(c *Conn, ctx context.Context, self reflect.Value, args brine
 // one of our maps sent back, the peer's dict (read through its items()),
 // or any iterable of pairs. Everything is fetched and converted before
 // the map changes, so a bad pair leaves it untouched.
-func dictUpdate(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+func dictUpdate(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 	if len(args) > 1 {
 		return nil, typeError("update expected at most 1 argument, got %d", len(args))
 	}
 	var pairs [][2]any
 	if len(args) == 1 {
 		var err error
-		if pairs, err = updatePairs(ctx, args[0]); err != nil {
+		if pairs, err = p.updatePairs(ctx, args[0]); err != nil {
 			return nil, err
 		}
 	}
@@ -408,27 +407,26 @@ func dictUpdate(c *Conn, ctx context.Context, self reflect.Value, args brine.Tup
 
 // updatePairs reads the (key, value) pairs of update's argument. It must
 // not be called with containerMu held.
-func updatePairs(ctx context.Context, other any) ([][2]any, error) {
-	other = unrootAll(other)
+func (p *Policy) updatePairs(ctx context.Context, other any) ([][2]any, error) {
+	other = Unroot(other)
 	var items []any
-	switch x := other.(type) {
-	case *Netref:
+	if x, ok := AsRemote(other); ok {
 		// Like Python, prefer the mapping protocol; a remote object
 		// without items() is taken as an iterable of pairs.
 		res, err := x.CallMethod(ctx, "items")
 		switch {
 		case err == nil:
-			if items, err = iterableItems(ctx, res, ""); err != nil {
+			if items, err = p.iterableItems(ctx, res, ""); err != nil {
 				return nil, err
 			}
 		case errors.Is(err, vinegar.ErrAttributeError):
-			if items, err = iterableItems(ctx, x, ""); err != nil {
+			if items, err = p.iterableItems(ctx, x, ""); err != nil {
 				return nil, err
 			}
 		default:
 			return nil, err
 		}
-	default:
+	} else {
 		if rv := reflect.ValueOf(other); rv.IsValid() && (rv.Kind() == reflect.Map ||
 			rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().Kind() == reflect.Map) {
 			return readMap(rv, func(m reflect.Value) ([][2]any, error) {
@@ -441,19 +439,19 @@ func updatePairs(ctx context.Context, other any) ([][2]any, error) {
 			})
 		}
 		var err error
-		if items, err = iterableItems(ctx, other, fmt.Sprintf("'%s' object is not iterable", pyTypeOf(other))); err != nil {
+		if items, err = p.iterableItems(ctx, other, fmt.Sprintf("'%s' object is not iterable", pyTypeOf(other))); err != nil {
 			return nil, err
 		}
 	}
 	pairs := make([][2]any, len(items))
 	for i, it := range items {
 		var kv []any
-		switch p := it.(type) {
+		switch pair := it.(type) {
 		case brine.Tuple:
-			kv = p
+			kv = pair
 		default:
 			var err error
-			kv, err = iterableItems(ctx, p, fmt.Sprintf("cannot convert dictionary update sequence element #%d to a sequence", i))
+			kv, err = p.iterableItems(ctx, pair, fmt.Sprintf("cannot convert dictionary update sequence element #%d to a sequence", i))
 			if err != nil {
 				return nil, err
 			}
@@ -495,7 +493,7 @@ func dictPopItem(m reflect.Value, _ brine.Tuple) (any, error) {
 }
 
 // keyText is a stable text for a key with no Python order. It is not
-// pyRepr, which must not be called with containerMu held.
+// Repr, which must not be called with containerMu held.
 func keyText(k any) string {
 	if brine.Dumpable(k) {
 		return brine.Repr(k)

@@ -1,13 +1,11 @@
-package rpyc
+package pyobj
 
 import (
 	"github.com/rpyc-go/rpyc/brine"
 )
 
-// Restrict wraps obj so the peer reaches only the attribute names in read
-// (get and call) and sets only those in write (when the config allows
-// setattr at all). Everything else is an AttributeError, whatever obj
-// exposes. It is Python's rpyc.restricted(obj, attrs, wattrs).
+// Restrict is rpyc.Restrict: obj, reachable only under the names in read
+// (get and call) and settable only under those in write.
 func Restrict(obj any, read, write []string) any {
 	r := &restricted{obj: obj, read: map[string]bool{}, write: map[string]bool{}}
 	for _, n := range read {
@@ -24,9 +22,9 @@ type restricted struct {
 	read, write map[string]bool
 }
 
-func (r *restricted) RPyCTypeName() string { return pyTypeName(r.obj) }
+func (r *restricted) RPyCTypeName() string { return TypeName(r.obj) }
 
-func (r *restricted) String() string { return pyStr(r.obj) }
+func (r *restricted) String() string { return Str(r.obj) }
 
 // names lists what dir() shows: the readable names.
 func (r *restricted) names() brine.Tuple {

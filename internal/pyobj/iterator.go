@@ -1,7 +1,8 @@
-package rpyc
+package pyobj
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"reflect"
 	"sync"
@@ -10,40 +11,15 @@ import (
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
-// kindFor returns the native kind of a local value, or nil when only its
-// Go type's methods and fields speak for it.
-func kindFor(obj any) *kindSpec {
-	switch obj.(type) {
-	case nil:
-		return nil
-	case *goIterator:
-		return iteratorKind
-	}
-	t := reflect.TypeOf(obj)
-	switch t.Kind() {
-	case reflect.Slice:
-		if t.Elem().Kind() != reflect.Uint8 {
-			return listKind
-		}
-	case reflect.Pointer:
-		switch t.Elem().Kind() {
-		case reflect.Slice:
-			return listKind
-		case reflect.Map:
-			return dictKind
-		}
-	case reflect.Map:
-		return dictKind
-	}
-	return fileKindFor(obj)
-}
-
-// releaser is implemented by local objects that hold resources (a paused
-// iterator): the table calls it when the peer drops its last reference or
-// the connection ends.
-type releaser interface {
-	rpycRelease()
-}
+// Go iterators as Python iterators.
+//
+// An iter.Seq, an iter.Seq2 (yielding (k, v) tuples), a receive channel,
+// and the snapshot a list or dict iterates over, all answer the peer as a
+// Python iterator (__iter__, __next__, close, and BUFFITER in batches).
+// Items are pulled on demand; the peer's calls on one iterator are
+// serialised. A paused iter.Seq holds a goroutine (iter.Pull): the engine
+// stops it with Release when the peer drops the iterator or the
+// connection ends.
 
 // goIterator is a Go iterator (iter.Seq, iter.Seq2, a receive channel, or
 // a list's items) as a Python iterator. Items are pulled on demand; the
@@ -80,10 +56,25 @@ func (it *goIterator) end() {
 	}
 }
 
-func (it *goIterator) rpycRelease() {
+func (it *goIterator) release() {
 	it.mu.Lock()
 	defer it.mu.Unlock()
 	it.end()
+}
+
+// NeedsRelease reports whether obj holds what Release frees (a paused
+// iterator's goroutine), so the engine tells it when the peer lets go.
+func NeedsRelease(obj any) bool {
+	_, ok := obj.(*goIterator)
+	return ok
+}
+
+// Release frees what obj holds, once the peer no longer refers to it: a
+// paused Go iterator is stopped. Other values are left alone.
+func Release(obj any) {
+	if it, ok := obj.(*goIterator); ok {
+		it.release()
+	}
 }
 
 // sliceIterator iterates over a fixed list of values.
@@ -99,9 +90,10 @@ func sliceIterator(items []any, pyName string) *goIterator {
 	}}
 }
 
-// asIterator wraps iter.Seq, iter.Seq2 (yielding (k, v) tuples) and
-// receive channels as iterators; other values are returned unchanged.
-func asIterator(v any) any {
+// AsIterator wraps iter.Seq, iter.Seq2 (yielding (k, v) tuples) and
+// receive channels as iterators, as the engine boxes them; other values
+// are returned unchanged.
+func AsIterator(v any) any {
 	rv := reflect.ValueOf(v)
 	if !rv.IsValid() {
 		return v
@@ -151,22 +143,43 @@ func isSeqFunc(t reflect.Type) bool {
 	return y.NumIn() == 1 || y.NumIn() == 2
 }
 
-var iteratorKind = &kindSpec{
+var iteratorClass = &pyClass{
 	pyName: "builtins.generator",
 	methods: map[string]nativeMethod{
-		"__iter__": func(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+		"__iter__": func(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 			return self.Interface(), nil
 		},
-		"__next__": func(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+		"__next__": func(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 			items := self.Interface().(*goIterator).take(1)
 			if len(items) == 0 {
 				return nil, vinegar.ErrStopIteration
 			}
 			return items[0], nil
 		},
-		"close": func(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
-			self.Interface().(*goIterator).rpycRelease()
+		"close": func(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+			self.Interface().(*goIterator).release()
 			return nil, nil
 		},
 	},
+}
+
+// BuffIterCap is the most items this package's servers return for one
+// BUFFITER; a reply of exactly that size may be cut short.
+const BuffIterCap = 1 << 20
+
+// BuffIter serves HANDLE_BUFFITER on a local object: up to n items of an
+// iterator, or of a fresh iterator over any other iterable, as Python's
+// islice does.
+func (p *Policy) BuffIter(ctx context.Context, obj any, n int64) (any, error) {
+	if it, ok := obj.(*goIterator); ok {
+		return it.take(int(min(n, BuffIterCap))), nil
+	}
+	itv, err := p.CallAttr(ctx, obj, "__iter__", brine.Tuple{}, nil)
+	if err != nil {
+		return nil, vinegar.New("TypeError", fmt.Sprintf("'%s' object is not iterable", ShortTypeName(obj)))
+	}
+	if it, ok := itv.(*goIterator); ok {
+		return it.take(int(min(n, BuffIterCap))), nil
+	}
+	return brine.Tuple{}, nil
 }

@@ -1,10 +1,10 @@
-package rpyc
+package pyobj
 
 // Reordering a list in place: sort and reverse.
 //
 // Both keep the length, so they work on a plain []T as well as a *[]T:
 // they move items within the shared backing array, which the Go owner
-// sees. Sort orders by Python's < (pyCompare in kind_compare.go) and is
+// sees. Sort orders by Python's < (pyCompare in compare.go) and is
 // stable, as Python's is.
 
 import (
@@ -14,7 +14,7 @@ import (
 	"github.com/rpyc-go/rpyc/brine"
 )
 
-func listReverse(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+func listReverse(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 	if err := checkArgs("reverse", args, kw, 0, 0); err != nil {
 		return nil, err
 	}
@@ -32,7 +32,7 @@ func listReverse(c *Conn, ctx context.Context, self reflect.Value, args brine.Tu
 // are refused: each call would be a round trip to the peer. When two
 // items cannot be compared the list is left as it was, where Python may
 // leave it partly sorted.
-func listSort(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+func listSort(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 	if len(args) > 0 {
 		return nil, typeError("sort() takes no positional arguments")
 	}
@@ -44,7 +44,7 @@ func listSort(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple
 				return nil, typeError("sort(): key functions are not supported on Go slices; sort a copy on the Python side")
 			}
 		case "reverse":
-			reverse = truthy(v)
+			reverse = Truthy(v)
 		default:
 			return nil, typeError("'%s' is an invalid keyword argument for sort()", k)
 		}
@@ -53,7 +53,7 @@ func listSort(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple
 		n := s.Len()
 		keys := make([]any, n)
 		for i := range keys {
-			keys[i] = normalize(s.Index(i).Interface())
+			keys[i] = Normalize(s.Index(i).Interface())
 		}
 		order, err := pyOrder(keys, reverse)
 		if err != nil {
