@@ -66,7 +66,7 @@ func (c *Conn) appendBox(dst []byte, v any, log *boxLog) ([]byte, error) {
 		if x.conn == c {
 			return appendRef(dst, message.LabelLocalRef, x.id), nil
 		}
-	case localRef:
+	case peerRef:
 		return appendRef(dst, message.LabelLocalRef, message.IDPack(x)), nil
 	case string:
 		return dst, fmt.Errorf("string %.40q is not valid UTF-8: send []byte", x)
@@ -74,7 +74,7 @@ func (c *Conn) appendBox(dst []byte, v any, log *boxLog) ([]byte, error) {
 		return dst, fmt.Errorf("%s holds a value that cannot travel by value", pyobj.Describe(v))
 	}
 	v = pyobj.AsIterator(v)
-	id, err := c.objects.add(v, pyobj.TypeName(v))
+	id, err := c.exports.add(v, pyobj.TypeName(v))
 	if err != nil {
 		return dst, err
 	}
@@ -134,13 +134,13 @@ func (c *Conn) unbox(v any) (any, error) {
 		if err != nil {
 			return nil, vinegar.New("KeyError", b.Value)
 		}
-		return c.objects.get(id)
+		return c.exports.get(id)
 	default: // LabelRemoteRef
 		id, err := message.ParseIDPack(b.Value)
 		if err != nil {
 			return nil, vinegar.New("ValueError", err.Error())
 		}
-		return c.proxy(id), nil
+		return c.importRef(id), nil
 	}
 }
 

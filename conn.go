@@ -2,33 +2,45 @@ package rpyc
 
 // How a Conn works
 //
-// A Conn guards three resources: the stream (through a channel.Channel),
-// the table of local objects the peer holds references to (objTable), and
-// the cache of netrefs to the peer's objects (proxyCache). Three kinds of
-// goroutine touch them:
+// A Conn guards the protocol's four tables and the stream they travel on
+// (a channel.Channel). Questions are our requests to the peer, awaiting
+// their replies (pending, question.go); answers are the peer's requests
+// being served by us (admission and workers, answer.go); exports are our
+// objects the peer holds references to (exportTable, exports.go); imports
+// are the peer's objects we hold as netrefs (importTable, imports.go).
+// What the peer may do to our objects, and how Go values answer it, is
+// the object model's (internal/pyobj), reached through c.policy.
 //
-//   - The reader. Exactly one goroutine reads frames. In automatic mode
-//     (Start, Connect, Dial) it is the Conn's own loop; in manual mode a
-//     pump goroutine only reads frames into a channel and whoever calls
-//     Serve, PollAll or waits on a reply dispatches them, one at a time.
-//     Dispatching decodes the message and unboxes it in arrival order, so
-//     a HANDLE_DEL can never overtake an earlier request that uses the same
-//     object (Python's #137), and netref counts stay in step with the peer.
-//     The reader never runs user code: replies are handed to the waiting
-//     caller, requests are handed to a handler goroutine.
-//   - Handler goroutines, one per incoming request, at most
-//     Config.MaxInFlight at once. When the limit is reached the reader
-//     waits for a slot: backpressure, not an unbounded queue. A handler
-//     that calls back into the peer simply waits for its reply, which the
-//     reader delivers, so nested callbacks need no serving thread.
+// Three kinds of goroutine touch them:
+//
+//   - The reader (reader.go). Exactly one goroutine reads frames. In
+//     automatic mode (Start, Connect, Dial) it is the Conn's own loop; in
+//     manual mode (serve.go) a pump goroutine only reads frames into a
+//     channel and whoever calls Serve, PollAll or waits on a reply
+//     dispatches them, one at a time. Dispatching decodes the message and
+//     unboxes it in arrival order, so a HANDLE_DEL can never overtake an
+//     earlier request that uses the same object (Python's #137), and
+//     netref counts stay in step with the peer. The reader never runs
+//     user code: replies are handed to the waiting caller, requests to a
+//     worker.
+//   - Workers, goroutines that serve the peer's requests, at most
+//     Config.MaxInFlight at once; more requests are parked, and past
+//     Limits.MaxParkedBytes the reader waits for room: backpressure, not
+//     an unbounded queue. A worker whose request calls back into the peer
+//     simply waits for the reply, which the reader delivers, so nested
+//     callbacks need no serving thread.
 //   - Callers: any number of user goroutines making requests. Writes are
-//     serialised by the channel's own lock; no Conn lock is held while
-//     writing or while user code runs.
+//     serialised by the channel's own lock (send.go); no Conn lock is held
+//     while writing or while user code runs.
+//
+// Words: a handler is the function that serves one HANDLE_* operation
+// (the table in handlers.go); the operation itself is a message.Handler
+// number, named op; a worker is a goroutine running handlers.
 //
 // Shutdown (shutdown) is idempotent and ordered: record the first cause,
 // close done, close the channel (which unblocks the reader), fail every
-// pending call with ErrClosed wrapping the cause, release the object table,
-// then wait for the reader. Handlers still running see their context
+// pending call with ErrClosed wrapping the cause, release the exports,
+// then wait for the reader. Workers still running see their context
 // cancelled and their replies fail quietly; Close waits for them.
 
 import (
@@ -84,37 +96,37 @@ type Conn struct {
 	remoteRoot   *Netref
 	void         *pyobj.Root
 
-	objects objTable
-	proxies proxyCache
+	exports exportTable
+	imports importTable
 
 	delMu      sync.Mutex // protects the following
 	dels       []pendingDel
 	delSending bool // sendDels is running
 
-	startOnce sync.Once
-	auto      atomic.Bool   // set once by Start, before the loop runs
-	frames    chan frame    // manual mode: pump -> dispatchers
-	dispatch  chan struct{} // manual mode: one-slot lock, held while dispatching
+	startOnce   sync.Once
+	auto        atomic.Bool   // set once by Start, before the loop runs
+	frames      chan frame    // manual mode: pump -> dispatchers
+	dispatching chan struct{} // manual mode: one-slot lock, held while dispatching
 
-	// Request admission (admit.go), under mu.
-	active          int       // handlers serving a request
-	waitingHandlers int       // handlers waiting for the reply to a callback
-	parked          []request // requests waiting for a slot, in arrival order
-	parkedBytes     int64
-	roomWaiters     int
-	room            *sync.Cond // signalled when parked requests leave
-	drain           bool       // CloseWhenIdle: close once nothing is served
+	// Admission of the peer's requests (answer.go), under mu.
+	active         int       // workers serving a request
+	waitingWorkers int       // workers waiting for the reply to a callback
+	parked         []request // requests waiting for a slot, in arrival order
+	parkedBytes    int64
+	roomWaiters    int
+	room           *sync.Cond // signalled when parked requests leave
+	drain          bool       // CloseWhenIdle: close once nothing is served
 
-	work       chan request  // hands requests to idle workers
-	bigReply   chan struct{} // one large reply encoded at a time
-	handlers   sync.WaitGroup
-	ctx        context.Context // cancelled at shutdown; parent of handler contexts
-	handlerCtx context.Context // ctx carrying the Conn, made once
-	cancel     context.CancelFunc
-	done       chan struct{}
-	readDone   chan struct{} // closed when the reader (loop or pump) exits
-	hooks      []func(*Conn) // run once after shutdown (services' on_disconnect)
-	hookOnce   sync.Once
+	work     chan request  // hands requests to idle workers
+	bigReply chan struct{} // one large reply encoded at a time
+	workers  sync.WaitGroup
+	ctx      context.Context // cancelled at shutdown; parent of request contexts
+	serveCtx context.Context // ctx carrying the Conn, made once
+	cancel   context.CancelFunc
+	done     chan struct{}
+	readDone chan struct{} // closed when the reader (loop or pump) exits
+	hooks    []func(*Conn) // run once after shutdown (services' on_disconnect)
+	hookOnce sync.Once
 }
 
 // NewConn makes a connection over stream that serves root to the peer (nil
@@ -171,7 +183,7 @@ func newConn(stream io.ReadWriteCloser, ch *channel.Channel, root any, cfg *Conf
 		work:        make(chan request),
 		done:        make(chan struct{}),
 		readDone:    make(chan struct{}),
-		dispatch:    make(chan struct{}, 1),
+		dispatching: make(chan struct{}, 1),
 		bigReply:    make(chan struct{}, 1),
 		layoutKnown: make(chan struct{}),
 		budget:      ch.Budget(),
@@ -179,13 +191,13 @@ func newConn(stream io.ReadWriteCloser, ch *channel.Channel, root any, cfg *Conf
 	conn.dec.Charge = conn.chargeDecode
 	conn.room = sync.NewCond(&conn.mu)
 	conn.ctx, conn.cancel = context.WithCancel(context.Background())
-	conn.handlerCtx = withConn(conn.ctx, conn)
+	conn.serveCtx = withConn(conn.ctx, conn)
 	conn.ch.ExpectingReply = conn.expectingReply
 	conn.ch.OnWriteError = conn.writeFailed // a frame no caller waited for
 	conn.policy = policyOf(c)
-	conn.objects.init()
-	conn.objects.conn = conn
-	conn.proxies.init()
+	conn.exports.init()
+	conn.exports.conn = conn
+	conn.imports.init()
 	if f, ok := root.(ServiceFactory); ok {
 		root = f(conn)
 	}
@@ -229,14 +241,6 @@ func (c *Conn) Start() {
 	c.startOnce.Do(func() {
 		c.auto.Store(true)
 		go c.loop()
-	})
-}
-
-// startManual starts the frame pump for hand-driven connections.
-func (c *Conn) startManual() {
-	c.startOnce.Do(func() {
-		c.frames = make(chan frame)
-		go c.pump()
 	})
 }
 
@@ -332,15 +336,15 @@ func (c *Conn) Close() error {
 	return nil
 }
 
-// closeGrace bounds how long Close waits for running handlers: they see
+// closeGrace bounds how long Close waits for running workers: they see
 // their context cancelled, and most return at once; one that ignores it
 // must not hold Close forever. It also bounds the last writes of Close
 // and the wait for a reader whose stream does not end its Read on Close.
 const closeGrace = 2 * time.Second
 
-// wait blocks until the reader has finished and the handlers have, each
-// for at most closeGrace. Called from a handler (a service closing its
-// own connection), it does not wait for handlers: that one would be
+// wait blocks until the reader has finished and the workers have, each
+// for at most closeGrace. Called from a worker (a service closing its
+// own connection), it does not wait for workers: that one would be
 // waiting for itself.
 func (c *Conn) wait() {
 	t := time.NewTimer(closeGrace)
@@ -353,12 +357,12 @@ func (c *Conn) wait() {
 		c.log.Warn("rpyc: close: the stream's Read did not return after Close")
 		return
 	}
-	if inHandler() {
+	if inWorker() {
 		return
 	}
 	done := make(chan struct{})
 	go func() {
-		c.handlers.Wait()
+		c.workers.Wait()
 		close(done)
 	}()
 	t.Reset(closeGrace)
@@ -369,11 +373,11 @@ func (c *Conn) wait() {
 	}
 }
 
-// inHandler reports whether the calling goroutine is serving a request:
-// whether serveRequest is on its stack, however deep (a handler nested in
+// inWorker reports whether the calling goroutine is serving a request:
+// whether serveRequest is on its stack, however deep (a worker nested in
 // a thousand callbacks has tens of thousands of frames). Only Close asks,
 // so the cost of walking the stack does not matter.
-func inHandler() bool {
+func inWorker() bool {
 	pcs := make([]uintptr, 256)
 	for {
 		n := runtime.Callers(2, pcs)
@@ -419,15 +423,15 @@ func (c *Conn) shutdown(cause error) {
 		r.deliver(nil, err)
 	}
 	c.dropParked()
-	c.objects.clear()
-	c.proxies.clear()
+	c.exports.clear()
+	c.imports.clear()
 	c.startOnce.Do(func() { close(c.readDone) }) // never started: no reader to wait for
 	if cause != ErrClosedLocally && cause != nil {
 		c.log.Debug("rpyc: connection ended", "cause", cause)
 	}
 	go func() {
 		<-c.readDone
-		c.handlers.Wait()
+		c.workers.Wait()
 		c.hookOnce.Do(func() {
 			for _, h := range hooks {
 				h(c)
@@ -436,261 +440,21 @@ func (c *Conn) shutdown(cause error) {
 	}()
 }
 
-// frame is a message as the reader received it, with what it holds of
-// the budget (channel.RecvHeld).
-type frame struct {
-	data []byte
-	held int64
-}
+// Credentials returns what the server's authenticator recorded for this
+// connection (Config.Credentials): for TLS, the verified client
+// certificate chain; nil when there was no authenticator.
+func (c *Conn) Credentials() any { return c.cfg.Credentials }
 
-// recv reads the next frame. A server learns its peer's layout from the
-// first one here, before it is dispatched, so requests its service makes
-// meanwhile (an OnConnect that calls back) go out in that layout.
-func (c *Conn) recv() (frame, error) {
-	data, held, err := c.ch.RecvHeld()
-	if err != nil {
-		return frame{}, err
-	}
-	if c.detect && c.layout.Load() == 0 {
-		if l, ok := message.DetectLayout(data); ok {
-			c.setLayout(l)
-		}
-	}
-	return frame{data, held}, nil
-}
-
-// setLayout records the layout once it is known.
-func (c *Conn) setLayout(l message.Layout) {
-	if c.layout.CompareAndSwap(0, uint32(l)) {
-		close(c.layoutKnown)
-	}
-}
-
-// loop is the automatic reader: read, dispatch, repeat.
-func (c *Conn) loop() {
-	defer close(c.readDone)
-	for {
-		if d := c.cfg.Limits.IdleTimeout; d > 0 {
-			if err := c.ch.AwaitFrame(d); err == channel.ErrIdle {
-				if c.busy() {
-					continue
-				}
-				c.log.Info("rpyc: closing idle connection", "idle", d)
-				go c.Close()
-				return
-			} else if err != nil {
-				c.readFailed(err)
-				return
-			}
-		}
-		f, err := c.recv()
-		if err != nil {
-			c.readFailed(err)
-			return
-		}
-		if !c.handleFrame(f) {
-			return
-		}
-	}
-}
-
-// expectingReply reports whether a call of ours awaits its reply.
-func (c *Conn) expectingReply() bool {
+// CloseWhenIdle closes the connection as soon as it serves no request
+// (at once if it serves none now). Requests that arrive before then are
+// served. It is how a server drains a connection on graceful shutdown
+// without cutting a call short.
+func (c *Conn) CloseWhenIdle() {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.pending) > 0
-}
-
-// busy reports whether anything is in flight in either direction: the
-// peer's requests being served or parked, or our calls awaiting replies.
-func (c *Conn) busy() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return !c.idle() || len(c.pending) > 0
-}
-
-// pump is the manual-mode reader: it only moves frames to dispatchers.
-func (c *Conn) pump() {
-	defer close(c.readDone)
-	for {
-		f, err := c.recv()
-		if err != nil {
-			close(c.frames)
-			c.readFailed(err)
-			return
-		}
-		select {
-		case c.frames <- f:
-		case <-c.done:
-			c.budget.Release(f.held)
-			return
-		}
-	}
-}
-
-func (c *Conn) readFailed(err error) {
-	if c.Closed() {
-		return
-	}
-	if streampkg.IsClosed(err) {
-		// The peer went away (an end of stream, a reset, a close in the
-		// middle of a frame): a disconnect, not a protocol error.
-		c.log.Debug("rpyc: peer went away", "err", err)
-		if !errors.Is(err, io.EOF) {
-			err = fmt.Errorf("%w: %w", io.EOF, err)
-		}
-		c.shutdown(err)
-		return
-	}
-	c.log.Warn("rpyc: closing connection after read error", "err", err)
-	c.shutdown(fmt.Errorf("%w: %w", ErrProtocol, err))
-}
-
-// chargeDecode is the decoder's Charge: the values a frame decodes into
-// are charged to the budget with the frame, so what a peer's messages
-// make us hold is counted as Go memory, not as wire bytes (a tuple of
-// one-tuples of None takes 28 times its size once decoded).
-func (c *Conn) chargeDecode(n int64) error {
-	if err := c.hold.Take(n); err != nil {
-		return fmt.Errorf("decoding a %s: %w", "message", err)
-	}
-	return nil
-}
-
-// handleFrame decodes and dispatches one frame. It reports false when the
-// connection must stop reading. What the frame holds of the budget goes
-// with the request it carries, or is given back here.
-func (c *Conn) handleFrame(f frame) bool {
-	c.hold = channel.NewIncomingHold(c.budget, c.ctx, c.cfg.Limits.ReadTimeout, f.held)
-	data := f.data
-	layout := message.Layout(c.layout.Load())
-	var m message.Message
-	var err error
-	if layout == 0 {
-		if !c.detect {
-			layout = c.cfg.Layout
-			c.setLayout(layout)
-			m, err = message.DecodeLayout(data, layout, &c.dec)
-		} else {
-			m, layout, err = message.Decode(data, &c.dec)
-			if err == nil {
-				c.setLayout(layout)
-			}
-		}
-	} else {
-		m, err = message.DecodeLayout(data, layout, &c.dec)
-	}
-	if err != nil {
-		c.hold.Release()
-		if errors.Is(err, channel.ErrBudget) || c.Closed() {
-			if !c.Closed() {
-				c.log.Warn("rpyc: closing connection: a message decodes past the memory budget", "err", err, "len", len(data))
-			}
-			c.shutdown(fmt.Errorf("%w: %w", ErrProtocol, err))
-			return false
-		}
-		// Python 5.3 sends HANDLE_CLOSE and closes on a message it cannot
-		// read; so do we, with a log line naming the problem.
-		c.log.Warn("rpyc: closing connection: undecodable message", "err", err, "len", len(data))
-		if c.layout.Load() != 0 {
-			_ = c.sendRequest(message.HandleClose, nil, brine.Tuple{})
-		}
-		c.shutdown(fmt.Errorf("%w: %w", ErrProtocol, err))
-		return false
-	}
-	switch m.Type {
-	case message.Request:
-		return c.handleRequest(m.Seq, m.Payload, c.hold.Held())
-	case message.Reply, message.Exception:
-		c.handleReply(m)
-	}
-	c.hold.Release()
-	return true
-}
-
-// Serve dispatches incoming messages until at least one has been handled
-// or ctx ends, for connections driven by hand (see NewConn). On a started
-// connection it only waits for ctx or the end of the connection.
-func (c *Conn) Serve(ctx context.Context) error {
-	c.startManual()
-	if c.auto.Load() {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-c.done:
-			return c.Err()
-		}
-	}
-	_, err := c.serveOne(ctx, nil)
-	return err
-}
-
-// ServeAll dispatches messages until the connection ends, then returns nil
-// if this side closed it, else the reason. Python's serve_all.
-func (c *Conn) ServeAll() error {
-	c.startManual()
-	if !c.auto.Load() {
-		for {
-			if _, err := c.serveOne(context.Background(), nil); err != nil {
-				break
-			}
-		}
-	}
-	<-c.done
-	err := c.Err()
-	if errors.Is(err, ErrClosedLocally) || errors.Is(err, ErrClosedByPeer) || errors.Is(err, io.EOF) {
-		return nil
-	}
-	return err
-}
-
-// PollAll dispatches every message that arrives until ctx ends, and
-// reports whether any was. Python's poll_all.
-func (c *Conn) PollAll(ctx context.Context) (bool, error) {
-	c.startManual()
-	served := false
-	for {
-		ok, err := c.serveOne(ctx, nil)
-		served = served || ok
-		if err != nil {
-			if ctx.Err() != nil {
-				return served, nil
-			}
-			return served, err
-		}
-	}
-}
-
-// serveOne dispatches one message in manual mode. It returns early (false,
-// nil) when stop closes, so a caller waiting for its own reply stops
-// dispatching as soon as the reply is in.
-func (c *Conn) serveOne(ctx context.Context, stop <-chan struct{}) (bool, error) {
-	if c.auto.Load() {
-		return false, errors.New("rpyc: connection serves itself (Start was called)")
-	}
-	select {
-	case c.dispatch <- struct{}{}:
-	case <-stop:
-		return false, nil
-	case <-ctx.Done():
-		return false, ctx.Err()
-	case <-c.done:
-		return false, c.Err()
-	}
-	defer func() { <-c.dispatch }()
-	select {
-	case f, ok := <-c.frames:
-		if !ok {
-			<-c.done
-			return false, c.Err()
-		}
-		c.handleFrame(f)
-		return true, nil
-	case <-stop:
-		return false, nil
-	case <-ctx.Done():
-		return false, ctx.Err()
-	case <-c.done:
-		return false, c.Err()
+	c.drain = true
+	closeNow := c.idle() && !c.closing
+	c.mu.Unlock()
+	if closeNow {
+		go c.Close()
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"net"
 	"time"
 
-	"github.com/rpyc-go/rpyc/brine"
 	"github.com/rpyc-go/rpyc/internal/pyobj"
 	"github.com/rpyc-go/rpyc/stream"
 )
@@ -154,60 +153,4 @@ func (c *Conn) connected() {
 	if h, ok := r.Value().(Disconnecter); ok {
 		c.OnClose(h.OnDisconnect)
 	}
-}
-
-// Root returns the peer's root object (its service), fetching it once.
-func (c *Conn) Root(ctx context.Context) (*Netref, error) {
-	c.mu.Lock()
-	if r := c.remoteRoot; r != nil {
-		c.mu.Unlock()
-		return r, nil
-	}
-	c.mu.Unlock()
-	v, err := c.Request(ctx, 3) // HANDLE_GETROOT
-	if err != nil {
-		return nil, err
-	}
-	r, ok := v.(*Netref)
-	if !ok {
-		return nil, fmt.Errorf("%w: GETROOT returned %s, not a reference", ErrProtocol, pyobj.Describe(v))
-	}
-	c.mu.Lock()
-	if c.remoteRoot == nil {
-		c.remoteRoot = r
-	}
-	r = c.remoteRoot
-	c.mu.Unlock()
-	return r, nil
-}
-
-// Ping sends data and checks it comes back unchanged (Python's ping; nil
-// data sends Python's default 520-byte string).
-func (c *Conn) Ping(ctx context.Context, data any) error {
-	if data == nil {
-		data = pingDefault
-	}
-	v, err := c.Request(ctx, 1, data) // HANDLE_PING
-	if err != nil {
-		return err
-	}
-	if !equalValues(v, data) {
-		return &PingError{Sent: data, Got: v}
-	}
-	return nil
-}
-
-var pingDefault = func() string {
-	s := ""
-	for i := 0; i < 20; i++ {
-		s += "abcdefghijklmnopqrstuvwxyz"
-	}
-	return s
-}()
-
-// equalValues compares two plain values by their brine encoding.
-func equalValues(a, b any) bool {
-	ea, err1 := brine.Encode(pyobj.Normalize(a))
-	eb, err2 := brine.Encode(pyobj.Normalize(b))
-	return err1 == nil && err2 == nil && string(ea) == string(eb)
 }

@@ -50,9 +50,9 @@ func FuzzHandleFrame(f *testing.F) {
 		// them (ids 1..8) can resolve.
 		c.layout.Store(0)
 		for _, obj := range []any{fuzzService{}.List(), fuzzService{}.Dict(), func(x int) int { return x }} {
-			_, _ = c.objects.add(obj, pyobj.TypeName(obj))
+			_, _ = c.exports.add(obj, pyobj.TypeName(obj))
 		}
-		c.handleFrame(frame{data: data})
+		c.dispatch(frame{data: data})
 		_ = c.Close()
 		_ = a.Close()
 	})

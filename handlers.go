@@ -180,7 +180,7 @@ func handleInspect(c *Conn, ctx context.Context, args brine.Tuple) (any, error) 
 	if err != nil {
 		return nil, vinegar.New("KeyError", args[0])
 	}
-	obj, err := c.objects.get(id)
+	obj, err := c.exports.get(id)
 	if err != nil {
 		return nil, err
 	}
@@ -237,4 +237,46 @@ func (c *Conn) voidRoot() *pyobj.Root {
 		c.void, _ = pyobj.NewRoot(VoidService{}, "VOID", []string{"VOID"})
 	}
 	return c.void
+}
+
+// handlerFunc serves one request. It runs on its own goroutine.
+type handlerFunc func(c *Conn, ctx context.Context, args brine.Tuple) (any, error)
+
+// handlerArity is the (min, max) argument count of each handler, as
+// Python's handler signatures accept them.
+var handlerArity = [message.NumHandlers + 1][2]int{
+	message.HandlePing: {1, 1}, message.HandleClose: {0, 0}, message.HandleGetRoot: {0, 0},
+	message.HandleGetAttr: {2, 2}, message.HandleDelAttr: {2, 2}, message.HandleSetAttr: {3, 3},
+	message.HandleCall: {2, 3}, message.HandleCallAttr: {3, 4}, message.HandleRepr: {1, 1},
+	message.HandleStr: {1, 1}, message.HandleCmp: {2, 3}, message.HandleHash: {1, 1},
+	message.HandleDir: {1, 1}, message.HandlePickle: {2, 2}, message.HandleDel: {1, 2},
+	message.HandleInspect: {1, 1}, message.HandleBuffIter: {2, 2}, message.HandleOldSlicing: {6, 6},
+	message.HandleCtxExit: {2, 2}, message.HandleInstanceCheck: {2, 2},
+}
+
+var handlers [message.NumHandlers + 1]handlerFunc
+
+func init() {
+	handlers = [...]handlerFunc{
+		message.HandlePing:          handlePing,
+		message.HandleGetRoot:       handleGetRoot,
+		message.HandleGetAttr:       handleGetAttr,
+		message.HandleDelAttr:       handleDelAttr,
+		message.HandleSetAttr:       handleSetAttr,
+		message.HandleCall:          handleCall,
+		message.HandleCallAttr:      handleCallAttr,
+		message.HandleRepr:          handleRepr,
+		message.HandleStr:           handleStr,
+		message.HandleCmp:           handleCmp,
+		message.HandleHash:          handleHash,
+		message.HandleDir:           handleDir,
+		message.HandlePickle:        handlePickle,
+		message.HandleInspect:       handleInspect,
+		message.HandleBuffIter:      handleBuffIter,
+		message.HandleOldSlicing:    handleOldSlicing,
+		message.HandleCtxExit:       handleCtxExit,
+		message.HandleInstanceCheck: handleInstanceCheck,
+		message.HandleClose:         nil, // handled on the reader
+		message.HandleDel:           nil, // handled on the reader
+	}
 }

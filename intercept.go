@@ -28,9 +28,9 @@ type RequestInfo struct {
 type Interceptor func(ctx context.Context, info *RequestInfo, next func(context.Context) (any, error)) (any, error)
 
 // requestTarget names what a request is about, for interceptors and error
-// messages: the attribute or method name where the handler takes one.
-func requestTarget(h message.Handler, args []any) string {
-	switch h {
+// messages: the attribute or method name where the operation takes one.
+func requestTarget(op message.Handler, args []any) string {
+	switch op {
 	case message.HandleGetAttr, message.HandleSetAttr, message.HandleDelAttr, message.HandleCallAttr:
 		if len(args) > 1 {
 			if s, err := attrName(args[1]); err == nil {

@@ -11,7 +11,7 @@ import (
 // bytes of the generic path, for every kind of argument list.
 func TestCallAttrPayloadBytes(t *testing.T) {
 	cli, _ := memPair(t, &testService{}, quietConfig(), quietConfig())
-	root := cli.proxy(message.IDPack{Name: "x.Svc", ClassID: 7, InstanceID: 9})
+	root := cli.importRef(message.IDPack{Name: "x.Svc", ClassID: 7, InstanceID: 9})
 	for _, args := range [][]any{
 		nil,
 		{1, 2},
@@ -25,7 +25,7 @@ func TestCallAttrPayloadBytes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		generic, err := (&argsPayload{c: cli, h: message.HandleCallAttr, args: []any{root, "meth", pos, kw}}).AppendBrine(nil)
+		generic, err := (&argsPayload{c: cli, op: message.HandleCallAttr, args: []any{root, "meth", pos, kw}}).AppendBrine(nil)
 		if err != nil {
 			t.Fatal(err)
 		}

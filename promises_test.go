@@ -88,10 +88,10 @@ func TestOnlyHandlersWaitingOnACallbackGetASlot(t *testing.T) {
 		t.Fatalf("%d handlers running with MaxInFlight 2 while other goroutines made calls", n)
 	}
 	srv.mu.Lock()
-	waiting := srv.waitingHandlers
+	waiting := srv.waitingWorkers
 	srv.mu.Unlock()
 	if waiting != 0 {
-		t.Fatalf("waitingHandlers = %d for calls made outside handlers, want 0", waiting)
+		t.Fatalf("waitingWorkers = %d for calls made outside handlers, want 0", waiting)
 	}
 }
 
@@ -358,7 +358,7 @@ func TestObjectsOfAnUndeliveredReplyAreReleased(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := srv.objects.total()
+	base := srv.exports.total()
 	if base != 1 {
 		t.Fatalf("the table holds %d entries after GETROOT, want the root alone", base)
 	}
@@ -369,7 +369,7 @@ func TestObjectsOfAnUndeliveredReplyAreReleased(t *testing.T) {
 		t.Fatalf("a reply past MaxObjects: got %v, want the MemoryError naming the limit", err)
 	}
 	waitUntil(t, "three releases", func() bool { return svc.released.Load() == 3 })
-	if n := srv.objects.total(); n != base {
+	if n := srv.exports.total(); n != base {
 		t.Fatalf("the table holds %d entries after the failed reply, want %d as before", n, base)
 	}
 	// And the connection still works, with its slots back.
@@ -402,13 +402,13 @@ func TestObjectsBoxedBeforeAnEncodingErrorLeaveTheTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := srv.objects.total()
+	base := srv.exports.total()
 	for range 100 {
 		if _, err := root.CallMethod(ctx, "bad_tuple"); err == nil {
 			t.Fatal("a reply holding an invalid str was sent")
 		}
 	}
-	if n := srv.objects.total(); n != base {
+	if n := srv.exports.total(); n != base {
 		t.Fatalf("the table grew from %d to %d entries over 100 failed replies", base, n)
 	}
 	waitUntil(t, "100 releases", func() bool { return svc.released.Load() == 100 })
@@ -419,7 +419,7 @@ func (s *releaseCounter) BadTuple() brine.Tuple {
 }
 
 // total counts every entry of the table, pinned ones included.
-func (t *objTable) total() int {
+func (t *exportTable) total() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return len(t.byID)
@@ -475,7 +475,7 @@ func TestDelRefusesANegativeCount(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := srv.LocalObjects()
-	_, err = cli.Request(ctx, message.HandleDel, localRef(obj.id), -5)
+	_, err = cli.Request(ctx, message.HandleDel, peerRef(obj.id), -5)
 	if !errors.Is(err, vinegar.ErrValueError) {
 		t.Fatalf("DEL with count -5: got %v, want ValueError", err)
 	}

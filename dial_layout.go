@@ -16,13 +16,13 @@ import (
 // Learning the layout. rpyc 5.x and 6.x pack a message differently, and a
 // server of either kind hangs up on a message in the other layout (a 5.x
 // Python server logs a traceback each time). Nothing on the wire says
-// which a server speaks before the client's first message, so a factory
+// which a server speaks before the client's first message, so a dialer
 // that can open a second stream speaks 6.x, fetches the root, and on a
 // hang-up opens a new stream speaking 5.x. What it learnt is kept per
 // address for the life of the process, so a program that dials the same
 // 5.x server a thousand times probes once.
 
-// layoutCache maps a factory's address key ("tcp host:port",
+// layoutCache maps a dialer's address key ("tcp host:port",
 // "unix /path", ...) to the layout its server was last seen to speak.
 var layoutCache sync.Map // string -> message.Layout
 
@@ -59,7 +59,7 @@ func cachedLayout(key string) message.Layout {
 	return 0
 }
 
-// learnSpec says how a factory reaches its server.
+// learnSpec says how a dialer reaches its server.
 type learnSpec struct {
 	key     string // layout cache key; "" disables the cache
 	addr    string // names the server in errors

@@ -16,7 +16,7 @@ import (
 // start an RPyC frame (an HTTP reply, an SSH banner), reads fail with a
 // *channel.NotRPyCError that quotes them, instead of the channel
 // reporting a frame length of a billion bytes. It also notes the message
-// layout of the peer's first frame, so a factory that cannot redial can
+// layout of the peer's first frame, so a dialer that cannot redial can
 // say "the peer speaks 5.x". After the first frame header it only passes
 // reads through.
 type sniffConn struct {

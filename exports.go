@@ -1,5 +1,10 @@
 package rpyc
 
+// Exports: our objects the peer holds references to (Python's
+// _local_objects), counted per id_pack as the peer receives them and
+// released by its HANDLE_DEL; and the rollback of objects boxed into a
+// message that never reached the peer.
+
 import (
 	"fmt"
 	"reflect"
@@ -11,14 +16,14 @@ import (
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
-// objTable holds the local objects the peer has references to, counted as
+// exportTable holds the local objects the peer has references to, counted as
 // Python's _local_objects counts them: +1 each time an object is boxed by
 // reference, -n on HANDLE_DEL(n), all dropped when the connection ends.
-type objTable struct {
+type exportTable struct {
 	conn    *Conn
 	mu      sync.Mutex // protects the following
-	byID    map[int64]*objEntry
-	byIdent map[pyobj.Ident]*objEntry
+	byID    map[int64]*exportEntry
+	byIdent map[pyobj.Ident]*exportEntry
 	classes map[reflect.Type]int64
 	nextID  int64
 	closed  bool // cleared at shutdown: nothing enters any more
@@ -28,25 +33,25 @@ type objTable struct {
 	relRunning bool       // a goroutine works through relQueue
 }
 
-type objEntry struct {
+type exportEntry struct {
 	obj   any
 	id    message.IDPack
-	refs  int64     // references the peer holds
-	pins  int64     // entries of the table that keep this one alive
-	owner *objEntry // the entry this one keeps alive (see pyobj.Owner)
+	refs  int64        // references the peer holds
+	pins  int64        // entries of the table that keep this one alive
+	owner *exportEntry // the entry this one keeps alive (see pyobj.Owner)
 	ident pyobj.Ident
 	keyed bool
 }
 
-func (t *objTable) init() {
-	t.byID = make(map[int64]*objEntry)
-	t.byIdent = make(map[pyobj.Ident]*objEntry)
+func (t *exportTable) init() {
+	t.byID = make(map[int64]*exportEntry)
+	t.byIdent = make(map[pyobj.Ident]*exportEntry)
 	t.classes = make(map[reflect.Type]int64)
 }
 
 // add records one more reference to obj and returns its id_pack. A new
 // object past Limits.MaxObjects is refused with a MemoryError.
-func (t *objTable) add(obj any, name string) (message.IDPack, error) {
+func (t *exportTable) add(obj any, name string) (message.IDPack, error) {
 	key, keyed := pyobj.Identity(obj)
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -73,7 +78,7 @@ func (t *objTable) add(obj any, name string) (message.IDPack, error) {
 		t.classes[rt] = cid
 	}
 	t.nextID++
-	e := &objEntry{obj: obj, refs: 1, ident: key, keyed: keyed,
+	e := &exportEntry{obj: obj, refs: 1, ident: key, keyed: keyed,
 		id: message.IDPack{Name: name, ClassID: cid, InstanceID: t.nextID}}
 	t.byID[e.id.InstanceID] = e
 	if keyed {
@@ -96,7 +101,7 @@ func (t *objTable) add(obj any, name string) (message.IDPack, error) {
 
 // get finds a local object by the id_pack the peer sent back. An unknown
 // id_pack is Python's KeyError(id_pack).
-func (t *objTable) get(id message.IDPack) (any, error) {
+func (t *exportTable) get(id message.IDPack) (any, error) {
 	t.mu.Lock()
 	e := t.byID[id.InstanceID]
 	t.mu.Unlock()
@@ -108,7 +113,7 @@ func (t *objTable) get(id message.IDPack) (any, error) {
 
 // decref drops n references; the object is forgotten when neither the
 // peer nor another entry (see owned) refers to it any more.
-func (t *objTable) decref(id message.IDPack, n int64) {
+func (t *exportTable) decref(id message.IDPack, n int64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	e := t.byID[id.InstanceID]
@@ -132,7 +137,7 @@ func (t *objTable) decref(id message.IDPack, n int64) {
 }
 
 // clear drops everything (connection closed).
-func (t *objTable) clear() {
+func (t *exportTable) clear() {
 	t.mu.Lock()
 	t.closed = true
 	objs := make([]any, 0, len(t.byID))
@@ -151,7 +156,7 @@ func (t *objTable) clear() {
 // the peer released it. One goroutine per connection, started when there
 // is work, serves a storm of DELs without a goroutine per object, and
 // keeps the reader from running user code.
-func (t *objTable) queueRelease(obj any) {
+func (t *exportTable) queueRelease(obj any) {
 	if !releasable(obj) {
 		return
 	}
@@ -165,7 +170,7 @@ func (t *objTable) queueRelease(obj any) {
 	}
 }
 
-func (t *objTable) releaseLoop() {
+func (t *exportTable) releaseLoop() {
 	for {
 		t.relMu.Lock()
 		q := t.relQueue
@@ -190,7 +195,7 @@ func releasable(obj any) bool {
 
 // holds reports whether obj has an entry in the table (objects without a
 // Go identity never do, as far as this can tell).
-func (t *objTable) holds(obj any) bool {
+func (t *exportTable) holds(obj any) bool {
 	key, ok := pyobj.Identity(obj)
 	if !ok {
 		return false
@@ -201,7 +206,7 @@ func (t *objTable) holds(obj any) bool {
 }
 
 // released tells an object the peer no longer holds it.
-func (t *objTable) released(obj any) {
+func (t *exportTable) released(obj any) {
 	pyobj.Release(obj)
 	if r, ok := obj.(Releaser); ok {
 		r.RPyCRelease(t.conn)
@@ -217,7 +222,7 @@ type Releaser interface {
 
 // len returns how many distinct local objects the peer holds (entries
 // kept only for a bound method the peer holds do not count).
-func (t *objTable) len() int {
+func (t *exportTable) len() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	n := 0
@@ -232,9 +237,9 @@ func (t *objTable) len() int {
 // LocalObjects returns how many distinct local objects the peer currently
 // holds references to (Python's len(conn._local_objects)). Tests use it to
 // see that releases arrive.
-func (c *Conn) LocalObjects() int { return c.objects.len() }
+func (c *Conn) LocalObjects() int { return c.exports.len() }
 
-func (e *objEntry) String() string { return fmt.Sprintf("%v x%d", e.id, e.refs) }
+func (e *exportEntry) String() string { return fmt.Sprintf("%v x%d", e.id, e.refs) }
 
 // rollback takes back the references that p, a message that never reached
 // the peer, put in the object table (an object whose count falls to zero
@@ -243,7 +248,7 @@ func (e *objEntry) String() string { return fmt.Sprintf("%v x%d", e.id, e.refs) 
 func (c *Conn) rollback(p logged, value any) {
 	log := p.entered()
 	for _, id := range log.ids {
-		c.objects.decref(id, 1)
+		c.exports.decref(id, 1)
 	}
 	if value != nil {
 		c.discardExcept(value, log.objs)
@@ -271,7 +276,7 @@ func (c *Conn) discardExcept(v any, handled []any) {
 		return
 	}
 	v = pyobj.AsIterator(pyobj.Normalize(v))
-	if !releasable(v) || c.objects.holds(v) {
+	if !releasable(v) || c.exports.holds(v) {
 		return
 	}
 	for _, h := range handled {
@@ -279,5 +284,45 @@ func (c *Conn) discardExcept(v any, handled []any) {
 			return
 		}
 	}
-	c.objects.released(v)
+	c.exports.released(v)
+}
+
+// handleDel serves HANDLE_DEL(obj, count=1) on the reader. obj must be a
+// LOCAL_REF to one of our objects; the count comes as a plain int.
+func (c *Conn) handleDel(raw any) error {
+	b, err := message.ParseBox(raw)
+	if err != nil {
+		return vinegar.New("ValueError", err.Error())
+	}
+	items, ok := b.Value.(brine.Tuple)
+	if b.Label != message.LabelTuple || !ok || len(items) < 1 || len(items) > 2 {
+		return vinegar.New("TypeError", "HANDLE_DEL takes (obj, count)")
+	}
+	ref, err := message.ParseBox(items[0])
+	if err != nil || ref.Label != message.LabelLocalRef {
+		return vinegar.New("TypeError", "HANDLE_DEL needs a reference to a local object")
+	}
+	id, err := message.ParseIDPack(ref.Value)
+	if err != nil {
+		return vinegar.New("KeyError", ref.Value)
+	}
+	if _, err := c.exports.get(id); err != nil {
+		return err
+	}
+	n := int64(1)
+	if len(items) == 2 {
+		cb, err := message.ParseBox(items[1])
+		v, ok := cb.Value.(int64)
+		if err != nil || cb.Label != message.LabelValue || !ok {
+			return vinegar.New("TypeError", "HANDLE_DEL count must be an int")
+		}
+		if v < 0 {
+			// Python would add the references instead, pinning the
+			// object for good; a count of 0 does nothing, as there.
+			return vinegar.New("ValueError", fmt.Sprintf("HANDLE_DEL count must not be negative, got %d", v))
+		}
+		n = v
+	}
+	c.exports.decref(id, n)
+	return nil
 }

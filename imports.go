@@ -1,5 +1,8 @@
 package rpyc
 
+// Imports: the peer's objects we hold, as netrefs (Python's
+// _proxy_cache), with the count of arrivals each DEL gives back.
+
 import (
 	"runtime"
 	"sync"
@@ -10,16 +13,16 @@ import (
 	"github.com/rpyc-go/rpyc/message"
 )
 
-// proxyCache maps the peer's id_packs to the netrefs we hold, weakly, so
+// importTable maps the peer's id_packs to the netrefs we hold, weakly, so
 // the same id_pack always gives the same *Netref while one is alive (as
 // Python's _proxy_cache). Counts are kept in step with the peer: every
 // arrival of an id_pack adds one, and the DEL we send carries the total.
-type proxyCache struct {
+type importTable struct {
 	mu sync.Mutex // protects m
-	m  map[message.IDPack]*proxyEntry
+	m  map[message.IDPack]*importEntry
 }
 
-type proxyEntry struct {
+type importEntry struct {
 	wp    weak.Pointer[Netref]
 	state *refState
 }
@@ -33,9 +36,9 @@ type refState struct {
 	released atomic.Bool
 }
 
-func (p *proxyCache) init() { p.m = make(map[message.IDPack]*proxyEntry) }
+func (p *importTable) init() { p.m = make(map[message.IDPack]*importEntry) }
 
-func (p *proxyCache) clear() {
+func (p *importTable) clear() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, e := range p.m {
@@ -45,8 +48,8 @@ func (p *proxyCache) clear() {
 }
 
 // proxy returns the netref for an id_pack that just arrived by reference.
-func (c *Conn) proxy(id message.IDPack) *Netref {
-	p := &c.proxies
+func (c *Conn) importRef(id message.IDPack) *Netref {
+	p := &c.imports
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if e := p.m[id]; e != nil {
@@ -58,7 +61,7 @@ func (c *Conn) proxy(id message.IDPack) *Netref {
 	st := &refState{conn: c, id: id}
 	st.count.Store(1)
 	n := &Netref{conn: c, id: id, state: st}
-	p.m[id] = &proxyEntry{wp: weak.Make(n), state: st}
+	p.m[id] = &importEntry{wp: weak.Make(n), state: st}
 	runtime.AddCleanup(n, (*refState).collected, st)
 	return n
 }
@@ -77,7 +80,7 @@ func (st *refState) release(cleanup bool) {
 		return
 	}
 	c := st.conn
-	p := &c.proxies
+	p := &c.imports
 	p.mu.Lock()
 	if e := p.m[st.id]; e != nil && e.state == st {
 		delete(p.m, st.id)
@@ -88,7 +91,7 @@ func (st *refState) release(cleanup bool) {
 		return
 	}
 	if !cleanup {
-		_ = c.request(message.HandleDel, nil, brine.Tuple{localRef(st.id), n}, sendQueued)
+		_ = c.request(message.HandleDel, nil, brine.Tuple{peerRef(st.id), n}, sendQueued)
 		return
 	}
 	c.queueDel(st.id, n)
@@ -129,13 +132,13 @@ func (c *Conn) sendDels() {
 		}
 		c.delMu.Unlock()
 		for _, d := range batch {
-			if err := c.request(message.HandleDel, nil, brine.Tuple{localRef(d.id), d.n}, sendQueued); err != nil {
+			if err := c.request(message.HandleDel, nil, brine.Tuple{peerRef(d.id), d.n}, sendQueued); err != nil {
 				break // the connection ended
 			}
 		}
 	}
 }
 
-// localRef marks an id_pack the peer owns, so box sends it as LOCAL_REF
+// peerRef marks an id_pack the peer owns, so box sends it as LOCAL_REF
 // without needing the *Netref (cleanups cannot hold one).
-type localRef message.IDPack
+type peerRef message.IDPack

@@ -7,7 +7,7 @@ import (
 )
 
 // quietHandler logs warnings and errors at debug level while its flag is
-// set. A factory's first request may fail on purpose (a probe in the
+// set. A dialer's first request may fail on purpose (a probe in the
 // wrong layout) or fail in a way it returns to the caller (a peer that is
 // not RPyC); the error goes to the caller, so the connection's own "closing
 // after read error" line is not a warning then. Once the first request

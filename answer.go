@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"time"
 
 	"github.com/rpyc-go/rpyc/brine"
 	"github.com/rpyc-go/rpyc/channel"
@@ -13,77 +14,42 @@ import (
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
+// Answers: the peer's requests to us and our replies. The reader accepts
+// a request (acceptRequest: parse, unbox in arrival order, check), then
+// admission runs it on a worker or parks it (admit); the worker runs the
+// operation's handler (handlers.go) and sends the reply (replyWith).
+// Requests refused before they run, and HANDLE_DEL, are answered by the
+// reader itself (answer).
+
 // request is one incoming request, unboxed on the reader.
 type request struct {
 	seq  any
-	h    message.Handler
+	op   message.Handler
 	args brine.Tuple
 	held int64 // what its frame and arguments hold of the budget
 }
 
-// handlerFunc serves one request. It runs on its own goroutine.
-type handlerFunc func(c *Conn, ctx context.Context, args brine.Tuple) (any, error)
-
-// handlerArity is the (min, max) argument count of each handler, as
-// Python's handler signatures accept them.
-var handlerArity = [message.NumHandlers + 1][2]int{
-	message.HandlePing: {1, 1}, message.HandleClose: {0, 0}, message.HandleGetRoot: {0, 0},
-	message.HandleGetAttr: {2, 2}, message.HandleDelAttr: {2, 2}, message.HandleSetAttr: {3, 3},
-	message.HandleCall: {2, 3}, message.HandleCallAttr: {3, 4}, message.HandleRepr: {1, 1},
-	message.HandleStr: {1, 1}, message.HandleCmp: {2, 3}, message.HandleHash: {1, 1},
-	message.HandleDir: {1, 1}, message.HandlePickle: {2, 2}, message.HandleDel: {1, 2},
-	message.HandleInspect: {1, 1}, message.HandleBuffIter: {2, 2}, message.HandleOldSlicing: {6, 6},
-	message.HandleCtxExit: {2, 2}, message.HandleInstanceCheck: {2, 2},
-}
-
-var handlers [message.NumHandlers + 1]handlerFunc
-
-func init() {
-	handlers = [...]handlerFunc{
-		message.HandlePing:          handlePing,
-		message.HandleGetRoot:       handleGetRoot,
-		message.HandleGetAttr:       handleGetAttr,
-		message.HandleDelAttr:       handleDelAttr,
-		message.HandleSetAttr:       handleSetAttr,
-		message.HandleCall:          handleCall,
-		message.HandleCallAttr:      handleCallAttr,
-		message.HandleRepr:          handleRepr,
-		message.HandleStr:           handleStr,
-		message.HandleCmp:           handleCmp,
-		message.HandleHash:          handleHash,
-		message.HandleDir:           handleDir,
-		message.HandlePickle:        handlePickle,
-		message.HandleInspect:       handleInspect,
-		message.HandleBuffIter:      handleBuffIter,
-		message.HandleOldSlicing:    handleOldSlicing,
-		message.HandleCtxExit:       handleCtxExit,
-		message.HandleInstanceCheck: handleInstanceCheck,
-		message.HandleClose:         nil, // handled on the reader
-		message.HandleDel:           nil, // handled on the reader
-	}
-}
-
-// handleRequest unboxes a request in arrival order and hands it to a
-// handler goroutine. It reports false when the connection must stop.
-// Requests answered here, without a handler (DEL acknowledgements and
+// acceptRequest unboxes a request in arrival order and hands it to a
+// worker. It reports false when the connection must stop.
+// Requests answered here, without a worker (DEL acknowledgements and
 // requests refused before they run), are answered by the reader itself,
 // with no goroutine, and without waiting behind a reply being written
 // (answer): the reader goes back to reading at once. held is what the
 // request holds of the budget; it goes with the request, or is given
 // back here.
-func (c *Conn) handleRequest(seq any, payload any, held int64) bool {
-	h, rawArgs, err := message.ParseRequest(payload)
+func (c *Conn) acceptRequest(seq any, payload any, held int64) bool {
+	op, rawArgs, err := message.ParseRequest(payload)
 	if err != nil {
 		c.budget.Release(held)
 		c.answer(seq, vinegar.New("ValueError", err.Error()))
 		return true
 	}
-	if int(h) >= len(handlers) || h == 0 {
+	if int(op) >= len(handlers) || op == 0 {
 		c.budget.Release(held)
-		c.answer(seq, vinegar.New("KeyError", int64(h)))
+		c.answer(seq, vinegar.New("KeyError", int64(op)))
 		return true
 	}
-	if h == message.HandleDel {
+	if op == message.HandleDel {
 		// Decref right here, in arrival order, so no later request can find
 		// the object gone and no earlier one can miss it.
 		err := c.handleDel(rawArgs)
@@ -100,70 +66,30 @@ func (c *Conn) handleRequest(seq any, payload any, held int64) bool {
 	args, ok := unboxed.(brine.Tuple)
 	if !ok {
 		c.budget.Release(held)
-		c.answer(seq, vinegar.New("TypeError", fmt.Sprintf("%v argument after * must be an iterable, not %s", h, pyobj.ShortTypeName(unboxed))))
+		c.answer(seq, vinegar.New("TypeError", fmt.Sprintf("%v argument after * must be an iterable, not %s", op, pyobj.ShortTypeName(unboxed))))
 		return true
 	}
-	if ar := handlerArity[h]; len(args) < ar[0] || len(args) > ar[1] {
+	if ar := handlerArity[op]; len(args) < ar[0] || len(args) > ar[1] {
 		want := fmt.Sprintf("%d to %d arguments", ar[0], ar[1])
 		if ar[0] == ar[1] {
 			want = fmt.Sprintf("%d argument%s", ar[0], map[bool]string{true: "", false: "s"}[ar[0] == 1])
 		}
 		c.budget.Release(held)
-		c.answer(seq, vinegar.New("TypeError", fmt.Sprintf("%v takes %s but %d were given", h, want, len(args))))
+		c.answer(seq, vinegar.New("TypeError", fmt.Sprintf("%v takes %s but %d were given", op, want, len(args))))
 		return true
 	}
-	if h == message.HandleClose {
+	if op == message.HandleClose {
 		// No reply: the peer is going away. Python closes the socket after
 		// answering what came before (it serves one message at a time), so
 		// the quick replies already queued (DEL, errors) go out first.
-		// Handlers still running are not waited for: one may be waiting on
+		// Workers still running are not waited for: one may be waiting on
 		// the departing peer.
 		c.budget.Release(held)
 		c.ch.Flush()
 		c.shutdown(ErrClosedByPeer)
 		return false
 	}
-	return c.admit(request{seq: seq, h: h, args: args, held: held})
-}
-
-// handleDel serves HANDLE_DEL(obj, count=1) on the reader. obj must be a
-// LOCAL_REF to one of our objects; the count comes as a plain int.
-func (c *Conn) handleDel(raw any) error {
-	b, err := message.ParseBox(raw)
-	if err != nil {
-		return vinegar.New("ValueError", err.Error())
-	}
-	items, ok := b.Value.(brine.Tuple)
-	if b.Label != message.LabelTuple || !ok || len(items) < 1 || len(items) > 2 {
-		return vinegar.New("TypeError", "HANDLE_DEL takes (obj, count)")
-	}
-	ref, err := message.ParseBox(items[0])
-	if err != nil || ref.Label != message.LabelLocalRef {
-		return vinegar.New("TypeError", "HANDLE_DEL needs a reference to a local object")
-	}
-	id, err := message.ParseIDPack(ref.Value)
-	if err != nil {
-		return vinegar.New("KeyError", ref.Value)
-	}
-	if _, err := c.objects.get(id); err != nil {
-		return err
-	}
-	n := int64(1)
-	if len(items) == 2 {
-		cb, err := message.ParseBox(items[1])
-		v, ok := cb.Value.(int64)
-		if err != nil || cb.Label != message.LabelValue || !ok {
-			return vinegar.New("TypeError", "HANDLE_DEL count must be an int")
-		}
-		if v < 0 {
-			// Python would add the references instead, pinning the
-			// object for good; a count of 0 does nothing, as there.
-			return vinegar.New("ValueError", fmt.Sprintf("HANDLE_DEL count must not be negative, got %d", v))
-		}
-		n = v
-	}
-	c.objects.decref(id, n)
-	return nil
+	return c.admit(request{seq: seq, op: op, args: args, held: held})
 }
 
 // serveRequest runs one handler and sends its reply; a panic becomes an
@@ -177,19 +103,19 @@ func (c *Conn) serveRequest(r request) {
 		defer func() {
 			if p := recover(); p != nil {
 				stack := debug.Stack()
-				c.logPanic(r.h, p, stack)
+				c.logPanic(r.op, p, stack)
 				err = &panicError{value: p, stack: string(stack)}
 			}
 		}()
-		ctx := c.handlerCtx
+		ctx := c.serveCtx
 		if ic := c.cfg.Interceptor; ic != nil {
-			info := &RequestInfo{Conn: c, Handler: r.h, Target: requestTarget(r.h, r.args)}
+			info := &RequestInfo{Conn: c, Handler: r.op, Target: requestTarget(r.op, r.args)}
 			value, err = ic(ctx, info, func(ctx context.Context) (any, error) {
-				return handlers[r.h](c, ctx, r.args)
+				return handlers[r.op](c, ctx, r.args)
 			})
 			return
 		}
-		value, err = handlers[r.h](c, ctx, r.args)
+		value, err = handlers[r.op](c, ctx, r.args)
 	}()
 	// The request keeps its share of the budget until its reply is sent:
 	// the reply often refers to the arguments (a ping's echo). The reply
@@ -375,10 +301,214 @@ func ConnFromContext(ctx context.Context) (*Conn, bool) {
 // prints it as lines below the record), and, under slog's default handler,
 // which writes human-readable lines but escapes attribute values, as lines
 // of the message itself.
-func (c *Conn) logPanic(h message.Handler, p any, stack []byte) {
+func (c *Conn) logPanic(op message.Handler, p any, stack []byte) {
 	if fmt.Sprintf("%T", c.log.Handler()) == "*slog.defaultHandler" {
-		c.log.Error(fmt.Sprintf("rpyc: handler panicked: %v\n%s", p, stack), "handler", h)
+		c.log.Error(fmt.Sprintf("rpyc: handler panicked: %v\n%s", p, stack), "handler", op)
 		return
 	}
-	c.log.Error("rpyc: handler panicked", "handler", h, "panic", p, "stack", string(stack))
+	c.log.Error("rpyc: handler panicked", "handler", op, "panic", p, "stack", string(stack))
+}
+
+// InFlight returns how many of the peer's requests this side is serving
+// or has parked waiting for a slot. A server's graceful shutdown closes
+// connections at zero at once and waits for the others.
+func (c *Conn) InFlight() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.active + len(c.parked)
+}
+
+// Admission of the peer's requests
+//
+// A request runs on a worker when a slot is free: at most MaxInFlight
+// run at once, not counting workers that are waiting for the
+// peer's reply to a callback (up to Limits.MaxCallbackDepth of those), so
+// a chain of nested callbacks never runs out of slots. A request that finds
+// no slot is parked, in arrival order, and the reader goes on reading: a
+// peer that vanishes is seen at once, and its workers' contexts are
+// cancelled. Parked requests are bounded by Limits.MaxParkedBytes (and the
+// shared budget); past that the reader waits for room, which stops reading
+// the socket and slows the peer through TCP. A worker that finishes takes
+// the next parked request itself, with no hand-off.
+
+// capacity is how many workers may run now (c.mu held): MaxInFlight,
+// plus one for each worker waiting on a callback's reply, up to
+// MaxCallbackDepth of them (all of them when that limit is off).
+func (c *Conn) capacity() int {
+	extra := c.waitingWorkers
+	if d := c.cfg.Limits.MaxCallbackDepth; d >= 0 {
+		extra = min(extra, d)
+	}
+	return c.cfg.MaxInFlight + extra
+}
+
+// parkOverhead is what a parked request costs beyond what it holds of
+// the budget (its frame and decoded arguments): the request itself and
+// its place in the queue. Charging it keeps MaxParkedBytes a bound on
+// memory even for a flood of tiny requests.
+const parkOverhead = 512
+
+// admit runs r on a worker, or parks it. It reports false when
+// the connection ended while waiting for room. r holds its share of the
+// budget (r.held) until it has been served, or until it is dropped.
+func (c *Conn) admit(r request) bool {
+	limit := c.cfg.Limits.MaxParkedBytes
+	size := r.held + parkOverhead
+	c.mu.Lock()
+	for {
+		if c.closing {
+			c.mu.Unlock()
+			c.budget.Release(r.held)
+			return false
+		}
+		if len(c.parked) == 0 && c.active < c.capacity() {
+			c.active++
+			c.run(r)
+			c.mu.Unlock()
+			return true
+		}
+		if len(c.parked) == 0 || limit < 0 || c.parkedBytes+size <= limit {
+			break // room on this connection
+		}
+		// No room: stop reading until a worker takes a parked request.
+		c.roomWaiters++
+		c.room.Wait()
+		c.roomWaiters--
+	}
+	c.parked = append(c.parked, r)
+	c.parkedBytes += size
+	c.mu.Unlock()
+	return true
+}
+
+// run hands r to an idle worker, or starts one. The caller holds c.mu,
+// has seen the connection open and has counted r in c.active: a worker
+// is added to c.workers only while shutdown cannot have begun, so the
+// wait for workers (and the OnDisconnect hooks after it) never races a
+// late Add.
+func (c *Conn) run(r request) {
+	select {
+	case c.work <- r: // an idle worker took it
+	default:
+		c.workers.Add(1)
+		go c.worker(r)
+	}
+}
+
+// popParked takes the oldest parked request (c.mu held, one parked) and
+// wakes a reader waiting for room.
+func (c *Conn) popParked() request {
+	r := c.parked[0]
+	c.parked[0] = request{}
+	c.parked = c.parked[1:]
+	if len(c.parked) == 0 {
+		c.parked = nil
+	}
+	c.parkedBytes -= r.held + parkOverhead
+	c.wakeReader()
+	return r
+}
+
+// wakeReader wakes a reader waiting in admit for room (c.mu held).
+func (c *Conn) wakeReader() {
+	if c.roomWaiters > 0 {
+		c.room.Broadcast()
+	}
+}
+
+// idle reports whether no request is served or parked (c.mu held).
+func (c *Conn) idle() bool { return c.active == 0 && len(c.parked) == 0 }
+
+// next is called by a worker that finished a request (c.mu not held): it
+// returns a parked request to serve next, or releases the worker's slot.
+func (c *Conn) next() (request, bool) {
+	c.mu.Lock()
+	if len(c.parked) > 0 && !c.closing && c.active <= c.capacity() {
+		r := c.popParked()
+		c.mu.Unlock()
+		return r, true
+	}
+	c.active--
+	c.wakeReader() // a slot is free
+	closeNow := c.drain && c.idle() && !c.closing
+	c.mu.Unlock()
+	if closeNow {
+		go c.Close()
+	}
+	return request{}, false
+}
+
+// workerWaits and workerResumes bracket a synchronous request that one
+// of this connection's workers makes (a callback into the peer, made
+// with the context its handler was given): while the worker waits for the reply,
+// one more of the peer's requests may run, so that the peer's nested
+// callback into us finds a slot. Calls made by other goroutines need no
+// slot: their replies are read by the reader, which never waits for one.
+func (c *Conn) workerWaits() {
+	c.mu.Lock()
+	c.waitingWorkers++
+	if len(c.parked) > 0 && c.active < c.capacity() && !c.closing {
+		r := c.popParked()
+		c.active++
+		c.run(r)
+	}
+	c.mu.Unlock()
+}
+
+func (c *Conn) workerResumes() {
+	c.mu.Lock()
+	c.waitingWorkers--
+	c.mu.Unlock()
+}
+
+// dropParked forgets parked requests when the connection ends.
+func (c *Conn) dropParked() {
+	c.mu.Lock()
+	for _, r := range c.parked {
+		c.budget.Release(r.held)
+	}
+	c.parked = nil
+	c.parkedBytes = 0
+	c.room.Broadcast()
+	c.mu.Unlock()
+}
+
+// workerIdle is how long a worker waits for more work before
+// it exits. Keeping workers keeps their grown stacks: a new goroutine per
+// request spent a quarter of its time growing its stack through reflect.
+const workerIdle = 5 * time.Second
+
+// worker serves r, then parked requests and further requests handed over
+// c.work, until it has been idle for workerIdle or the connection ends.
+func (c *Conn) worker(r request) {
+	defer c.workers.Done()
+	var idle *time.Timer
+	for {
+		c.serveRequest(r)
+		var ok bool
+		if r, ok = c.next(); ok {
+			continue
+		}
+		if idle == nil {
+			idle = time.NewTimer(workerIdle)
+			defer idle.Stop()
+		} else {
+			idle.Reset(workerIdle)
+		}
+		select {
+		case r = <-c.work:
+		case <-idle.C:
+			return
+		case <-c.done:
+			return
+		}
+	}
+}
+
+// othersInFlight reports whether requests other than the caller's are
+// being served or parked.
+func (c *Conn) othersInFlight() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.active > 1 || len(c.parked) > 0
 }

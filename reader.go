@@ -1,0 +1,190 @@
+package rpyc
+
+// The reader: the one goroutine that reads frames (loop, when the Conn
+// serves itself; pump, in manual mode) and dispatches each in arrival
+// order: decode it, learn the peer's layout from it, and hand a reply to
+// its question (deliverReply) or a request to admission (acceptRequest).
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/channel"
+	"github.com/rpyc-go/rpyc/message"
+	"github.com/rpyc-go/rpyc/stream"
+)
+
+// frame is a message as the reader received it, with what it holds of
+// the budget (channel.RecvHeld).
+type frame struct {
+	data []byte
+	held int64
+}
+
+// recv reads the next frame. A server learns its peer's layout from the
+// first one here, before it is dispatched, so requests its service makes
+// meanwhile (an OnConnect that calls back) go out in that layout.
+func (c *Conn) recv() (frame, error) {
+	data, held, err := c.ch.RecvHeld()
+	if err != nil {
+		return frame{}, err
+	}
+	if c.detect && c.layout.Load() == 0 {
+		if l, ok := message.DetectLayout(data); ok {
+			c.setLayout(l)
+		}
+	}
+	return frame{data, held}, nil
+}
+
+// setLayout records the layout once it is known.
+func (c *Conn) setLayout(l message.Layout) {
+	if c.layout.CompareAndSwap(0, uint32(l)) {
+		close(c.layoutKnown)
+	}
+}
+
+// loop is the automatic reader: read, dispatch, repeat.
+func (c *Conn) loop() {
+	defer close(c.readDone)
+	for {
+		if d := c.cfg.Limits.IdleTimeout; d > 0 {
+			if err := c.ch.AwaitFrame(d); err == channel.ErrIdle {
+				if c.busy() {
+					continue
+				}
+				c.log.Info("rpyc: closing idle connection", "idle", d)
+				go c.Close()
+				return
+			} else if err != nil {
+				c.readFailed(err)
+				return
+			}
+		}
+		f, err := c.recv()
+		if err != nil {
+			c.readFailed(err)
+			return
+		}
+		if !c.dispatch(f) {
+			return
+		}
+	}
+}
+
+// expectingReply reports whether a call of ours awaits its reply.
+func (c *Conn) expectingReply() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.pending) > 0
+}
+
+// busy reports whether anything is in flight in either direction: the
+// peer's requests being served or parked, or our calls awaiting replies.
+func (c *Conn) busy() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return !c.idle() || len(c.pending) > 0
+}
+
+// pump is the manual-mode reader: it only moves frames to dispatchers.
+func (c *Conn) pump() {
+	defer close(c.readDone)
+	for {
+		f, err := c.recv()
+		if err != nil {
+			close(c.frames)
+			c.readFailed(err)
+			return
+		}
+		select {
+		case c.frames <- f:
+		case <-c.done:
+			c.budget.Release(f.held)
+			return
+		}
+	}
+}
+
+func (c *Conn) readFailed(err error) {
+	if c.Closed() {
+		return
+	}
+	if stream.IsClosed(err) {
+		// The peer went away (an end of stream, a reset, a close in the
+		// middle of a frame): a disconnect, not a protocol error.
+		c.log.Debug("rpyc: peer went away", "err", err)
+		if !errors.Is(err, io.EOF) {
+			err = fmt.Errorf("%w: %w", io.EOF, err)
+		}
+		c.shutdown(err)
+		return
+	}
+	c.log.Warn("rpyc: closing connection after read error", "err", err)
+	c.shutdown(fmt.Errorf("%w: %w", ErrProtocol, err))
+}
+
+// chargeDecode is the decoder's Charge: the values a frame decodes into
+// are charged to the budget with the frame, so what a peer's messages
+// make us hold is counted as Go memory, not as wire bytes (a tuple of
+// one-tuples of None takes 28 times its size once decoded).
+func (c *Conn) chargeDecode(n int64) error {
+	if err := c.hold.Take(n); err != nil {
+		return fmt.Errorf("decoding a %s: %w", "message", err)
+	}
+	return nil
+}
+
+// dispatch decodes one frame and hands its message on: a reply to its
+// question, a request to admission. It reports false when the
+// connection must stop reading. What the frame holds of the budget goes
+// with the request it carries, or is given back here.
+func (c *Conn) dispatch(f frame) bool {
+	c.hold = channel.NewIncomingHold(c.budget, c.ctx, c.cfg.Limits.ReadTimeout, f.held)
+	data := f.data
+	layout := message.Layout(c.layout.Load())
+	var m message.Message
+	var err error
+	if layout == 0 {
+		if !c.detect {
+			layout = c.cfg.Layout
+			c.setLayout(layout)
+			m, err = message.DecodeLayout(data, layout, &c.dec)
+		} else {
+			m, layout, err = message.Decode(data, &c.dec)
+			if err == nil {
+				c.setLayout(layout)
+			}
+		}
+	} else {
+		m, err = message.DecodeLayout(data, layout, &c.dec)
+	}
+	if err != nil {
+		c.hold.Release()
+		if errors.Is(err, channel.ErrBudget) || c.Closed() {
+			if !c.Closed() {
+				c.log.Warn("rpyc: closing connection: a message decodes past the memory budget", "err", err, "len", len(data))
+			}
+			c.shutdown(fmt.Errorf("%w: %w", ErrProtocol, err))
+			return false
+		}
+		// Python 5.3 sends HANDLE_CLOSE and closes on a message it cannot
+		// read; so do we, with a log line naming the problem.
+		c.log.Warn("rpyc: closing connection: undecodable message", "err", err, "len", len(data))
+		if c.layout.Load() != 0 {
+			_ = c.sendRequest(message.HandleClose, nil, brine.Tuple{})
+		}
+		c.shutdown(fmt.Errorf("%w: %w", ErrProtocol, err))
+		return false
+	}
+	switch m.Type {
+	case message.Request:
+		return c.acceptRequest(m.Seq, m.Payload, c.hold.Held())
+	case message.Reply, message.Exception:
+		c.deliverReply(m)
+	}
+	c.hold.Release()
+	return true
+}
