@@ -590,8 +590,9 @@ func (c *Conn) Root(ctx context.Context) (*Netref, error) {
 	return r, nil
 }
 
-// Ping sends data and checks it comes back unchanged (Python's ping; nil
-// data sends Python's default 520-byte string).
+// Ping sends data and checks that the echo equals it, as Python's ping
+// does (with ==: an echoed 1.0 equals a 1 sent); nil data sends Python's
+// default 520-byte string.
 func (c *Conn) Ping(ctx context.Context, data any) error {
 	if data == nil {
 		data = pingDefault
@@ -600,7 +601,7 @@ func (c *Conn) Ping(ctx context.Context, data any) error {
 	if err != nil {
 		return err
 	}
-	if !equalValues(v, data) {
+	if !pyobj.Equal(v, data) { // Python's `if res.value != data`
 		return &PingError{Sent: data, Got: v}
 	}
 	return nil
@@ -613,10 +614,3 @@ var pingDefault = func() string {
 	}
 	return s
 }()
-
-// equalValues compares two plain values by their brine encoding.
-func equalValues(a, b any) bool {
-	ea, err1 := brine.Encode(pyobj.Normalize(a))
-	eb, err2 := brine.Encode(pyobj.Normalize(b))
-	return err1 == nil && err2 == nil && string(ea) == string(eb)
-}

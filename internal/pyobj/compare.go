@@ -1,13 +1,13 @@
 package pyobj
 
-// Python's equality and ordering for the values lists and dicts hold.
+// Python's equality and ordering for the values the model handles.
 //
-// Lists answer `in`, index, count and remove with Python's ==, and dicts
-// find keys of an interface type by it; sort and the dict's key order use
-// Python's <. Both are written here once for the values a Go container
-// holds and the values the peer sends, so that the peer's 1 finds a Go
-// int8(1), 1.0 and True, as it would in Python. Neither takes containerMu:
-// they run with it held.
+// HANDLE_CMP answers with a value's __eq__ (eq); lists answer `in`,
+// index, count and remove with Python's == (Equal), and dicts find keys
+// of an interface type by it; Ping compares its echo with it; sort and
+// the dict's key order use Python's < (pyCompare). Each is written here
+// once, for the values a Go container holds and the values the peer
+// sends.
 
 import (
 	"bytes"
@@ -21,81 +21,164 @@ import (
 	"github.com/rpyc-go/rpyc/brine"
 )
 
-// pyEqual is Python's == for the values a list or dict holds and the
-// values the peer sends: numbers compare by value across int, float,
-// complex and bool (1 == 1.0 == True), str with str, bytes with bytes,
-// tuples item by item, the peer's objects by identity, Go lists item by
-// item, and other Go values by identity or, for values of one type, by
-// reflect.DeepEqual. It never takes containerMu (callers may hold it).
-func pyEqual(a, b any) bool {
-	return pyEqualDepth(a, b, 0)
+// Equality, written once, as Python has it. eq is type(a).__eq__(a, b),
+// what HANDLE_CMP answers (Python's handler calls the dunder of obj's
+// type): a builtin type compares with the types its __eq__ accepts (an
+// int with an int or a bool, a float with those and a float, a complex
+// with any number, a str, bytes, tuple, frozenset or slice with its own
+// kind, None with None) and is NotImplemented with anything else, so
+// 1 and 1.0 are NotImplemented one way and equal the other, as in
+// Python. Equal is Python's a == b: a's __eq__, else b's, else identity;
+// lists, dicts and Ping compare with it, so the peer's 1 finds a Go
+// int8(1), 1.0 and True, and [1].index(1.0) is 0, as in Python.
+//
+// Go values are objects whose __eq__ the model defines: the same object
+// is equal to itself; a list equals another list with equal items; a
+// dict equals a dict of its Go type with reflect.DeepEqual contents; a
+// comparable value without an identity (a struct, an array) equals a
+// value of its type by Go's ==, a non-comparable one by
+// reflect.DeepEqual; and an object with an identity (a struct pointer, a
+// func, a channel) is equal to itself only, as a Python object without
+// __eq__ is. The peer's objects compare by identity, without a round
+// trip. Nothing here takes containerMu: lists and dicts compare items
+// with the lock held.
+
+// maxEqualDepth bounds the nesting eq follows; deeper values are unequal.
+const maxEqualDepth = 100
+
+// Equal is Python's a == b for the values the model handles.
+func Equal(a, b any) bool { return equal(a, b, 0) }
+
+func equal(a, b any, depth int) bool {
+	if e, ok := eq(a, b, depth); ok {
+		return e
+	}
+	if e, ok := eq(b, a, depth); ok {
+		return e
+	}
+	return false // neither compares: Python falls back on identity, which eq tried
 }
 
-func pyEqualDepth(a, b any, depth int) bool {
-	if depth > 100 {
-		return false
+// Compare serves HANDLE_CMP for local objects: __eq__ and __ne__ as a's
+// type answers them (eq), NotImplemented for the order operators.
+func Compare(a, b any, op string) any {
+	switch op {
+	case "__eq__", "__ne__":
+		e, ok := eq(a, b, 0)
+		if !ok {
+			return brine.NotImplemented
+		}
+		return e == (op == "__eq__")
+	}
+	return brine.NotImplemented
+}
+
+// eq is type(a).__eq__(a, b); ok is false where Python's answer is
+// NotImplemented.
+func eq(a, b any, depth int) (bool, bool) {
+	if depth > maxEqualDepth {
+		return false, true
+	}
+	if SameObject(a, b) {
+		return true, true // the same reference twice (root == root)
 	}
 	a, b = Normalize(Unroot(a)), Normalize(Unroot(b))
-	if isNumber(a) || isNumber(b) {
-		return numEqual(a, b)
+	if SameObject(a, b) {
+		return true, true
+	}
+	if ca := numClass(a); ca > 0 {
+		if cb := numClass(b); cb > 0 && cb <= ca {
+			return numEqual(a, b), true
+		}
+		return false, false
 	}
 	switch x := a.(type) {
 	case nil:
-		return b == nil
+		return b == nil, b == nil
 	case string:
 		y, ok := b.(string)
-		return ok && x == y
+		return ok && x == y, ok
 	case []byte:
 		y, ok := b.([]byte)
-		return ok && bytes.Equal(x, y)
+		return ok && bytes.Equal(x, y), ok
 	case brine.Tuple:
 		y, ok := b.(brine.Tuple)
-		if !ok || len(x) != len(y) {
-			return false
+		if !ok {
+			return false, false
 		}
-		for i := range x {
-			if !pyEqualDepth(x[i], y[i], depth+1) {
-				return false
-			}
-		}
-		return true
+		return len(x) == len(y) && itemsEqual(len(x), func(i int) (any, any) { return x[i], y[i] }, depth), true
 	case brine.FrozenSet:
 		y, ok := b.(brine.FrozenSet)
 		if !ok {
-			return false
+			return false, false
 		}
-		return subset(x, y, depth) && subset(y, x, depth)
+		return subset(x, y, depth) && subset(y, x, depth), true
+	case brine.Slice:
+		y, ok := b.(brine.Slice)
+		if !ok {
+			return false, false
+		}
+		return equal(brine.Tuple{x.Start, x.Stop, x.Step}, brine.Tuple{y.Start, y.Stop, y.Step}, depth+1), true
+	case brine.EllipsisType, brine.NotImplementedType:
+		// Singletons: equal to themselves only, which SameObject cannot
+		// see (they are values).
+		same := reflect.TypeOf(a) == reflect.TypeOf(b)
+		return same, same
 	}
 	if _, ok := AsRemote(a); ok {
-		return a == b
-	}
-	if b == nil {
-		return false
-	}
-	if SameObject(a, b) {
-		return true
+		return false, false // identity was tested above
 	}
 	if la, ok := goList(a); ok {
 		lb, ok := goList(b)
-		if !ok || la.Len() != lb.Len() {
+		if !ok {
+			return false, false
+		}
+		return la.Len() == lb.Len() && itemsEqual(la.Len(), func(i int) (any, any) {
+			return la.Index(i).Interface(), lb.Index(i).Interface()
+		}, depth), true
+	}
+	ta := reflect.TypeOf(a)
+	if b == nil || ta != reflect.TypeOf(b) {
+		return false, false
+	}
+	switch {
+	case ta.Kind() == reflect.Map, ta.Kind() == reflect.Pointer && ta.Elem().Kind() == reflect.Map, !ta.Comparable():
+		// A dict (a map or *map), or a value == cannot compare.
+		return reflect.DeepEqual(a, b), true
+	case ta.Kind() == reflect.Pointer, ta.Kind() == reflect.Func, ta.Kind() == reflect.Chan, ta.Kind() == reflect.UnsafePointer:
+		return false, false // an object with an identity, not the same one
+	}
+	return safeEqual(a, b), true
+}
+
+// itemsEqual reports whether the n pairs item(i) are all Python-equal.
+func itemsEqual(n int, item func(i int) (any, any), depth int) bool {
+	for i := range n {
+		if x, y := item(i); !equal(x, y, depth+1) {
 			return false
 		}
-		for i := range la.Len() {
-			if !pyEqualDepth(la.Index(i).Interface(), lb.Index(i).Interface(), depth+1) {
-				return false
-			}
-		}
-		return true
 	}
-	if reflect.TypeOf(a) != reflect.TypeOf(b) {
-		return false
+	return true
+}
+
+// numClass places a normalized number in Python's numeric tower: 1 for
+// bool and int, 2 for float, 3 for complex; 0 for anything else. A
+// number's __eq__ accepts the numbers at or below its own place.
+func numClass(v any) int {
+	switch v.(type) {
+	case bool, int, int64, *big.Int:
+		return 1
+	case float64:
+		return 2
+	case complex128:
+		return 3
 	}
-	return reflect.DeepEqual(a, b)
+	return 0
 }
 
 func subset(x, y brine.FrozenSet, depth int) bool {
 	for _, e := range x {
-		if !slices.ContainsFunc(y, func(f any) bool { return pyEqualDepth(e, f, depth+1) }) {
+		if !slices.ContainsFunc(y, func(f any) bool { return equal(e, f, depth+1) }) {
 			return false
 		}
 	}
@@ -103,8 +186,12 @@ func subset(x, y brine.FrozenSet, depth int) bool {
 }
 
 // goList returns the slice behind a Go list value (a non-byte slice or a
-// non-nil pointer to one).
+// non-nil pointer to one; a tuple or frozenset is not a list).
 func goList(v any) (reflect.Value, bool) {
+	switch v.(type) {
+	case brine.Tuple, brine.FrozenSet:
+		return reflect.Value{}, false
+	}
 	rv := reflect.ValueOf(v)
 	if rv.Kind() == reflect.Pointer && !rv.IsNil() {
 		rv = rv.Elem()
@@ -113,14 +200,6 @@ func goList(v any) (reflect.Value, bool) {
 		return reflect.Value{}, false
 	}
 	return rv, true
-}
-
-func isNumber(v any) bool {
-	switch v.(type) {
-	case bool, int, int64, *big.Int, float64, complex128:
-		return true
-	}
-	return false
 }
 
 // realNumber turns a normalized number into an exact *big.Float, or
@@ -148,7 +227,7 @@ func realNumber(v any) (f *big.Float, nan bool) {
 }
 
 func numEqual(a, b any) bool {
-	if !isNumber(a) || !isNumber(b) {
+	if numClass(a) == 0 || numClass(b) == 0 {
 		return false
 	}
 	if x, ok := a.(int64); ok {
@@ -199,7 +278,7 @@ func pyCompare(a, b any) (int, error) {
 			return cmpOrdered(x, y), nil
 		}
 	}
-	if isNumber(a) && isNumber(b) {
+	if numClass(a) > 0 && numClass(b) > 0 {
 		_, ac := a.(complex128)
 		_, bc := b.(complex128)
 		if !ac && !bc {
@@ -223,7 +302,7 @@ func pyCompare(a, b any) (int, error) {
 	case brine.Tuple:
 		if y, ok := b.(brine.Tuple); ok {
 			for i := 0; i < len(x) && i < len(y); i++ {
-				if pyEqual(x[i], y[i]) {
+				if Equal(x[i], y[i]) {
 					continue
 				}
 				return pyCompare(Normalize(x[i]), Normalize(y[i]))
@@ -270,44 +349,6 @@ func pyOrder(keys []any, reverse bool) ([]int, error) {
 		return r < 0
 	})
 	return order, cmpErr
-}
-
-// Compare serves HANDLE_CMP for local objects: identity for references,
-// Go == for comparable values of one type, and NotImplemented otherwise,
-// as Python's object defaults do.
-func Compare(a, b any, op string) any {
-	if SameObject(a, b) {
-		// The same reference twice (root == root) is equal whatever it is.
-		return compare(a, a, op)
-	}
-	return compare(Unroot(a), Unroot(b), op)
-}
-
-func compare(a, b any, op string) any {
-	same := SameObject(a, b)
-	switch op {
-	case "__eq__":
-		if same {
-			return true
-		}
-	case "__ne__":
-		if same {
-			return false
-		}
-	}
-	if a != nil && b != nil {
-		ta, tb := reflect.TypeOf(a), reflect.TypeOf(b)
-		if ta == tb && ta.Comparable() && ta.Kind() != reflect.Pointer && ta.Kind() != reflect.Func {
-			eq := safeEqual(a, b)
-			switch op {
-			case "__eq__":
-				return eq
-			case "__ne__":
-				return !eq
-			}
-		}
-	}
-	return brine.NotImplemented
 }
 
 func safeEqual(a, b any) (eq bool) {

@@ -138,10 +138,10 @@ func findKey(m reflect.Value, key any) (reflect.Value, bool) {
 	}
 	// An interface key type holds keys of any Go type, and a number may
 	// equal a key of another numeric type: look for an equal key.
-	if kt.Kind() == reflect.Interface || (err != nil && isNumber(Normalize(key))) {
+	if kt.Kind() == reflect.Interface || (err != nil && numClass(Normalize(key)) > 0) {
 		it := m.MapRange()
 		for it.Next() {
-			if pyEqual(it.Key().Interface(), key) {
+			if Equal(it.Key().Interface(), key) {
 				return it.Key(), true
 			}
 		}

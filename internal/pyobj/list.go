@@ -42,7 +42,7 @@ package pyobj
 // check); a Go owner that changes a slice or map while a peer may be
 // using it must provide its own exclusion, since the locks are unexported.
 // Because sync.RWMutex must not be read-locked recursively, helpers called
-// with a lock held (pyEqual, pyCompare) never take one, and no lock is
+// with a lock held (Equal, pyCompare) never take one, and no lock is
 // held while calling Repr, which read-locks them all (in order) to walk
 // nested lists and maps safely.
 //
@@ -319,7 +319,7 @@ func listContains(s reflect.Value, args brine.Tuple) (any, error) {
 // indexOf finds x in s[from:to] by Python equality, or returns -1.
 func indexOf(s reflect.Value, x any, from, to int) int {
 	for i := from; i < to; i++ {
-		if pyEqual(s.Index(i).Interface(), x) {
+		if Equal(s.Index(i).Interface(), x) {
 			return i
 		}
 	}
@@ -446,7 +446,7 @@ func findIndex(s reflect.Value, args brine.Tuple) (int, error) {
 func listCount(s reflect.Value, args brine.Tuple) (any, error) {
 	n := int64(0)
 	for i := range s.Len() {
-		if pyEqual(s.Index(i).Interface(), args[0]) {
+		if Equal(s.Index(i).Interface(), args[0]) {
 			n++
 		}
 	}
