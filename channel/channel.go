@@ -110,10 +110,18 @@ func (c *Channel) Send(msg []byte) error {
 	if !compress && len(msg) >= vectoredWriteMin {
 		return c.sendVectored(msg)
 	}
+	return c.withFrame(msg, compress, c.sendFrame)
+}
+
+// withFrame frames msg (compressed when compress says so) into a pooled
+// buffer, hands the frame to send and puts the buffer back: the frame
+// and pool sequence Send, Queue and Post share. send must be done with
+// the frame when it returns (the write queue copies what it keeps).
+func (c *Channel) withFrame(msg []byte, compress bool, send func(frame []byte) error) error {
 	bp := sendBufPool.Get().(*[]byte)
 	frame, err := appendFrame((*bp)[:0], msg, &c.s, compress)
 	if err == nil {
-		err = c.sendFrame(frame)
+		err = send(frame)
 	}
 	if cap(frame) <= maxPooledBuffer {
 		*bp = frame[:0]
@@ -252,25 +260,23 @@ func (c *Channel) Queue(msg []byte) error {
 	if c.closed.Load() {
 		return fmt.Errorf("channel: send: %w", net.ErrClosed)
 	}
-	bp := sendBufPool.Get().(*[]byte)
-	frame, err := appendFrame((*bp)[:0], msg, &c.s, c.s.shouldCompress(msg))
-	if err != nil {
+	return c.withFrame(msg, c.s.shouldCompress(msg), c.queueFrame)
+}
+
+// queueFrame adds frame to the write queue, starting a flush when no
+// sender is writing.
+func (c *Channel) queueFrame(frame []byte) error {
+	c.sendMu.Lock()
+	defer c.sendMu.Unlock()
+	if err := c.roomFor(len(frame)); err != nil {
 		return err
 	}
-	c.sendMu.Lock()
-	if err = c.roomFor(len(frame)); err == nil {
-		c.pending = append(c.pending, frame...)
-		if !c.writing && !c.flushing {
-			c.flushing = true
-			go c.flush()
-		}
+	c.pending = append(c.pending, frame...)
+	if !c.writing && !c.flushing {
+		c.flushing = true
+		go c.flush()
 	}
-	c.sendMu.Unlock()
-	if cap(frame) <= maxPooledBuffer {
-		*bp = frame[:0]
-		sendBufPool.Put(bp)
-	}
-	return err
+	return nil
 }
 
 // Post sends msg without waiting behind another sender: when nobody is
@@ -285,17 +291,11 @@ func (c *Channel) Post(msg []byte) error {
 	if c.closed.Load() {
 		return fmt.Errorf("channel: send: %w", net.ErrClosed)
 	}
-	bp := sendBufPool.Get().(*[]byte)
-	defer func() {
-		if cap(*bp) <= maxPooledBuffer {
-			sendBufPool.Put(bp)
-		}
-	}()
-	frame, err := appendFrame((*bp)[:0], msg, &c.s, c.s.shouldCompress(msg))
-	if err != nil {
-		return err
-	}
-	*bp = frame[:0]
+	return c.withFrame(msg, c.s.shouldCompress(msg), c.postFrame)
+}
+
+// postFrame is Post's write of a framed message.
+func (c *Channel) postFrame(frame []byte) error {
 	c.sendMu.Lock()
 	if c.sendErr != nil {
 		err := c.sendErr
