@@ -203,18 +203,14 @@ func (cfg *Config) clone() (*Config, error) {
 	if cfg != nil {
 		c = *cfg
 	}
-	if c.Layout == 0 {
-		c.Layout = message.LayoutV6
-	}
+	orDefault(&c.Layout, message.LayoutV6)
 	if c.Layout != message.LayoutV5 && c.Layout != message.LayoutV6 {
 		return nil, fmt.Errorf("rpyc: config: unknown Layout %d: use message.LayoutV5 or message.LayoutV6", c.Layout)
 	}
 	if c.SafeAttrs == nil {
 		c.SafeAttrs = defaultSafe
 	}
-	if c.ExposedPrefix == "" {
-		c.ExposedPrefix = "exposed_"
-	}
+	orDefault(&c.ExposedPrefix, "exposed_")
 	if c.MaxInFlight <= 0 {
 		c.MaxInFlight = defaultMaxInFlight
 	}
@@ -227,9 +223,7 @@ func (cfg *Config) clone() (*Config, error) {
 	case c.SyncRequestTimeout < 0:
 		c.SyncRequestTimeout = 0 // no deadline
 	}
-	if c.Logger == nil {
-		c.Logger = slog.Default()
-	}
+	orDefault(&c.Logger, slog.Default())
 	c.Limits = c.Limits.withDefaults()
 	if c.Channel == nil {
 		c.Channel = &channel.Config{}
@@ -237,17 +231,11 @@ func (cfg *Config) clone() (*Config, error) {
 		ch := *c.Channel // the connection keeps its own copy
 		c.Channel = &ch
 	}
-	if c.Channel.MaxQueuedBytes == 0 {
-		c.Channel.MaxQueuedBytes = c.Limits.MaxQueuedBytes
-	}
-	if c.Channel.Budget == nil {
-		c.Channel.Budget = c.Limits.Budget
-	}
-	if c.Channel.WriteTimeout == 0 {
-		c.Channel.WriteTimeout = c.Limits.WriteTimeout
-	}
-	if c.Channel.ReadTimeout == 0 {
-		c.Channel.ReadTimeout = c.Limits.ReadTimeout
-	}
+	// The channel's own settings win; what it leaves zero comes from
+	// Limits.
+	orDefault(&c.Channel.MaxQueuedBytes, c.Limits.MaxQueuedBytes)
+	orDefault(&c.Channel.Budget, c.Limits.Budget)
+	orDefault(&c.Channel.WriteTimeout, c.Limits.WriteTimeout)
+	orDefault(&c.Channel.ReadTimeout, c.Limits.ReadTimeout)
 	return &c, nil
 }

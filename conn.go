@@ -99,9 +99,7 @@ type Conn struct {
 	exports exportTable
 	imports importTable
 
-	delMu      sync.Mutex // protects the following
-	dels       []pendingDel
-	delSending bool // sendDels is running
+	dels drainer[pendingDel] // DELs of collected netrefs, sent by sendDels
 
 	startOnce   sync.Once
 	auto        atomic.Bool   // set once by Start, before the loop runs

@@ -19,10 +19,19 @@ import (
 // 6.x); to a Python 5.x peer set cfg.Layout = message.LayoutV5, or use
 // ConnectPipes, which says so when the layout is wrong.
 func Connect(stream io.ReadWriteCloser, service any, cfg *Config) (*Conn, error) {
-	c, err := NewConn(stream, service, cfg)
+	return connectStream(stream, service, cfg, false)
+}
+
+// connectStream is Connect; with detect, the layout is taken from the
+// peer's first message, as a server takes it.
+func connectStream(s io.ReadWriteCloser, service any, cfg *Config, detect bool) (*Conn, error) {
+	c, err := NewConn(s, service, cfg)
 	if err != nil {
-		_ = stream.Close()
+		_ = s.Close()
 		return nil, err
+	}
+	if detect {
+		c.setServerSide()
 	}
 	c.connected()
 	c.Start()

@@ -44,18 +44,7 @@ func ConnectStdPipes(service any, cfg *Config) (*Conn, error) {
 // connectLearningPeer is Connect, except that with cfg.Layout zero the
 // layout is taken from the peer's first message.
 func connectLearningPeer(s io.ReadWriteCloser, service any, cfg *Config) (*Conn, error) {
-	if cfg != nil && cfg.Layout != 0 {
-		return Connect(s, service, cfg)
-	}
-	c, err := NewConn(s, service, cfg)
-	if err != nil {
-		_ = s.Close()
-		return nil, err
-	}
-	c.setServerSide()
-	c.connected()
-	c.Start()
-	return c, nil
+	return connectStream(s, service, cfg, cfg == nil || cfg.Layout == 0)
 }
 
 // ThreadOptions tunes ConnectThread. A nil *ThreadOptions means the

@@ -28,9 +28,7 @@ type exportTable struct {
 	nextID  int64
 	closed  bool // cleared at shutdown: nothing enters any more
 
-	relMu      sync.Mutex // protects the following
-	relQueue   []any      // objects to tell they were released
-	relRunning bool       // a goroutine works through relQueue
+	releases drainer[any] // objects to tell they were released
 }
 
 type exportEntry struct {
@@ -160,31 +158,11 @@ func (t *exportTable) queueRelease(obj any) {
 	if !releasable(obj) {
 		return
 	}
-	t.relMu.Lock()
-	t.relQueue = append(t.relQueue, obj)
-	start := !t.relRunning
-	t.relRunning = true
-	t.relMu.Unlock()
-	if start {
-		go t.releaseLoop()
-	}
-}
-
-func (t *exportTable) releaseLoop() {
-	for {
-		t.relMu.Lock()
-		q := t.relQueue
-		t.relQueue = nil
-		if len(q) == 0 {
-			t.relRunning = false
-			t.relMu.Unlock()
-			return
-		}
-		t.relMu.Unlock()
-		for _, o := range q {
+	t.releases.push(obj, func(objs []any) {
+		for _, o := range objs {
 			t.released(o)
 		}
-	}
+	})
 }
 
 // releasable reports whether obj wants to hear that it was released.

@@ -109,32 +109,18 @@ type pendingDel struct {
 // wait for a peer that stopped reading. Asynchronous, like Python's
 // netref __del__: nobody waits for the reply, which the reader drops.
 func (c *Conn) queueDel(id message.IDPack, n int64) {
-	c.delMu.Lock()
-	c.dels = append(c.dels, pendingDel{id, n})
-	start := !c.delSending
-	c.delSending = true
-	c.delMu.Unlock()
-	if start {
-		go c.sendDels()
-	}
+	c.dels.push(pendingDel{id, n}, c.sendDels)
 }
 
-// sendDels sends queued DELs until none is left.
-func (c *Conn) sendDels() {
-	for {
-		c.delMu.Lock()
-		batch := c.dels
-		c.dels = nil
-		if len(batch) == 0 || c.Closed() {
-			c.delSending = false
-			c.delMu.Unlock()
+// sendDels sends a batch of queued DELs, or drops it once the connection
+// has ended.
+func (c *Conn) sendDels(batch []pendingDel) {
+	for _, d := range batch {
+		if c.Closed() {
 			return
 		}
-		c.delMu.Unlock()
-		for _, d := range batch {
-			if err := c.request(message.HandleDel, nil, brine.Tuple{peerRef(d.id), d.n}, sendQueued); err != nil {
-				break // the connection ended
-			}
+		if err := c.request(message.HandleDel, nil, brine.Tuple{peerRef(d.id), d.n}, sendQueued); err != nil {
+			return // the connection ended
 		}
 	}
 }

@@ -87,29 +87,22 @@ func DefaultLimits() Limits { return Limits{}.withDefaults() }
 // withDefaults fills zero fields with the defaults; negative ones stay
 // negative, meaning off.
 func (l Limits) withDefaults() Limits {
-	if l.ReadTimeout == 0 {
-		l.ReadTimeout = DefaultReadTimeout
-	}
-	if l.WriteTimeout == 0 {
-		l.WriteTimeout = DefaultWriteTimeout
-	}
-	if l.MaxParkedBytes == 0 {
-		l.MaxParkedBytes = DefaultMaxParkedBytes
-	}
-	if l.MaxQueuedBytes == 0 {
-		l.MaxQueuedBytes = DefaultMaxQueuedBytes
-	}
-	if l.MaxObjects == 0 {
-		l.MaxObjects = DefaultMaxObjects
-	}
-	if l.MaxBuildItems == 0 {
-		l.MaxBuildItems = DefaultMaxBuildItems
-	}
-	if l.MaxCallbackDepth == 0 {
-		l.MaxCallbackDepth = DefaultMaxCallbackDepth
-	}
-	if l.MaxPending == 0 {
-		l.MaxPending = DefaultMaxPending
-	}
+	orDefault(&l.ReadTimeout, DefaultReadTimeout)
+	orDefault(&l.WriteTimeout, DefaultWriteTimeout)
+	orDefault(&l.MaxParkedBytes, DefaultMaxParkedBytes)
+	orDefault(&l.MaxQueuedBytes, DefaultMaxQueuedBytes)
+	orDefault(&l.MaxObjects, DefaultMaxObjects)
+	orDefault(&l.MaxBuildItems, DefaultMaxBuildItems)
+	orDefault(&l.MaxCallbackDepth, DefaultMaxCallbackDepth)
+	orDefault(&l.MaxPending, DefaultMaxPending)
 	return l
+}
+
+// orDefault sets *v to def when it is the zero value: the one rule of
+// every defaults pass here (a zero field means its default).
+func orDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
 }

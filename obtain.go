@@ -124,22 +124,18 @@ func Obtain[T any](ctx context.Context, v any) (T, error) {
 	return out, nil
 }
 
-// iterate reads a remote iterable through Netref.Iter into a []any.
+// iterate reads a remote iterable through Netref.Iter into a []any, no
+// more items than the fetch has left.
 func (f *fetcher) iterate(ctx context.Context, n *Netref) ([]any, error) {
-	var out []any
-	for x, err := range n.Iter(ctx) {
-		if err != nil {
-			return nil, fmt.Errorf("iterating %s: %w", n, err)
-		}
-		if err := f.add(1); err != nil {
-			return nil, err
-		}
-		out = append(out, x)
+	items, over, err := pyobj.Collect(ctx, n, f.limit-f.items)
+	if err != nil {
+		return nil, fmt.Errorf("iterating %s: %w", n, err)
 	}
-	if out == nil {
-		out = []any{}
+	if over {
+		return nil, f.tooLarge()
 	}
-	return out, nil
+	f.items += len(items)
+	return items, nil
 }
 
 // fetcher counts what one by-value fetch has built.
@@ -151,9 +147,14 @@ type fetcher struct {
 func (f *fetcher) add(n int) error {
 	f.items += n
 	if f.items > f.limit {
-		return fmt.Errorf("%w: more than %d items; iterate it with Netref.Iter instead", ErrTooLarge, f.limit)
+		return f.tooLarge()
 	}
 	return nil
+}
+
+// tooLarge is the error of a fetch past its limit.
+func (f *fetcher) tooLarge() error {
+	return fmt.Errorf("%w: more than %d items; iterate it with Netref.Iter instead", ErrTooLarge, f.limit)
 }
 
 // value resolves v: containers behind netrefs (and inside tuples) are

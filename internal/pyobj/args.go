@@ -3,10 +3,10 @@ package pyobj
 // Arguments from the peer, as the native classes take them.
 //
 // Lists, dicts and files all use these: checkArgs words arity errors as
-// Python does, pyTypeOf names the peer's types in messages, convertItem
-// fits a value to a Go slot, and iterableItems reads any iterable the
-// peer may pass (its own by reference, or ours sent back). checkArgs,
-// pyTypeOf and convertItem touch no shared state; iterableItems takes
+// Python does, convertItem fits a value to a Go slot (ShortTypeName names
+// the peer's types in its messages), and iterableItems reads any iterable
+// the peer may pass (its own by reference, or ours sent back). checkArgs
+// and convertItem touch no shared state; iterableItems takes
 // containerMu to read our own lists and dicts and makes round trips for
 // the peer's iterables, so a method calls it before taking the lock,
 // never with it.
@@ -15,10 +15,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/big"
 	"reflect"
 	"slices"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/rpyc-go/rpyc/brine"
@@ -54,40 +52,6 @@ func plural(n int) string {
 	return "s"
 }
 
-// pyTypeOf names the Python type of a value from the peer, for messages.
-func pyTypeOf(v any) string {
-	switch v.(type) {
-	case nil:
-		return "NoneType"
-	case bool:
-		return "bool"
-	case int64, *big.Int:
-		return "int"
-	case float64:
-		return "float"
-	case complex128:
-		return "complex"
-	case string:
-		return "str"
-	case []byte:
-		return "bytes"
-	case brine.Tuple:
-		return "tuple"
-	case brine.FrozenSet:
-		return "frozenset"
-	case brine.Slice:
-		return "slice"
-	}
-	if x, ok := AsRemote(v); ok {
-		n := x.TypeName()
-		if i := strings.LastIndexByte(n, '.'); i >= 0 {
-			n = n[i+1:]
-		}
-		return n
-	}
-	return ShortTypeName(v)
-}
-
 // convertItem converts a value from the peer for storing into a slot of
 // type t, with a Python TypeError when it does not fit.
 // Our own values sent back (an int8 from a []int8) are tried in their
@@ -106,7 +70,7 @@ func convertItem(what string, v any, t reflect.Type) (reflect.Value, error) {
 	if errors.As(err, &te) && te.Msg != "" {
 		return reflect.Value{}, typeError("%s: %s", what, te.Msg)
 	}
-	return reflect.Value{}, typeError("%s must be %s, not %s", what, t, pyTypeOf(v))
+	return reflect.Value{}, typeError("%s must be %s, not %s", what, t, ShortTypeName(v))
 }
 
 // convertItems is convertItem for each value, all of them before any is
@@ -131,21 +95,17 @@ func convertItems(what string, vals []any, t reflect.Type) ([]reflect.Value, err
 // what replaces the default "'X' object is not iterable" message.
 func (p *Policy) iterableItems(ctx context.Context, v any, what string) ([]any, error) {
 	if x, ok := AsRemote(Unroot(v)); ok {
-		// A peer's iterable may never end: stop past MaxBuildItems (one
-		// BUFFITER batch beyond it at most), as Python would run out of
-		// memory.
+		// A peer's iterable may never end: stop past MaxBuildItems, as
+		// Python would run out of memory.
 		max := p.MaxBuildItems
-		var out []any
-		for item, err := range x.Iter(ctx) {
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, item)
-			if max > 0 && len(out) > max {
-				return nil, buildLimitError("iterating "+x.TypeName(), max)
-			}
+		if max <= 0 {
+			max = -1
 		}
-		return out, nil
+		items, over, err := Collect(ctx, x, max)
+		if over {
+			return nil, buildLimitError("iterating "+x.TypeName(), p.MaxBuildItems)
+		}
+		return items, err
 	}
 	switch x := Unroot(v).(type) {
 	case brine.Tuple:
@@ -195,7 +155,7 @@ func (p *Policy) iterableItems(ctx context.Context, v any, what string) ([]any, 
 		}
 	}
 	if what == "" {
-		what = fmt.Sprintf("'%s' object is not iterable", pyTypeOf(v))
+		what = fmt.Sprintf("'%s' object is not iterable", ShortTypeName(v))
 	}
 	return nil, typeError("%s", what)
 }

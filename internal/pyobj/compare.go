@@ -310,7 +310,7 @@ func pyCompare(a, b any) (int, error) {
 			return len(x) - len(y), nil
 		}
 	}
-	return 0, typeError("'<' not supported between instances of '%s' and '%s'", pyTypeOf(a), pyTypeOf(b))
+	return 0, typeError("'<' not supported between instances of '%s' and '%s'", ShortTypeName(a), ShortTypeName(b))
 }
 
 // cmpOrdered is cmp.Compare without its NaN ordering: NaN is neither

@@ -160,7 +160,7 @@ func storeKey(m reflect.Value, key any) (reflect.Value, error) {
 		return reflect.Value{}, err
 	}
 	if !kv.Comparable() {
-		return reflect.Value{}, typeError("unhashable type: '%s' cannot key a Go %s", pyTypeOf(key), m.Type())
+		return reflect.Value{}, typeError("unhashable type: '%s' cannot key a Go %s", ShortTypeName(key), m.Type())
 	}
 	return kv, nil
 }
@@ -223,7 +223,7 @@ func mapKeysSorted(m reflect.Value) []reflect.Value {
 			// name, then repr, which is at least stable.
 			reprs := make([]string, len(keys))
 			for i := range keys {
-				reprs[i] = pyTypeOf(norm[i]) + "\x00" + keyText(norm[i])
+				reprs[i] = ShortTypeName(norm[i]) + "\x00" + keyText(norm[i])
 			}
 			sort.SliceStable(order, func(i, j int) bool { return reprs[order[i]] < reprs[order[j]] })
 		}
@@ -439,7 +439,7 @@ func (p *Policy) updatePairs(ctx context.Context, other any) ([][2]any, error) {
 			})
 		}
 		var err error
-		if items, err = p.iterableItems(ctx, other, fmt.Sprintf("'%s' object is not iterable", pyTypeOf(other))); err != nil {
+		if items, err = p.iterableItems(ctx, other, fmt.Sprintf("'%s' object is not iterable", ShortTypeName(other))); err != nil {
 			return nil, err
 		}
 	}

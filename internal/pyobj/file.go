@@ -122,7 +122,7 @@ func sizeArg(args brine.Tuple) (int64, error) {
 	}
 	n, huge, ok := pyIndexValue(args[0])
 	if !ok {
-		return 0, typeError("argument should be integer or None, not '%s'", pyTypeOf(args[0]))
+		return 0, typeError("argument should be integer or None, not '%s'", ShortTypeName(args[0]))
 	}
 	if huge && n > 0 {
 		return 0, vinegar.New("OverflowError", "Python int too large to convert to C ssize_t")
@@ -273,12 +273,12 @@ func fileSeek(p *Policy, ctx context.Context, self reflect.Value, args brine.Tup
 	}
 	off, huge, ok := pyIndexValue(args[0])
 	if !ok || huge {
-		return nil, typeError("seek offset must be an int that fits 64 bits, not %s", pyTypeOf(args[0]))
+		return nil, typeError("seek offset must be an int that fits 64 bits, not %s", ShortTypeName(args[0]))
 	}
 	whence := int64(io.SeekStart)
 	if len(args) == 2 {
 		if whence, _, ok = pyIndexValue(args[1]); !ok {
-			return nil, typeError("'%s' object cannot be interpreted as an integer", pyTypeOf(args[1]))
+			return nil, typeError("'%s' object cannot be interpreted as an integer", ShortTypeName(args[1]))
 		}
 	}
 	if whence < 0 || whence > 2 {

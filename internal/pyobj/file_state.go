@@ -184,7 +184,7 @@ func (st *fileState) writeData(obj any, data any) (int64, error) {
 	case string:
 		p, isStr = []byte(d), true
 	default:
-		return 0, typeError("a bytes-like object is required, not '%s'", pyTypeOf(data))
+		return 0, typeError("a bytes-like object is required, not '%s'", ShortTypeName(data))
 	}
 	if len(st.pending) > 0 {
 		if sk, ok := obj.(io.Seeker); ok {

@@ -183,3 +183,22 @@ func (p *Policy) BuffIter(ctx context.Context, obj any, n int64) (any, error) {
 	}
 	return brine.Tuple{}, nil
 }
+
+// Collect reads the items of the peer's iterable r through r.Iter,
+// stopping once it has read more than max of them (max < 0: no bound),
+// which it reports as over: a peer's iterable may never end. It is the
+// one loop that drains a peer's iterable, for the arguments of list and
+// dict methods here and for rpyc.Obtain in the engine.
+func Collect(ctx context.Context, r Remote, max int) (items []any, over bool, err error) {
+	items = []any{}
+	for item, err := range r.Iter(ctx) {
+		if err != nil {
+			return nil, false, err
+		}
+		items = append(items, item)
+		if max >= 0 && len(items) > max {
+			return nil, true, nil
+		}
+	}
+	return items, false, nil
+}

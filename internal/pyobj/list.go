@@ -374,7 +374,7 @@ func (p *Policy) checkBuild(op string, n int) error {
 func (p *Policy) repeatCount(name string, v any, n int) (int, error) {
 	k, huge, ok := pyIndexValue(v)
 	if !ok {
-		return 0, typeError("can't multiply sequence by non-int of type '%s'", pyTypeOf(v))
+		return 0, typeError("can't multiply sequence by non-int of type '%s'", ShortTypeName(v))
 	}
 	if k <= 0 || n == 0 {
 		return 0, nil

@@ -151,7 +151,7 @@ func listInsert(p *Policy, ctx context.Context, self reflect.Value, args brine.T
 	}
 	at, _, ok := pyIndexValue(args[0])
 	if !ok {
-		return nil, typeError("'%s' object cannot be interpreted as an integer", pyTypeOf(args[0]))
+		return nil, typeError("'%s' object cannot be interpreted as an integer", ShortTypeName(args[0]))
 	}
 	v, err := convertItem("list item", args[1], elemType(self))
 	if err != nil {
@@ -182,7 +182,7 @@ func listPop(s reflect.Value, args brine.Tuple) (any, error) {
 		var err error
 		if i, err = itemIndex(args[0], n, "pop index out of range"); err != nil {
 			if _, _, ok := pyIndexValue(args[0]); !ok {
-				return nil, typeError("'%s' object cannot be interpreted as an integer", pyTypeOf(args[0]))
+				return nil, typeError("'%s' object cannot be interpreted as an integer", ShortTypeName(args[0]))
 			}
 			return nil, err
 		}

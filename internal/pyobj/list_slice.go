@@ -47,7 +47,7 @@ func pyIndexValue(v any) (n int64, huge bool, ok bool) {
 func itemIndex(v any, n int, what string) (int, error) {
 	i, huge, ok := pyIndexValue(v)
 	if !ok {
-		return 0, typeError("list indices must be integers or slices, not %s", pyTypeOf(v))
+		return 0, typeError("list indices must be integers or slices, not %s", ShortTypeName(v))
 	}
 	if huge {
 		return 0, vinegar.New("IndexError", "cannot fit 'int' into an index-sized integer")

@@ -94,6 +94,20 @@ func TypeName(v any) string {
 	return goTypeName(t)
 }
 
+// ShortTypeName is the Python type's name without its module, as
+// Python's messages write it ("'int' object is not iterable"): for the
+// peer's objects, the type the peer reported.
+func ShortTypeName(v any) string {
+	n := TypeName(v)
+	if r, ok := AsRemote(v); ok {
+		n = r.TypeName()
+	}
+	if i := strings.LastIndexByte(n, '.'); i >= 0 {
+		return n[i+1:]
+	}
+	return n
+}
+
 // goTypeName is "<last element of the package path>.<Type>".
 func goTypeName(t reflect.Type) string {
 	for t.Kind() == reflect.Pointer && t.Name() == "" {

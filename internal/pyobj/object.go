@@ -90,14 +90,6 @@ func noAttribute(obj any, name string) error {
 	return vinegar.New("AttributeError", fmt.Sprintf("'%s' object has no attribute '%s'", ShortTypeName(obj), name))
 }
 
-func ShortTypeName(obj any) string {
-	n := TypeName(obj)
-	if i := strings.LastIndexByte(n, '.'); i >= 0 {
-		return n[i+1:]
-	}
-	return n
-}
-
 // resolved is the outcome of looking a name up on a local object: either
 // a callable or a plain value.
 type resolved struct {

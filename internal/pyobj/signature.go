@@ -252,13 +252,7 @@ func (s *signature) call(ctx reflect.Value, fn reflect.Value, args brine.Tuple, 
 	if err != nil {
 		return nil, err
 	}
-	var out []reflect.Value
-	if s.ft.IsVariadic() {
-		out = fn.CallSlice(in)
-	} else {
-		out = fn.Call(in)
-	}
-	return s.results(out)
+	return s.invoke(fn, in)
 }
 
 // callMethod calls the method fn (a Type's Method.Func, receiver first)
@@ -270,6 +264,12 @@ func (s *signature) callMethod(ctx context.Context, recv, fn reflect.Value, args
 		return nil, err
 	}
 	in[0] = recv
+	return s.invoke(fn, in)
+}
+
+// invoke calls fn with the bound arguments in (the variadic ones as
+// their slice) and collects its results.
+func (s *signature) invoke(fn reflect.Value, in []reflect.Value) (any, error) {
 	var out []reflect.Value
 	if s.ft.IsVariadic() {
 		out = fn.CallSlice(in)
