@@ -13,23 +13,26 @@ import (
 // server keeps under the same id. Such errors also match ErrClosed.
 var ErrStale = errors.New("rpyc: stale: its connection was replaced")
 
-// Retire closes the connection if it is still open (as Close does) and
-// marks it replaced: from then on every request on it, and every
-// operation on a netref it made, fails at once with an error matching
-// ErrStale, ErrClosed, reason (when not nil) and the cause the connection
-// ended with. Calls that were waiting when it ended have already failed
-// with that cause. Retire is for code that replaces connections (package
-// reconnect); a program that simply closes a connection calls Close.
-// It is idempotent: the first reason is kept.
-func (c *Conn) Retire(reason error) error {
-	err := c.Close()
+// Retire ends the connection if it is still open and marks it replaced:
+// from then on every request on it, and every operation on a netref it
+// made, fails at once with an error matching ErrStale, ErrClosed, reason
+// (when not nil) and, if the connection had already ended, the cause it
+// ended with. Calls still waiting on an open connection fail the same
+// way. Unlike Close it sends the peer no HANDLE_CLOSE: a connection is
+// retired because it is believed dead (the peer sees the stream end).
+// Retire is for code that replaces connections (package reconnect); a
+// program that is done with a connection calls Close. It is idempotent:
+// the first reason is kept.
+func (c *Conn) Retire(reason error) {
+	st := &staleError{reason: reason}
+	c.shutdown(st) // does nothing if the connection had ended
 	c.mu.Lock()
 	var se *staleError
 	if !errors.As(c.cause, &se) {
 		c.cause = &staleError{reason: reason, ended: c.cause}
 	}
 	c.mu.Unlock()
-	return err
+	c.wait()
 }
 
 // staleError is the recorded cause of a retired connection.
