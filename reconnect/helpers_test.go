@@ -77,6 +77,7 @@ type testServer struct {
 	t    *testing.T
 	name string
 	addr string
+	reg  server.Registrar // announces the server when set
 
 	mu   sync.Mutex
 	srv  *server.Server
@@ -90,10 +91,17 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 // loopback port) until the test ends.
 func startServer(t *testing.T, name, addr string) *testServer {
 	t.Helper()
+	return startRegistered(t, name, addr, nil)
+}
+
+// startRegistered is startServer with the server announced through reg
+// (registered on Serve, unregistered when killed).
+func startRegistered(t *testing.T, name, addr string, reg server.Registrar) *testServer {
+	t.Helper()
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
-	s := &testServer{t: t, name: name}
+	s := &testServer{t: t, name: name, reg: reg}
 	s.listen(addr)
 	t.Cleanup(s.kill)
 	return s
@@ -113,7 +121,7 @@ func (s *testServer) listen(addr string) {
 	if err != nil {
 		s.t.Fatalf("listen on %s: %v", addr, err)
 	}
-	srv := &server.Server{Service: &nodeService{name: s.name}, Logger: quiet}
+	srv := &server.Server{Service: &nodeService{name: s.name}, Logger: quiet, Registrar: s.reg}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
