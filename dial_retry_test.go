@@ -12,8 +12,10 @@ import (
 	"github.com/rpyc-go/rpyc"
 )
 
-// serveOn serves svc on every connection l accepts until the test ends.
-func serveOn(t *testing.T, l net.Listener, svc any) {
+// serveOn serves svc on every connection l accepts until the test ends
+// or the returned stop is called, which closes l and every connection
+// (their clients see an end of stream, as when a server dies).
+func serveOn(t *testing.T, l net.Listener, svc any) (stop func()) {
 	t.Helper()
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -36,15 +38,20 @@ func serveOn(t *testing.T, l net.Listener, svc any) {
 			}()
 		}
 	}()
-	t.Cleanup(func() {
-		_ = l.Close()
-		mu.Lock()
-		for _, c := range conns {
-			_ = c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			_ = l.Close()
+			mu.Lock()
+			for _, c := range conns {
+				_ = c.Close()
+			}
+			mu.Unlock()
+			wg.Wait()
+		})
+	}
+	t.Cleanup(stop)
+	return stop
 }
 
 // reservePort returns a loopback address nothing listens on.
