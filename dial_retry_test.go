@@ -3,6 +3,7 @@ package rpyc_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"sync"
 	"syscall"
@@ -155,4 +156,43 @@ func TestDialRetriesNotForOtherErrors(t *testing.T) {
 	if n := <-accepted; n > 2 {
 		t.Errorf("the server was dialled %d times, want at most 2 (one per layout)", n)
 	}
+}
+
+// DialOptions.Attempts retries a connect that is refused or times out,
+// waiting a random, doubling time between tries (Python's attempts): a
+// client started together with its server does not fail because it came
+// first.
+func ExampleDialWith_attempts() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := l.Addr().String()
+	_ = l.Close() // nothing listens yet
+
+	served := make(chan struct{})
+	go func() { // the server comes up 100 ms later
+		defer close(served)
+		time.Sleep(100 * time.Millisecond)
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			return
+		}
+		defer l.Close()
+		nc, err := l.Accept()
+		if err != nil {
+			return
+		}
+		_ = rpyc.ServeConn(nc, factoryCalc{}, nil)
+	}()
+
+	c, err := rpyc.DialWith(ctx, addr, &rpyc.DialOptions{Attempts: 10, Backoff: 20 * time.Millisecond}, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	root, _ := c.Root(ctx)
+	fmt.Println(root.CallMethod(ctx, "add", 2, 3))
+	_ = c.Close()
+	<-served
+	// Output: 5 <nil>
 }
