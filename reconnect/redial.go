@@ -87,7 +87,11 @@ func (c *Client) lose(s *session, why error) {
 	c.mu.Unlock()
 	close(s.gone)
 	c.log.Warn("reconnect: connection lost; redialing", "addr", s.addr, "err", why)
-	s.conn.Retire(fmt.Errorf("reconnect: the client let go of its connection to %s (%v); get netrefs again through the Client", s.addr, why))
+	reason := "reconnect: the client let go of its connection to " + s.addr
+	if !s.conn.Closed() { // dropped by us (a ping went unanswered): say why
+		reason += " (" + why.Error() + ")"
+	}
+	s.conn.Retire(errors.New(reason + "; get netrefs again through the Client"))
 }
 
 // redial makes rounds of attempts, pausing by Options.Backoff between
