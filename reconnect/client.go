@@ -62,7 +62,8 @@ func Dial(ctx context.Context, opts *Options) (*Client, error) {
 
 // Conn returns the connection in use, waiting while the client redials
 // (bounded by ctx). A connection may end at any moment; Do says what
-// happened to a call when it does.
+// happened to a call when it does. Do not Close it: the client would take
+// that for a lost connection and redial.
 func (c *Client) Conn(ctx context.Context) (*rpyc.Conn, error) {
 	s, err := c.session(ctx)
 	if err != nil {

@@ -37,8 +37,10 @@ type Options struct {
 	Config *rpyc.Config
 
 	// Setup runs on every new connection before any call is made on it:
-	// fetch the root, look up objects, register callbacks again. An error
-	// closes that connection and counts as a failed attempt. nil: none.
+	// fetch the root, look up objects, register callbacks again. Its ctx
+	// is the attempt's (AttemptTimeout) and ends when it returns. An
+	// error closes that connection and counts as a failed attempt; the
+	// first Dial returns it. nil: none.
 	Setup func(ctx context.Context, conn *rpyc.Conn) error
 
 	// Backoff paces the redials after the first round of attempts.
