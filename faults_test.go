@@ -54,6 +54,22 @@ func faultServer(t *testing.T) (p *faultnet.Proxy, direct string, stop func()) {
 	return faultnet.Listen(t, l.Addr().String()), l.Addr().String(), stop
 }
 
+// dialRoot dials addr and fetches the root; the connection closes when
+// the test ends.
+func dialRoot(ctx context.Context, t *testing.T, addr string) (*rpyc.Conn, *rpyc.Netref) {
+	t.Helper()
+	c, err := rpyc.Dial(ctx, addr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	root, err := c.Root(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, root
+}
+
 func faultCtx(t *testing.T) context.Context {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -90,15 +106,7 @@ func callsInFlight(ctx context.Context, root *rpyc.Netref, n int, secs float64, 
 func TestFaultPartitionCallsInFlight(t *testing.T) {
 	ctx := faultCtx(t)
 	p, _, _ := faultServer(t)
-	c, err := rpyc.Dial(ctx, p.Addr(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	root, err := c.Root(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, root := dialRoot(ctx, t, p.Addr())
 	p.Partition()
 	const n = 50
 	results := callsInFlight(ctx, root, n, 0.05, 500*time.Millisecond)
@@ -134,12 +142,7 @@ func TestFaultServerKilled(t *testing.T) {
 	t.Run("FIN", func(t *testing.T) {
 		ctx := faultCtx(t)
 		p, _, stop := faultServer(t)
-		c, err := rpyc.Dial(ctx, p.Addr(), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		root, _ := c.Root(ctx)
+		_, root := dialRoot(ctx, t, p.Addr())
 		results := callsInFlight(ctx, root, 10, 30, 30*time.Second)
 		time.Sleep(100 * time.Millisecond)
 		stop()
@@ -156,12 +159,7 @@ func TestFaultServerKilled(t *testing.T) {
 	t.Run("FIN lost", func(t *testing.T) {
 		ctx := faultCtx(t)
 		p, _, stop := faultServer(t)
-		c, err := rpyc.Dial(ctx, p.Addr(), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		root, _ := c.Root(ctx)
+		_, root := dialRoot(ctx, t, p.Addr())
 		p.DropFIN()
 		results := callsInFlight(ctx, root, 10, 30, 700*time.Millisecond)
 		time.Sleep(100 * time.Millisecond)
@@ -185,18 +183,8 @@ func TestFaultSlowTransferDoesNotStall(t *testing.T) {
 	ctx := faultCtx(t)
 	p, direct, _ := faultServer(t)
 	p.Throttle(8 << 20)
-	slow, err := rpyc.Dial(ctx, p.Addr(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer slow.Close()
-	fast, err := rpyc.Dial(ctx, direct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fast.Close()
-	slowRoot, _ := slow.Root(ctx)
-	fastRoot, _ := fast.Root(ctx)
+	_, slowRoot := dialRoot(ctx, t, p.Addr())
+	_, fastRoot := dialRoot(ctx, t, direct)
 
 	var wg sync.WaitGroup
 	transferred := make(chan struct{})

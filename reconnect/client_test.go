@@ -118,14 +118,7 @@ func TestRestart(t *testing.T) {
 func TestFailover(t *testing.T) {
 	ctx := testCtx(t)
 	a, b := startServer(t, "A", ""), startServer(t, "B", "")
-	c, err := reconnect.Dial(ctx, &reconnect.Options{Addrs: []string{a.addr, b.addr}, Backoff: fast, Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if who, err := c.Call(ctx, "whoami"); err != nil || who != "A" {
-		t.Fatalf("whoami = %v, %v; want A", who, err)
-	}
+	c := dial(ctx, t, &reconnect.Options{Addrs: []string{a.addr, b.addr}, Backoff: fast, Logger: quiet}, "A")
 	a.kill()
 	who, _ := callUntil(ctx, t, c)
 	if who != "B" {
@@ -148,11 +141,7 @@ func TestFailover(t *testing.T) {
 func TestInFlightLost(t *testing.T) {
 	ctx := testCtx(t)
 	a, b := startServer(t, "A", ""), startServer(t, "B", "")
-	c, err := reconnect.Dial(ctx, &reconnect.Options{Addrs: []string{a.addr, b.addr}, Backoff: fast, Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dial(ctx, t, &reconnect.Options{Addrs: []string{a.addr, b.addr}, Backoff: fast, Logger: quiet}, "A")
 
 	type result struct {
 		v   any

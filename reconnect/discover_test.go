@@ -57,16 +57,9 @@ func TestDiscoverer(t *testing.T) {
 			ctx := testCtx(t)
 			a := startRegistered(t, "A", "", tc.reg)
 			waitRegistered(ctx, t, tc.reg, a.addr)
-			c, err := reconnect.Dial(ctx, &reconnect.Options{
+			c := dial(ctx, t, &reconnect.Options{
 				Discoverer: tc.reg, Name: rpyc.ServiceName(&nodeService{}), Backoff: fast, Logger: quiet,
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			if who, err := c.Call(ctx, "whoami"); err != nil || who != "A" {
-				t.Fatalf("whoami = %v, %v; want A", who, err)
-			}
+			}, "A")
 			b := startRegistered(t, "B", "", tc.reg) // started after the client
 			waitRegistered(ctx, t, tc.reg, b.addr)
 			a.kill() // unregisters, then closes its connections

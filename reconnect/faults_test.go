@@ -97,17 +97,10 @@ func TestVanishedServerFailover(t *testing.T) {
 	ctx := testCtx(t)
 	a, b := startServer(t, "A", ""), startServer(t, "B", "")
 	pa := faultnet.Listen(t, a.addr)
-	c, err := reconnect.Dial(ctx, &reconnect.Options{
+	c := dial(ctx, t, &reconnect.Options{
 		Addrs: []string{pa.Addr(), b.addr}, Backoff: fast, Logger: quiet,
 		PingInterval: 100 * time.Millisecond, PingTimeout: 200 * time.Millisecond,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if who, err := c.Call(ctx, "whoami"); err != nil || who != "A" {
-		t.Fatalf("whoami = %v, %v; want A", who, err)
-	}
+	}, "A")
 	inFlight := make(chan error, 1)
 	go func() {
 		_, err := c.Call(ctx, "sleep", 0.3)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rpyc-go/rpyc"
+	"github.com/rpyc-go/rpyc/reconnect"
 	"github.com/rpyc-go/rpyc/server"
 )
 
@@ -160,6 +161,21 @@ func testCtx(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	return ctx
+}
+
+// dial makes a reconnect.Client that the test closes at its end, and
+// checks that whoami answers want.
+func dial(ctx context.Context, t *testing.T, opts *reconnect.Options, want string) *reconnect.Client {
+	t.Helper()
+	c, err := reconnect.Dial(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	if who, err := c.Call(ctx, "whoami"); err != nil || who != want {
+		t.Fatalf("whoami = %v, %v; want %s", who, err, want)
+	}
+	return c
 }
 
 // callUntil calls whoami until it succeeds, and returns the answer and

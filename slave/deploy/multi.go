@@ -31,22 +31,11 @@ func DeployAll(ctx context.Context, sshAddrs []string, opts *Options) (*Multi, e
 		return nil, fmt.Errorf("%w: DeployAll: no hosts given", ErrDeploy)
 	}
 	ds := make([]*Deployment, len(sshAddrs))
-	errs := make([]error, len(sshAddrs))
-	var wg sync.WaitGroup
-	for i, addr := range sshAddrs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d, err := Deploy(ctx, addr, opts)
-			if err != nil {
-				errs[i] = fmt.Errorf("%s: %w", addr, err)
-				return
-			}
-			ds[i] = d
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	err := inParallel(len(ds), func(i int) string { return sshAddrs[i] }, func(i int) (err error) {
+		ds[i], err = Deploy(ctx, sshAddrs[i], opts)
+		return err
+	})
+	if err != nil {
 		var made []*Deployment
 		for _, d := range ds {
 			if d != nil {
@@ -78,22 +67,11 @@ func (m *Multi) Len() int { return len(m.deployments) }
 // rpyc.Connect.
 func (m *Multi) ConnectAll(ctx context.Context, cfg *rpyc.Config) ([]*classic.Conn, error) {
 	conns := make([]*classic.Conn, len(m.deployments))
-	errs := make([]error, len(m.deployments))
-	var wg sync.WaitGroup
-	for i, d := range m.deployments {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c, err := d.Connect(ctx, cfg)
-			if err != nil {
-				errs[i] = fmt.Errorf("%s: %w", d.host, err)
-				return
-			}
-			conns[i] = c
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	err := inParallel(len(conns), m.host, func(i int) (err error) {
+		conns[i], err = m.deployments[i].Connect(ctx, cfg)
+		return err
+	})
+	if err != nil {
 		for _, c := range conns {
 			if c != nil {
 				_ = c.Close()
@@ -108,19 +86,29 @@ func (m *Multi) ConnectAll(ctx context.Context, cfg *rpyc.Config) ([]*classic.Co
 // at once, and returns their errors joined. It is idempotent.
 func (m *Multi) Close() error {
 	m.closeOnce.Do(func() {
-		errs := make([]error, len(m.deployments))
-		var wg sync.WaitGroup
-		for i, d := range m.deployments {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				if err := d.Close(); err != nil {
-					errs[i] = fmt.Errorf("%s: %w", d.host, err)
-				}
-			}()
-		}
-		wg.Wait()
-		m.closeErr = errors.Join(errs...)
+		m.closeErr = inParallel(len(m.deployments), m.host, func(i int) error {
+			return m.deployments[i].Close()
+		})
 	})
 	return m.closeErr
+}
+
+func (m *Multi) host(i int) string { return m.deployments[i].host }
+
+// inParallel runs f(0) … f(n-1) at once and returns their errors joined,
+// each prefixed with the host name(i) it was about.
+func inParallel(n int, name func(int) string, f func(i int) error) error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(i); err != nil {
+				errs[i] = fmt.Errorf("%s: %w", name(i), err)
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
