@@ -22,6 +22,13 @@ import (
 // every build after the first a link.
 func buildGo(t *testing.T, pkg string) string {
 	t.Helper()
+	return buildGoTags(t, pkg, "")
+}
+
+// buildGoTags is buildGo with build tags ("etcd" for the rpyc command
+// that speaks to etcd).
+func buildGoTags(t *testing.T, pkg, tags string) string {
+	t.Helper()
 	root, err := confModuleRoot()
 	if err != nil {
 		t.Fatal(err)
@@ -32,6 +39,9 @@ func buildGo(t *testing.T, pkg string) string {
 	args := []string{"build", "-o", bin}
 	if os.Getenv(confRaceEnv) == "1" {
 		args = append(args, "-race")
+	}
+	if tags != "" {
+		args = append(args, "-tags", tags)
 	}
 	cmd := exec.CommandContext(ctx, goToolPath(), append(args, pkg)...)
 	cmd.Dir = root

@@ -5,16 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"strings"
 	"time"
 
 	"github.com/rpyc-go/rpyc/registry"
-	"github.com/rpyc-go/rpyc/registry/etcd"
-	clientv3 "go.etcd.io/etcd/client/v3"
-	"go.uber.org/zap"
 )
 
 // regFlags choose the registry.
@@ -28,11 +23,15 @@ type regFlags struct {
 }
 
 func (r *regFlags) add(fs *flag.FlagSet) {
-	fs.StringVar(&r.kind, "registry-type", "udp", "udp, tcp (Python's rpyc_registry and ours) or etcd")
+	kinds := "udp, tcp (Python's rpyc_registry and ours) or etcd"
+	if !etcdBuilt {
+		kinds += " (etcd needs an rpyc built with -tags etcd)"
+	}
+	fs.StringVar(&r.kind, "registry-type", "udp", kinds)
 	fs.StringVar(&r.host, "registry-host", "", "registry address (udp default: broadcast to 255.255.255.255 as Python does; tcp default: 127.0.0.1)")
 	fs.IntVar(&r.port, "registry-port", registry.DefaultPort, "registry port (udp and tcp)")
 	fs.StringVar(&r.endpoints, "etcd-endpoints", "127.0.0.1:2379", "comma-separated etcd endpoints (etcd)")
-	fs.StringVar(&r.prefix, "etcd-prefix", etcd.DefaultPrefix, "key prefix the servers register under (etcd)")
+	fs.StringVar(&r.prefix, "etcd-prefix", etcdDefaultPrefix, "key prefix the servers register under (etcd)")
 	fs.DurationVar(&r.timeout, "timeout", 5*time.Second, "bound on the registry's answer")
 }
 
@@ -54,17 +53,7 @@ func (r *regFlags) open(ctx context.Context) (registryClient, func(), error) {
 		}
 		return &registry.TCPClient{Host: host, Port: r.port, Timeout: r.timeout}, func() {}, nil
 	case "etcd":
-		cli, err := clientv3.New(clientv3.Config{
-			Endpoints:   strings.Split(r.endpoints, ","),
-			DialTimeout: r.timeout,
-			Logger:      zap.NewNop(), // its retries would print JSON on stderr
-		})
-		if err != nil {
-			return nil, nil, &connError{fmt.Errorf("etcd %s: %w", r.endpoints, err)}
-		}
-		d := etcd.NewDiscoverer(cli, &etcd.Config{Prefix: r.prefix, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-		d.Start()
-		return d, func() { _ = d.Close(); _ = cli.Close() }, nil
+		return r.openEtcd()
 	}
 	return nil, nil, &usageError{fmt.Sprintf("--registry-type %q: use udp, tcp or etcd", r.kind)}
 }
