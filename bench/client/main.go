@@ -101,7 +101,6 @@ type probe struct {
 	c0, s0    float64
 }
 
-
 func procCPU(pid int) float64 {
 	if pid <= 0 {
 		return math.NaN()
