@@ -90,7 +90,7 @@ func parseWithOutput(fs *flag.FlagSet, args []string) (pos []string, out string,
 // wantArgs checks the number of positional arguments.
 func wantArgs(fs *flag.FlagSet, pos []string, min, max int, what string) error {
 	if len(pos) < min || (max >= 0 && len(pos) > max) {
-		return &usageError{fmt.Sprintf("%s expects %s, got %d argument(s) %q (%s --help)", fs.Name(), what, len(pos), pos, fs.Name())}
+		return &usageError{fmt.Sprintf("expects %s, got %d argument(s) %q (%s --help)", what, len(pos), pos, fs.Name())}
 	}
 	return nil
 }

@@ -58,7 +58,7 @@ func runInfo(e *env, args []string) error {
 	defer conn.Close()
 	root, err := conn.Root(ctx)
 	if err != nil {
-		return &connError{fmt.Errorf("fetching the root of %s: %w", cf.where(addr), err)}
+		return cf.connectError(addr, err, false)
 	}
 	info := serviceInfo{Server: cf.where(addr), Layout: conn.Layout().String()}
 	if info.Service, err = rpyc.As[string](root.CallMethod(ctx, "get_service_name")); err != nil {

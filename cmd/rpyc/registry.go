@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/rpyc-go/rpyc/registry"
@@ -102,7 +103,7 @@ func runList(e *env, args []string) error {
 	defer done()
 	names, err := registry.ListServices(ctx, cl, filter)
 	if err != nil {
-		return registryErr(&rf, "list", err)
+		return registryErr(&rf, err)
 	}
 	if names == nil {
 		names = []string{}
@@ -139,7 +140,7 @@ func runDiscover(e *env, args []string) error {
 	defer done()
 	addrs, err := cl.Discover(ctx, pos[0])
 	if err != nil {
-		return registryErr(&rf, "discover "+pos[0], err)
+		return registryErr(&rf, err)
 	}
 	if len(addrs) == 0 {
 		if out == "json" {
@@ -162,13 +163,18 @@ func runDiscover(e *env, args []string) error {
 
 // registryErr classifies a registry failure: no reply is a connection
 // problem (exit 3).
-func registryErr(rf *regFlags, what string, err error) error {
+func registryErr(rf *regFlags, err error) error {
+	const hint = "(is a registry running there? set --registry-host, --registry-port or --registry-type)"
 	var op *net.OpError
-	if errors.Is(err, registry.ErrNoReply) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &op) {
-		return &connError{fmt.Errorf("%s: no answer from the %s: %w (is a registry running there? set --registry-host/--registry-type)", what, rf.where(), err)}
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return &connError{fmt.Errorf("the %s refused the connection %s", rf.where(), hint)}
+	case errors.Is(err, registry.ErrNoReply), errors.Is(err, context.DeadlineExceeded):
+		return &connError{fmt.Errorf("no answer from the %s within %s %s", rf.where(), seconds(rf.timeout), hint)}
+	case errors.As(err, &op):
+		return &connError{fmt.Errorf("the %s: %v %s", rf.where(), op.Err, hint)}
+	case errors.Is(err, registry.ErrListingDisabled):
+		return fmt.Errorf("the %s does not allow listing (start it with listing allowed: rpyc_registry --listing)", rf.where())
 	}
-	if errors.Is(err, registry.ErrListingDisabled) {
-		return fmt.Errorf("%s: %s: %w (start it with listing allowed: rpyc_registry --listing)", what, rf.where(), err)
-	}
-	return fmt.Errorf("%s: %s: %w", what, rf.where(), err)
+	return fmt.Errorf("the %s: %w", rf.where(), err)
 }
