@@ -70,10 +70,10 @@ func TestParseLayout(t *testing.T) {
 
 func TestMessageHelpers(t *testing.T) {
 	for in, want := range map[string]string{
-		"rpyc: getroot: x":                              "getroot: x",
+		"rpyc: getroot: x": "getroot: x",
 		"classic: connect 1.2.3.4:5: rpyc: dial x: y":   "dial x: y",
 		"classic: connect unix /a b: rpyc: tls: failed": "tls: failed",
-		"other: x":                                      "other: x",
+		"other: x": "other: x",
 	} {
 		if got := trimPrefixes(in); got != want {
 			t.Errorf("trimPrefixes(%q) = %q, want %q", in, got, want)
