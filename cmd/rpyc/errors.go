@@ -101,6 +101,8 @@ func trimPrefixes(s string) string {
 		switch {
 		case strings.HasPrefix(s, "rpyc: "):
 			s = s[len("rpyc: "):]
+		case strings.HasPrefix(s, "classic: ") && !strings.HasPrefix(s, "classic: connect "):
+			s = s[len("classic: "):]
 		case strings.HasPrefix(s, "classic: connect "):
 			rest := s[len("classic: connect "):]
 			j := strings.Index(rest, ": ")
@@ -152,3 +154,12 @@ func checkClassic(ctx context.Context, root *rpyc.Netref, where string) error {
 	}
 	return nil
 }
+
+// tidy is err with the library's package prefixes dropped from its text
+// (trimPrefixes); errors.Is and errors.As see err.
+func tidy(err error) error { return &tidied{err} }
+
+type tidied struct{ err error }
+
+func (t *tidied) Error() string { return trimPrefixes(t.err.Error()) }
+func (t *tidied) Unwrap() error { return t.err }
