@@ -164,7 +164,7 @@ func (p *planner) walk(dir, rel string, ancestors []os.FileInfo) {
 			}
 			st, err := os.Stat(local)
 			if err != nil {
-				if p.opts != nil && p.opts.IgnoreInvalid {
+				if !p.opts.keep(local, false) || p.opts != nil && p.opts.IgnoreInvalid {
 					continue // Python's ignore_invalid skips what is neither file nor directory
 				}
 				p.problem(local, p.linkProblem(local, err))
