@@ -16,7 +16,8 @@ type request struct {
 	seq  any
 	h    message.Handler
 	args brine.Tuple
-	size int64 // bytes of the frame it came in, for the parking budget
+	size int64  // bytes of the frame it came in, for the parking budget
+	meta []byte // the peer's Outgoing metadata (observe.go), or nil
 }
 
 // handlerFunc serves one request. It runs on its own goroutine.
@@ -68,6 +69,7 @@ func init() {
 // with no goroutine: the write is bounded by the write queue and the write
 // timeout, so a peer that stops reading stops being read.
 func (c *Conn) handleRequest(seq any, payload any, size int) bool {
+	seq, meta := splitSeq(seq)
 	h, rawArgs, err := message.ParseRequest(payload)
 	if err != nil {
 		c.reply(seq, nil, vinegar.New("ValueError", err.Error()))
@@ -111,7 +113,7 @@ func (c *Conn) handleRequest(seq any, payload any, size int) bool {
 		c.shutdown(ErrClosedByPeer)
 		return false
 	}
-	return c.admit(request{seq: seq, h: h, args: args, size: int64(size)})
+	return c.admit(request{seq: seq, h: h, args: args, size: int64(size), meta: meta})
 }
 
 // handleDel serves HANDLE_DEL(obj, count=1) on the reader. obj must be a
@@ -166,6 +168,9 @@ func (c *Conn) serveRequest(r request) {
 		}()
 		ctx := c.handlerCtx
 		if ic := c.cfg.Interceptor; ic != nil {
+			if r.meta != nil {
+				ctx = withRequestMetadata(ctx, r.meta)
+			}
 			info := &RequestInfo{Conn: c, Handler: r.h, Target: requestTarget(r.h, r.args)}
 			value, err = ic(ctx, info, func(ctx context.Context) (any, error) {
 				return handlers[r.h](c, ctx, r.args)

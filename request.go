@@ -112,6 +112,12 @@ type outgoing interface {
 // requestPayload registers res (when not nil) under a new seq, then sends
 // p. The reply cannot race past the registration.
 func (c *Conn) requestPayload(p outgoing, res *AsyncResult, queued bool) error {
+	return c.requestMeta(p, res, nil, queued)
+}
+
+// requestMeta is requestPayload carrying meta (Outgoing's metadata, when
+// not nil) in the message's seq: see observe.go.
+func (c *Conn) requestMeta(p outgoing, res *AsyncResult, meta []byte, queued bool) error {
 	h := p.handler()
 	seq := c.seq.Add(1) - 1
 	if res != nil {
@@ -132,7 +138,13 @@ func (c *Conn) requestPayload(p outgoing, res *AsyncResult, queued bool) error {
 	} else if c.Closed() {
 		return c.Err()
 	}
-	if err := c.sendEncoded(message.Request, nil, seq, p, queued, 0); err != nil {
+	var err error
+	if meta == nil {
+		err = c.sendEncoded(message.Request, nil, seq, p, queued, 0)
+	} else {
+		err = c.sendEncoded(message.Request, brine.Tuple{seq, meta}, -1, p, queued, 0)
+	}
+	if err != nil {
 		if res != nil {
 			c.forget(seq)
 		}
@@ -225,6 +237,9 @@ func (c *Conn) asyncRequest(h message.Handler, args brine.Tuple, queued bool) *A
 
 // asyncPayload sends p and returns its future.
 func (c *Conn) asyncPayload(p outgoing, queued bool) *AsyncResult {
+	if c.cfg.Outgoing != nil {
+		return c.observedAsync(p, queued)
+	}
 	res := newAsyncResult(c)
 	if err := c.requestPayload(p, res, queued); err != nil {
 		res.deliver(nil, err)
@@ -242,6 +257,9 @@ func (c *Conn) Request(ctx context.Context, h message.Handler, args ...any) (any
 
 // syncPayload sends p and waits for its result.
 func (c *Conn) syncPayload(ctx context.Context, p outgoing) (any, error) {
+	if c.cfg.Outgoing != nil {
+		return c.observedSync(ctx, p)
+	}
 	// While this call waits, the peer may call back into us (a nested
 	// callback): let one more of its requests run meanwhile.
 	c.callbackStarted()
