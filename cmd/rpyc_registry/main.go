@@ -53,7 +53,8 @@ register their services with it, clients discover them through it.
   -l, --listing        answer LIST requests (off by default, as in Python:
                        listing tells anyone what runs where)
   -f, --logfile PATH   append logs to PATH instead of standard error
-  -q, --quiet          log errors only
+  -q, --quiet          log errors only (Python's spellings, -q VALUE and
+                       --quiet=VALUE, work too)
   -v, --verbose        log every request
   -h, --help           show this help
       --version        print the version and the RPyC protocol versions spoken
