@@ -30,15 +30,8 @@ func runCall(e *env, args []string) error {
 			"(sent as a frozenset), True, None; NAME=ARG passes a keyword argument.\n"+
 			"Example: rpyc call 127.0.0.1:18870 concat \"'a'\" \"'b'\" sep=\"'-'\"")
 	cf.add(fs)
-	pos, out, err := parseWithOutput(fs, args)
+	addr, rest, out, err := cf.parseTarget(fs, args, defaultServicePort, 1, -1, "METHOD and its arguments")
 	if err != nil {
-		return err
-	}
-	addr, rest, err := cf.target(fs, pos, defaultServicePort)
-	if err != nil {
-		return err
-	}
-	if err := wantArgs(fs, rest, 1, -1, "METHOD and its arguments"); err != nil {
 		return err
 	}
 	method := rest[0]

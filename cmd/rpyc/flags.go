@@ -94,3 +94,22 @@ func wantArgs(fs *flag.FlagSet, pos []string, min, max int, what string) error {
 	}
 	return nil
 }
+
+// parseTarget parses a server command's line: the flags (with -o)
+// wherever they stand, then HOST[:PORT] (port when it has none) and
+// between min and max more arguments (max < 0: any number), what names
+// them for the error. It returns the address, those arguments and the
+// output format.
+func (c *connFlags) parseTarget(fs *flag.FlagSet, args []string, port, min, max int, what string) (addr string, rest []string, out string, err error) {
+	pos, out, err := parseWithOutput(fs, args)
+	if err != nil {
+		return "", nil, "", err
+	}
+	if addr, rest, err = c.target(fs, pos, port); err != nil {
+		return "", nil, "", err
+	}
+	if err := wantArgs(fs, rest, min, max, what); err != nil {
+		return "", nil, "", err
+	}
+	return addr, rest, out, nil
+}

@@ -14,15 +14,8 @@ func runGet(e *env, args []string) error {
 			"further) and print it as Python's repr, or as JSON with -o json: what call is\n"+
 			"for methods, get is for values (rpyc get HOST version, not rpyc call HOST version).")
 	cf.add(fs)
-	pos, out, err := parseWithOutput(fs, args)
+	addr, rest, out, err := cf.parseTarget(fs, args, defaultServicePort, 1, 1, "ATTR")
 	if err != nil {
-		return err
-	}
-	addr, rest, err := cf.target(fs, pos, defaultServicePort)
-	if err != nil {
-		return err
-	}
-	if err := wantArgs(fs, rest, 1, 1, "ATTR"); err != nil {
 		return err
 	}
 	attr := rest[0]

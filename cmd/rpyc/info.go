@@ -38,15 +38,8 @@ func runInfo(e *env, args []string) error {
 			"speaks, and what its root exposes (dir(root)), with each method's first doc line\n"+
 			"where the server offers one.")
 	cf.add(fs)
-	pos, out, err := parseWithOutput(fs, args)
+	addr, _, out, err := cf.parseTarget(fs, args, defaultServicePort, 0, 0, "only HOST[:PORT]")
 	if err != nil {
-		return err
-	}
-	addr, rest, err := cf.target(fs, pos, defaultServicePort)
-	if err != nil {
-		return err
-	}
-	if err := wantArgs(fs, rest, 0, 0, "only HOST[:PORT]"); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*cf.timeout)

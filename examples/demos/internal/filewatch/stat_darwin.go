@@ -5,18 +5,9 @@ import (
 	"syscall"
 )
 
-// sysStat is the full stat of fi, from macOS's stat_t (whose times are
-// named Atimespec and so on).
+// sysStat is the full stat of fi (macOS names its times Atimespec, ...).
 func sysStat(fi os.FileInfo) *Stat {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return nil
-	}
-	return &Stat{
-		Mode: int64(st.Mode), Ino: int64(st.Ino), Dev: int64(st.Dev), Nlink: int64(st.Nlink),
-		UID: int64(st.Uid), GID: int64(st.Gid), Size: st.Size,
-		Atime: seconds(st.Atimespec), Mtime: seconds(st.Mtimespec), Ctime: seconds(st.Ctimespec),
-	}
+	return sysStatTimes(fi, func(st *syscall.Stat_t) (a, m, c syscall.Timespec) {
+		return st.Atimespec, st.Mtimespec, st.Ctimespec
+	})
 }
-
-func seconds(t syscall.Timespec) float64 { return float64(t.Sec) + float64(t.Nsec)/1e9 }
