@@ -34,18 +34,6 @@ fi
 echo "== go vet"
 go vet ./...
 
-echo "== cross-build (go vet for every OS and architecture the library supports)"
-# Build and vet the library, the commands, the examples and the tests for
-# Linux, macOS and Windows on amd64 and arm64: what cannot work on an OS
-# is left out by build tags and fails at run time with a clear error, so
-# each target must build.
-for os in linux darwin windows; do
-  for arch in amd64 arm64; do
-    echo "-- $os/$arch"
-    GOOS=$os GOARCH=$arch go vet ./...
-  done
-done
-
 echo "== go test -race"
 go test -race -count=1 -timeout 12m ./...
 
@@ -78,6 +66,18 @@ for pkg in $(go list ./...); do
   for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
     echo "-- $pkg $target"
     fuzz "$pkg" "$target"
+  done
+done
+
+echo "== cross-build (go vet for every OS and architecture the library supports)"
+# Build and vet the library, the commands, the examples and the tests for
+# Linux, macOS and Windows on amd64 and arm64: what cannot work on an OS
+# is left out by build tags and fails at run time with a clear error, so
+# each target must build.
+for os in linux darwin windows; do
+  for arch in amd64 arm64; do
+    echo "-- $os/$arch"
+    GOOS=$os GOARCH=$arch go vet ./...
   done
 done
 

@@ -276,7 +276,6 @@ func (c *Conn) upload(ctx context.Context, name string, r io.Reader, remote stri
 	return nil
 }
 
-
 // treeHelper lists a server directory tree in one round trip: (relative
 // path, is directory, size) for everything below top, parents first.
 const treeHelper = `def _rpyc_go_tree(top):

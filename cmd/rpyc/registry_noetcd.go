@@ -14,6 +14,6 @@ const etcdBuilt = false
 // client (gRPC, protobuf) would double the size of the command, so it
 // is in only when built with -tags etcd.
 func (r *regFlags) openEtcd() (registryClient, func(), error) {
-	return nil, nil, &usageError{"--registry-type etcd: this rpyc was built without etcd support, which doubles its size (25 MB instead of 12 MB); " +
+	return nil, nil, &usageError{"--registry-type etcd: this rpyc was built without etcd support, which doubles its size (25 MB instead of 12); " +
 		"install the etcd-enabled one: go install -tags etcd github.com/rpyc-go/rpyc/cmd/rpyc@latest"}
 }
