@@ -38,10 +38,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	// Unregistering runs beside the calls' grace period, not before it:
 	// a registry that is gone (a UDP unregister waits for an "OK" that
 	// never comes) costs the calls nothing, and is no failure of ours.
+	unregister := s.takeRegs() // now, before Serve's own unregister can race it
 	unregistered := make(chan struct{})
 	go func() {
 		defer close(unregistered)
-		s.unregisterAll(ctx)
+		unregister(ctx)
 	}()
 	done := make(chan struct{})
 	go func() {
