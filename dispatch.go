@@ -17,7 +17,8 @@ type request struct {
 	seq  any
 	h    message.Handler
 	args brine.Tuple
-	held int64 // what its frame and arguments hold of the budget
+	held int64  // what its frame and arguments hold of the budget
+	meta []byte // the peer's Outgoing metadata (observe.go), or nil
 }
 
 // handlerFunc serves one request. It runs on its own goroutine.
@@ -71,6 +72,7 @@ func init() {
 // request holds of the budget; it goes with the request, or is given
 // back here.
 func (c *Conn) handleRequest(seq any, payload any, held int64) bool {
+	seq, meta := splitSeq(seq)
 	h, rawArgs, err := message.ParseRequest(payload)
 	if err != nil {
 		c.budget.Release(held)
@@ -122,7 +124,7 @@ func (c *Conn) handleRequest(seq any, payload any, held int64) bool {
 		c.shutdown(ErrClosedByPeer)
 		return false
 	}
-	return c.admit(request{seq: seq, h: h, args: args, held: held})
+	return c.admit(request{seq: seq, h: h, args: args, held: held, meta: meta})
 }
 
 // handleDel serves HANDLE_DEL(obj, count=1) on the reader. obj must be a
@@ -182,6 +184,9 @@ func (c *Conn) serveRequest(r request) {
 		}()
 		ctx := c.handlerCtx
 		if ic := c.cfg.Interceptor; ic != nil {
+			if r.meta != nil {
+				ctx = withRequestMetadata(ctx, r.meta)
+			}
 			info := &RequestInfo{Conn: c, Handler: r.h, Target: requestTarget(r.h, r.args)}
 			value, err = ic(ctx, info, func(ctx context.Context) (any, error) {
 				return handlers[r.h](c, ctx, r.args)

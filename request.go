@@ -124,6 +124,12 @@ type outgoing interface {
 // requestPayload registers res (when not nil) under a new seq, then sends
 // p. The reply cannot race past the registration.
 func (c *Conn) requestPayload(p outgoing, res *AsyncResult, mode sendMode) error {
+	return c.requestMeta(p, res, nil, mode)
+}
+
+// requestMeta is requestPayload carrying meta (Outgoing's metadata, when
+// not nil) in the message's seq: see observe.go.
+func (c *Conn) requestMeta(p outgoing, res *AsyncResult, meta []byte, mode sendMode) error {
 	h := p.handler()
 	seq := c.seq.Add(1) - 1
 	if res != nil {
@@ -144,7 +150,13 @@ func (c *Conn) requestPayload(p outgoing, res *AsyncResult, mode sendMode) error
 	} else if c.Closed() {
 		return c.Err()
 	}
-	if err := c.sendEncoded(message.Request, nil, seq, p, mode, 0); err != nil {
+	var err error
+	if meta == nil {
+		err = c.sendEncoded(message.Request, nil, seq, p, mode, 0)
+	} else {
+		err = c.sendEncoded(message.Request, brine.Tuple{seq, meta}, -1, p, mode, 0)
+	}
+	if err != nil {
 		if res != nil {
 			c.forget(seq)
 		}
@@ -247,6 +259,13 @@ func (c *Conn) asyncRequest(h message.Handler, args brine.Tuple, queued bool) *A
 // asyncPayload sends p and returns its future.
 func (c *Conn) asyncPayload(p outgoing, queued bool) *AsyncResult {
 	res := newAsyncResult(c)
+	meta, done := c.observe(context.Background(), p)
+	if done != nil {
+		res.AddCallback(func(r *AsyncResult) {
+			_, err, _ := r.Result()
+			done(err)
+		})
+	}
 	if c.detect && c.layout.Load() == 0 {
 		ctx, cancel := c.requestContext(context.Background())
 		err := c.awaitLayout(ctx, p)
@@ -260,7 +279,7 @@ func (c *Conn) asyncPayload(p outgoing, queued bool) *AsyncResult {
 	if queued {
 		mode = sendQueued
 	}
-	if err := c.requestPayload(p, res, mode); err != nil {
+	if err := c.requestMeta(p, res, meta, mode); err != nil {
 		res.deliver(nil, err)
 	}
 	return res
@@ -275,31 +294,31 @@ func (c *Conn) Request(ctx context.Context, h message.Handler, args ...any) (any
 }
 
 // syncPayload sends p and waits for its result.
-func (c *Conn) syncPayload(ctx context.Context, p outgoing) (any, error) {
+func (c *Conn) syncPayload(ctx context.Context, p outgoing) (v any, err error) {
+	meta, done := c.observe(ctx, p)
+	if done != nil {
+		defer func() { done(err) }()
+	}
 	// A handler of ours calling back into the peer: while it waits, the
 	// peer may call back into us (a nested callback), so let one more of
 	// its requests run meanwhile.
-	nested := false
 	if h, ok := ConnFromContext(ctx); ok && h == c {
-		nested = true
 		c.handlerWaits()
+		defer c.handlerResumes()
 	}
 	if c.detect && c.layout.Load() == 0 {
 		wctx, cancel := c.requestContext(ctx)
 		err := c.awaitLayout(wctx, p)
 		cancel()
 		if err != nil {
-			if nested {
-				c.handlerResumes()
-			}
 			return nil, err
 		}
 	}
-	res := c.asyncPayload(p, false)
-	v, err := res.wait(ctx, c.cfg.SyncRequestTimeout)
-	if nested {
-		c.handlerResumes()
+	res := newAsyncResult(c)
+	if err := c.requestMeta(p, res, meta, sendNow); err != nil {
+		res.deliver(nil, err)
 	}
+	v, err = res.wait(ctx, c.cfg.SyncRequestTimeout)
 	if err != nil && !res.Ready() {
 		c.forget(res.seq) // nobody will read it now: drop the late reply
 	}
