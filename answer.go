@@ -26,7 +26,8 @@ type request struct {
 	seq  any
 	op   message.Handler
 	args brine.Tuple
-	held int64 // what its frame and arguments hold of the budget
+	held int64  // what its frame and arguments hold of the budget
+	meta []byte // the peer's Outgoing metadata (observe.go), or nil
 }
 
 // acceptRequest unboxes a request in arrival order and hands it to a
@@ -38,6 +39,7 @@ type request struct {
 // request holds of the budget; it goes with the request, or is given
 // back here.
 func (c *Conn) acceptRequest(seq any, payload any, held int64) bool {
+	seq, meta := splitSeq(seq)
 	op, rawArgs, err := message.ParseRequest(payload)
 	if err != nil {
 		c.budget.Release(held)
@@ -89,7 +91,7 @@ func (c *Conn) acceptRequest(seq any, payload any, held int64) bool {
 		c.shutdown(ErrClosedByPeer)
 		return false
 	}
-	return c.admit(request{seq: seq, op: op, args: args, held: held})
+	return c.admit(request{seq: seq, op: op, args: args, held: held, meta: meta})
 }
 
 // serveRequest runs one handler and sends its reply; a panic becomes an
@@ -109,6 +111,9 @@ func (c *Conn) serveRequest(r request) {
 		}()
 		ctx := c.serveCtx
 		if ic := c.cfg.Interceptor; ic != nil {
+			if r.meta != nil {
+				ctx = withRequestMetadata(ctx, r.meta)
+			}
 			info := &RequestInfo{Conn: c, Handler: r.op, Target: requestTarget(r.op, r.args)}
 			value, err = ic(ctx, info, func(ctx context.Context) (any, error) {
 				return handlers[r.op](c, ctx, r.args)

@@ -110,6 +110,10 @@ type Config struct {
 	// Interceptor, when set, wraps the serving of every request the peer
 	// makes: enough to plug in metrics, tracing or a concurrency limit.
 	Interceptor Interceptor
+	// Outgoing, when set, observes every request this side sends and
+	// waits for a reply to: the client half of metrics and tracing, as
+	// Interceptor is the server half (see Outgoing). nil means none.
+	Outgoing Outgoing
 	// Limits bounds what a peer can make this side hold: requests served
 	// at once, parked requests, queued replies, objects, the size of what
 	// one request builds, and time limits on reads and writes. Its zero

@@ -45,6 +45,12 @@ type outgoing interface {
 // requestPayload registers res (when not nil) under a new seq, then sends
 // p. The reply cannot race past the registration.
 func (c *Conn) requestPayload(p outgoing, res *AsyncResult, mode sendMode) error {
+	return c.requestMeta(p, res, nil, mode)
+}
+
+// requestMeta is requestPayload carrying meta (Outgoing's metadata, when
+// not nil) in the message's seq: see observe.go.
+func (c *Conn) requestMeta(p outgoing, res *AsyncResult, meta []byte, mode sendMode) error {
 	op := p.operation()
 	seq := c.seq.Add(1) - 1
 	if res != nil {
@@ -65,7 +71,13 @@ func (c *Conn) requestPayload(p outgoing, res *AsyncResult, mode sendMode) error
 	} else if c.Closed() {
 		return c.Err()
 	}
-	if err := c.sendEncoded(message.Request, nil, seq, p, mode, 0); err != nil {
+	var err error
+	if meta == nil {
+		err = c.sendEncoded(message.Request, nil, seq, p, mode, 0)
+	} else {
+		err = c.sendEncoded(message.Request, brine.Tuple{seq, meta}, -1, p, mode, 0)
+	}
+	if err != nil {
 		if res != nil {
 			c.forget(seq)
 		}
@@ -156,6 +168,13 @@ func (c *Conn) asyncRequest(op message.Handler, args brine.Tuple, queued bool) *
 // asyncPayload sends p and returns its future.
 func (c *Conn) asyncPayload(p outgoing, queued bool) *AsyncResult {
 	res := newAsyncResult(c)
+	meta, done := c.observe(context.Background(), p)
+	if done != nil {
+		res.AddCallback(func(r *AsyncResult) {
+			_, err, _ := r.Result()
+			done(err)
+		})
+	}
 	if c.detect && c.layout.Load() == 0 {
 		ctx, cancel := c.requestContext(context.Background())
 		err := c.awaitLayout(ctx, p)
@@ -169,7 +188,7 @@ func (c *Conn) asyncPayload(p outgoing, queued bool) *AsyncResult {
 	if queued {
 		mode = sendQueued
 	}
-	if err := c.requestPayload(p, res, mode); err != nil {
+	if err := c.requestMeta(p, res, meta, mode); err != nil {
 		res.deliver(nil, err)
 	}
 	return res
@@ -184,32 +203,32 @@ func (c *Conn) Request(ctx context.Context, h message.Handler, args ...any) (any
 }
 
 // syncPayload sends p and waits for its result.
-func (c *Conn) syncPayload(ctx context.Context, p outgoing) (any, error) {
+func (c *Conn) syncPayload(ctx context.Context, p outgoing) (v any, err error) {
+	meta, done := c.observe(ctx, p)
+	if done != nil {
+		defer func() { done(err) }()
+	}
 	// A worker of ours calling back into the peer (a request made with
 	// the context its handler was given): while it waits, the peer may
 	// call back into us (a nested callback), so let one more of its
 	// requests run meanwhile.
-	nested := false
 	if sc, ok := ConnFromContext(ctx); ok && sc == c {
-		nested = true
 		c.workerWaits()
+		defer c.workerResumes()
 	}
 	if c.detect && c.layout.Load() == 0 {
 		wctx, cancel := c.requestContext(ctx)
 		err := c.awaitLayout(wctx, p)
 		cancel()
 		if err != nil {
-			if nested {
-				c.workerResumes()
-			}
 			return nil, err
 		}
 	}
-	res := c.asyncPayload(p, false)
-	v, err := res.wait(ctx, c.cfg.SyncRequestTimeout)
-	if nested {
-		c.workerResumes()
+	res := newAsyncResult(c)
+	if err := c.requestMeta(p, res, meta, sendNow); err != nil {
+		res.deliver(nil, err)
 	}
+	v, err = res.wait(ctx, c.cfg.SyncRequestTimeout)
 	if err != nil && !res.Ready() {
 		c.forget(res.seq) // nobody will read it now: drop the late reply
 	}

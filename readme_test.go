@@ -86,9 +86,11 @@ var readmeImports = map[string]string{
 	"classic": "github.com/rpyc-go/rpyc/classic", "registry": "github.com/rpyc-go/rpyc/registry",
 	"etcd": "github.com/rpyc-go/rpyc/registry/etcd", "clientv3": "go.etcd.io/etcd/client/v3",
 	"slave": "github.com/rpyc-go/rpyc/slave", "deploy": "github.com/rpyc-go/rpyc/slave/deploy",
-	"context": "context", "errors": "errors", "fmt": "fmt", "log": "log", "net": "net",
+	"reconnect": "github.com/rpyc-go/rpyc/reconnect",
+	"context":   "context", "errors": "errors", "fmt": "fmt", "log": "log", "net": "net",
 	"os": "os", "time": "time", "slog": "log/slog", "io": "io", "strings": "strings",
 	"tls": "crypto/tls", "exec": "os/exec", "http": "net/http",
+	"otelrpyc": "github.com/rpyc-go/rpyc/otelrpyc",
 }
 
 // readmeGiven are the names README snippets use without declaring them,

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rpyc-go/rpyc"
+	"github.com/rpyc-go/rpyc/stream"
 )
 
 // ErrServerClosed is returned by Serve and ListenAndServe after Shutdown
@@ -31,8 +32,9 @@ const (
 	// RegisterInterval is zero: Python's REREGISTER_INTERVAL.
 	DefaultRegisterInterval = 60 * time.Second
 	// DefaultKeepAlive is the TCP keep-alive period when KeepAlive is
-	// zero, as Go's own default.
-	DefaultKeepAlive = 15 * time.Second
+	// zero: a vanished client is released within
+	// stream.DeadPeerBound(DefaultKeepAlive), 40 s.
+	DefaultKeepAlive = stream.DefaultKeepAlive
 )
 
 // Server serves one service to every connection it accepts. The zero
@@ -88,8 +90,10 @@ type Server struct {
 	// connections are long-lived).
 	IdleTimeout time.Duration
 	// KeepAlive is the TCP keep-alive period set on every accepted TCP
-	// connection, so a peer that vanished without a FIN is noticed. Zero
-	// means DefaultKeepAlive; negative turns keep-alive off.
+	// connection, so a peer that vanished without a FIN is noticed within
+	// stream.DeadPeerBound(KeepAlive), whether the connection is idle or
+	// a reply is being written to it (TCP_USER_TIMEOUT on Linux). Zero
+	// means DefaultKeepAlive (10 s: 40 s); negative turns both off.
 	KeepAlive time.Duration
 	// Interceptor wraps every request of every connection: it sees the
 	// handler, the target name, and can time next and see its error,

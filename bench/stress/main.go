@@ -25,7 +25,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/rpyc-go/rpyc"
@@ -95,16 +94,7 @@ func main() {
 	// limit they set from their budget (server.RuntimeMemoryLimit), and
 	// the default GC percentage. A GOMEMLIMIT or GOGC in the environment
 	// wins, as it would for them.
-	// 10,000 connections need 20,000 descriptors (both ends are here).
-	var lim syscall.Rlimit
-	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim) == nil && lim.Cur < 65536 {
-		want := lim
-		want.Cur, want.Max = 65536, max(lim.Max, 65536) // raising Max needs root
-		if syscall.Setrlimit(syscall.RLIMIT_NOFILE, &want) != nil {
-			lim.Cur = lim.Max
-			_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
-		}
-	}
+	raiseFileLimit()
 	scale := 1
 	if *short {
 		scale = 10
@@ -180,9 +170,8 @@ func main() {
 		{"idle connections", func(addr string, r *result, _ *server.Server, _ *service) {
 			// Both ends live in this process: two descriptors a connection.
 			n := 10000 / scale
-			var lim syscall.Rlimit
-			if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim) == nil && int(lim.Cur) < 2*n+500 {
-				n = (int(lim.Cur) - 500) / 2
+			if lim := fileLimit(); lim > 0 && lim < 2*n+500 {
+				n = (lim - 500) / 2
 			}
 			idle(addr, r, n)
 		}, nil},
