@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command syscalls counts the system calls a server makes per synchronous
 // call and per connection, for each pairing of bench/run.sh: Python rpyc's
 // server and ours with Python's client, ours with our Go client, Go's
