@@ -103,7 +103,7 @@ func appendRef(dst []byte, l message.Label, id message.IDPack) []byte {
 }
 
 // unbox turns a wire box into a Go value: plain data as is, netrefs for the
-// peer's objects (through the proxy cache), and our own objects for
+// peer's objects (through the import table), and our own objects for
 // LOCAL_REF. It runs on the reader, in arrival order.
 func (c *Conn) unbox(v any) (any, error) {
 	b, err := message.ParseBox(v)
