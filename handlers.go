@@ -117,12 +117,18 @@ func handleRepr(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
 	if n, ok := args[0].(*Netref); ok {
 		return n.Repr(ctx)
 	}
+	if o, ok := args[0].(Object); ok {
+		return objectText(ctx, o, "__repr__")
+	}
 	return pyRepr(args[0]), nil
 }
 
 func handleStr(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
 	if n, ok := args[0].(*Netref); ok {
 		return n.Str(ctx)
+	}
+	if o, ok := args[0].(Object); ok {
+		return objectText(ctx, o, "__str__")
 	}
 	return pyStr(args[0]), nil
 }
@@ -144,6 +150,9 @@ func handleCmp(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
 	}
 	if n, ok := args[0].(*Netref); ok {
 		return n.Compare(ctx, args[1], op)
+	}
+	if o, ok := args[0].(Object); ok && op != "__cmp__" {
+		return objectCall(ctx, o, op, args[1])
 	}
 	if sameObject(args[0], args[1]) {
 		// The same reference twice (root == root) is equal whatever it is.
@@ -216,6 +225,9 @@ func handleHash(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
 	if n, ok := obj.(*Netref); ok {
 		return n.Hash(ctx)
 	}
+	if o, ok := obj.(Object); ok {
+		return objectCall(ctx, o, "__hash__")
+	}
 	switch kindFor(obj) {
 	case listKind:
 		return nil, vinegar.New("TypeError", "unhashable type: 'list'")
@@ -283,6 +295,8 @@ func handleBuffIter(c *Conn, ctx context.Context, args brine.Tuple) (any, error)
 		return it.take(int(min(n, goBuffIterCap))), nil
 	case *Netref:
 		return it.do(ctx, message.HandleBuffIter, n)
+	case Object:
+		return objectBuffIter(ctx, it, min(n, goBuffIterCap))
 	}
 	// Python's islice works on any iterable: iterate a fresh iterator.
 	itv, err := c.callattr(ctx, args[0], "__iter__", brine.Tuple{}, nil)
@@ -314,6 +328,9 @@ func handleCtxExit(c *Conn, ctx context.Context, args brine.Tuple) (any, error) 
 	obj := args[0]
 	if n, ok := obj.(*Netref); ok {
 		return n.Exit(ctx, args[1])
+	}
+	if o, ok := obj.(Object); ok {
+		return objectCall(ctx, o, "__exit__", args[1], args[1], nil)
 	}
 	if r, err := c.resolve(obj, "__exit__"); err == nil && r.callable() {
 		return r.invoke(ctx, brine.Tuple{args[1], nil, nil}, nil)

@@ -129,6 +129,9 @@ func (r resolved) callFunc() func(ctx context.Context, args brine.Tuple, kw Kwar
 // resolve finds an exposed attribute of obj. name has passed checkName.
 func (c *Conn) resolve(obj any, name string) (resolved, error) {
 	switch x := obj.(type) {
+	case Object:
+		v, err := x.RPyCGetattr(c.ctx, name)
+		return resolved{value: v}, err
 	case *rootObject:
 		if r, ok := x.special(c, name); ok {
 			return r, nil
@@ -255,6 +258,8 @@ func (c *Conn) callattr(ctx context.Context, obj any, name string, args brine.Tu
 // call serves HANDLE_CALL on a local callable.
 func (c *Conn) call(ctx context.Context, obj any, args brine.Tuple, kw Kwargs) (any, error) {
 	switch x := obj.(type) {
+	case Object:
+		return x.RPyCCall(ctx, args, kw)
 	case *boundMethod:
 		return x.call(ctx, args, kw)
 	case *Netref:
@@ -298,6 +303,9 @@ func (c *Conn) setattr(obj any, name string, value any) error {
 	if r, ok := obj.(*rootObject); ok {
 		obj = r.value
 	}
+	if o, ok := obj.(Object); ok {
+		return o.RPyCSetattr(c.ctx, name, value)
+	}
 	if r, ok := obj.(*restricted); ok {
 		if !r.write[name] {
 			return vinegar.New("AttributeError", fmt.Sprintf("cannot set attribute '%s'", name))
@@ -333,6 +341,9 @@ func (c *Conn) delattr(obj any, name string) error {
 	if err != nil {
 		return err
 	}
+	if o, ok := obj.(Object); ok {
+		return o.RPyCDelattr(c.ctx, name)
+	}
 	return vinegar.New("AttributeError", fmt.Sprintf("cannot delete attribute '%s'", name))
 }
 
@@ -353,6 +364,14 @@ func (c *Conn) dir(obj any) brine.Tuple {
 	}
 	if r, ok := obj.(*restricted); ok {
 		return r.names()
+	}
+	if o, ok := obj.(Object); ok {
+		names, _ := o.RPyCDir(c.ctx)
+		out := make(brine.Tuple, len(names))
+		for i, n := range names {
+			out[i] = n
+		}
+		return out
 	}
 	if k := kindFor(obj); k != nil {
 		for n := range k.methods {
@@ -387,6 +406,13 @@ func (c *Conn) dir(obj any) brine.Tuple {
 // matter to the client (they become CALLATTR methods).
 func (c *Conn) inspect(obj any) brine.Tuple {
 	var out brine.Tuple
+	if o, ok := obj.(Object); ok {
+		names, _ := o.RPyCMethods(c.ctx)
+		for _, n := range names {
+			out = append(out, brine.Tuple{n, nil})
+		}
+		return out
+	}
 	for _, n := range c.dir(obj) {
 		name := n.(string)
 		if r, err := c.resolve(obj, name); err == nil && r.callable() {
