@@ -199,7 +199,7 @@ func (noHost) Call(_ context.Context, fn any, _ []any, _ rpyc.Kwargs) (any, erro
 func (noHost) CallMethod(_ context.Context, obj any, name string, _ []any, _ rpyc.Kwargs) (any, error) {
 	return nil, fmt.Errorf("'%T' object has no attribute '%s'", obj, name)
 }
-func (noHost) Dir(context.Context, any) ([]string, error)     { return nil, nil }
+func (noHost) Dir(context.Context, any) ([]string, error)      { return nil, nil }
 func (noHost) Repr(_ context.Context, obj any) (string, error) { return fmt.Sprintf("<%T>", obj), nil }
 func (noHost) Str(_ context.Context, obj any) (string, error)  { return fmt.Sprintf("<%T>", obj), nil }
 func (noHost) Write(context.Context, any, string) error        { return nil }

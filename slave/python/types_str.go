@@ -119,8 +119,8 @@ func init() {
 	for name, f := range map[string]func(rune) bool{
 		"isalpha": unicode.IsLetter, "isdigit": unicode.IsDigit, "isdecimal": unicode.IsDigit,
 		"isnumeric": func(r rune) bool { return unicode.IsNumber(r) }, "isspace": pyIsSpace,
-		"isalnum":   func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) },
-		"isascii":   func(r rune) bool { return r < utf8.RuneSelf },
+		"isalnum": func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) },
+		"isascii": func(r rune) bool { return r < utf8.RuneSelf },
 		"isprintable": func(r rune) bool {
 			return r == ' ' || unicode.IsPrint(r)
 		},
