@@ -300,6 +300,11 @@ func (c *Conn) setattr(obj any, name string, value any) error {
 	if err != nil {
 		return err
 	}
+	return c.setField(obj, name, value)
+}
+
+// setField sets an attribute of a local value; the policy was checked.
+func (c *Conn) setField(obj any, name string, value any) error {
 	if r, ok := obj.(*rootObject); ok {
 		obj = r.value
 	}

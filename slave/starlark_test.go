@@ -129,7 +129,7 @@ d = os.path.join(%q, "made", "here")
 os.makedirs(d, exist_ok=True)
 exists = os.path.isdir(d)
 flags = (lambda os: (os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, 'O_BINARY', 0), hasattr(os, 'pwrite')))(__import__('os'))
-r = getmodule("subprocess").run(["echo", "hi"], capture_output=True, text=True)
+r = __import__("subprocess").run(["echo", "hi"], capture_output=True, text=True)
 out = (r.returncode, r.stdout)
 `, dir)
 	if err := c.Execute(ctx, code); err != nil {

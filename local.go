@@ -1,0 +1,117 @@
+package rpyc
+
+import (
+	"context"
+
+	"github.com/rpyc-go/rpyc/brine"
+)
+
+// Local values seen as Python objects by Go code on the serving side:
+// the same attributes, methods (Python names, defaults, keyword
+// arguments) and dunder methods the peer gets for them, without the
+// attribute policy, which guards only the peer. The classic server's
+// interpreter reaches Go modules this way, so code sent to it sees what
+// a client sees. A *Netref passed in is called on its peer.
+
+// LocalGetattr is getattr(obj, name) on a local value: a field's value,
+// or a bound method to call with LocalCall.
+func (c *Conn) LocalGetattr(ctx context.Context, obj any, name string) (any, error) {
+	if n, ok := obj.(*Netref); ok {
+		return n.GetAttr(ctx, name)
+	}
+	if o, ok := obj.(Object); ok {
+		return o.RPyCGetattr(ctx, name)
+	}
+	r, err := c.resolve(obj, name)
+	if err != nil {
+		return nil, err
+	}
+	if r.callable() {
+		return &boundMethod{self: obj, name: name, call: r.callFunc()}, nil
+	}
+	return r.value, nil
+}
+
+// LocalSetattr is setattr(obj, name, value): fields marked
+// `rpyc:"name,rw"` (or any exported field under AllowPublicAttrs).
+func (c *Conn) LocalSetattr(ctx context.Context, obj any, name string, value any) error {
+	if n, ok := obj.(*Netref); ok {
+		return n.SetAttr(ctx, name, value)
+	}
+	return c.setField(obj, name, value)
+}
+
+// LocalDelattr is delattr(obj, name).
+func (c *Conn) LocalDelattr(ctx context.Context, obj any, name string) error {
+	if n, ok := obj.(*Netref); ok {
+		return n.DelAttr(ctx, name)
+	}
+	if o, ok := obj.(Object); ok {
+		return o.RPyCDelattr(ctx, name)
+	}
+	return noAttribute(obj, name)
+}
+
+// LocalCall is fn(*args, **kw).
+func (c *Conn) LocalCall(ctx context.Context, fn any, args []any, kw Kwargs) (any, error) {
+	if n, ok := fn.(*Netref); ok {
+		return n.Call(ctx, append(args, kw)...)
+	}
+	return c.call(ctx, fn, brine.Tuple(args), kw)
+}
+
+// LocalCallMethod is obj.name(*args, **kw) in one step.
+func (c *Conn) LocalCallMethod(ctx context.Context, obj any, name string, args []any, kw Kwargs) (any, error) {
+	if n, ok := obj.(*Netref); ok {
+		if kw != nil {
+			args = append(args, kw)
+		}
+		return n.CallMethod(ctx, name, args...)
+	}
+	r, err := c.resolve(obj, name)
+	if err != nil {
+		return nil, err
+	}
+	if r.callable() {
+		return r.invoke(ctx, brine.Tuple(args), kw)
+	}
+	return c.call(ctx, r.value, brine.Tuple(args), kw)
+}
+
+// LocalDir is dir(obj).
+func (c *Conn) LocalDir(ctx context.Context, obj any) ([]string, error) {
+	if n, ok := obj.(*Netref); ok {
+		return n.Dir(ctx)
+	}
+	t := c.dir(obj)
+	out := make([]string, 0, len(t))
+	for _, n := range t {
+		if s, ok := n.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// LocalRepr is repr(obj), as the peer would get it.
+func (c *Conn) LocalRepr(ctx context.Context, obj any) (string, error) {
+	return handleText(c, ctx, obj, true)
+}
+
+// LocalStr is str(obj), as the peer would get it.
+func (c *Conn) LocalStr(ctx context.Context, obj any) (string, error) {
+	return handleText(c, ctx, obj, false)
+}
+
+func handleText(c *Conn, ctx context.Context, obj any, isRepr bool) (string, error) {
+	h := handleStr
+	if isRepr {
+		h = handleRepr
+	}
+	v, err := h(c, ctx, brine.Tuple{obj})
+	if err != nil {
+		return "", err
+	}
+	s, _ := v.(string)
+	return s, nil
+}
