@@ -456,7 +456,10 @@ func dir(th *Thread, obj Value) ([]string, error) {
 	case *Instance:
 		addDict(o.dict)
 		addClass(o.class)
-		seen["__class__"], seen["__dict__"], seen["__doc__"], seen["__module__"] = true, true, true, true
+		seen["__class__"], seen["__doc__"], seen["__module__"] = true, true, true
+		if o.class != ClassObject {
+			seen["__dict__"] = true
+		}
 	case *Class:
 		addClass(o)
 		for _, n := range []string{"__name__", "__qualname__", "__module__", "__bases__", "__mro__", "__dict__", "__doc__", "__class__"} {

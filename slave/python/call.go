@@ -166,7 +166,7 @@ func bindArgs(th *Thread, f *Function, fr *Frame, args []Value, kw []KV) error {
 		}
 		return nil
 	}
-	fname := f.name
+	fname := f.qualname
 	if len(args) > npos && ps.vararg == "" {
 		given := len(args)
 		if len(f.defaults) > 0 {
@@ -235,9 +235,11 @@ func bindArgs(th *Thread, f *Function, fr *Frame, args []Value, kw []KV) error {
 			extra.SetStr(kv.Name, kv.Value)
 			continue
 		}
-		for i := 0; i < ps.posonly; i++ {
-			if ps.names[i] == kv.Name {
-				posonlyKw = append(posonlyKw, kv.Name)
+		for _, other := range kw {
+			for i := 0; i < ps.posonly; i++ {
+				if ps.names[i] == other.Name {
+					posonlyKw = append(posonlyKw, other.Name)
+				}
 			}
 		}
 		if len(posonlyKw) > 0 {
@@ -338,7 +340,7 @@ func callClass(th *Thread, cls *Class, args []Value, kw []KV) (Value, error) {
 	init, _ := cls.lookup("__init__")
 	if b, ok := init.(*Builtin); ok && b == objectInit {
 		if len(args) > 0 || len(kw) > 0 {
-			if _, custom := cls.lookup("__new__"); !custom || isBuiltinValue(cls, "__new__") {
+			if nf, _ := cls.lookup("__new__"); nf == objectNew {
 				return nil, th.typeErrorf("%s() takes no arguments", cls.name)
 			}
 		}
@@ -352,12 +354,6 @@ func callClass(th *Thread, cls *Class, args []Value, kw []KV) (Value, error) {
 		return nil, th.typeErrorf("__init__() should return None, not '%s'", typeName(r))
 	}
 	return obj, nil
-}
-
-func isBuiltinValue(cls *Class, name string) bool {
-	v, _ := cls.lookup(name)
-	_, ok := v.(*Builtin)
-	return ok
 }
 
 // buildClass makes a class from a class statement.
@@ -468,7 +464,9 @@ func isinstance(th *Thread, obj Value, cls Value) (bool, error) {
 func describeCallable(fn Value) string {
 	switch f := fn.(type) {
 	case *Function:
-		return f.name + "()"
+		return f.qualname + "()"
+	case *Method:
+		return describeCallable(f.fn)
 	case *Builtin:
 		return f.name + "()"
 	}

@@ -435,7 +435,7 @@ func (c *compiler) args(args []Expr, kws []Keyword) argsFn {
 			}
 			if k.name != "" {
 				if hasKw(kv, k.name) {
-					return nil, nil, fr.th.newError(ErrTypeError, "got multiple values for keyword argument '"+k.name+"'")
+					return nil, nil, dupKwError(k.name)
 				}
 				kv = append(kv, KV{k.name, v})
 				continue
@@ -446,13 +446,26 @@ func (c *compiler) args(args []Expr, kws []Keyword) argsFn {
 			}
 			for _, m := range more {
 				if hasKw(kv, m.Name) {
-					return nil, nil, fr.th.newError(ErrTypeError, "got multiple values for keyword argument '"+m.Name+"'")
+					return nil, nil, dupKwError(m.Name)
 				}
 				kv = append(kv, m)
 			}
 		}
 		return av, kv, nil
 	}
+}
+
+// dupKwError is a keyword given twice in one call; the call reports it
+// naming the function.
+type dupKwError string
+
+func (e dupKwError) Error() string { return "keyword argument repeated: " + string(e) }
+
+func argsError(th *Thread, fn Value, err error) error {
+	if d, ok := err.(dupKwError); ok {
+		return th.typeErrorf("%s got multiple values for keyword argument '%s'", describeCallable(fn), string(d))
+	}
+	return err
 }
 
 func hasKw(kv []KV, name string) bool {
@@ -479,6 +492,10 @@ func (c *compiler) call(n *Call) evalFn {
 			}
 			av, kv, err := args(fr)
 			if err != nil {
+				if _, dup := err.(dupKwError); dup {
+					f, _ := getAttr(fr.th, o, name)
+					return nil, argsError(fr.th, f, err)
+				}
 				return nil, err
 			}
 			return callMethod(fr.th, o, name, av, kv)
@@ -492,7 +509,7 @@ func (c *compiler) call(n *Call) evalFn {
 		}
 		av, kv, err := args(fr)
 		if err != nil {
-			return nil, err
+			return nil, argsError(fr.th, f, err)
 		}
 		return call(fr.th, f, av, kv)
 	}

@@ -777,16 +777,16 @@ func strFormat(th *Thread, f string, args []Value, kw []KV) (string, error) {
 			conv = name[k+1]
 			name = name[:k]
 		}
+		v, err := formatField(th, name, args, kw, &auto)
+		if err != nil {
+			return "", err
+		}
 		if strings.Contains(spec, "{") {
 			s, err := strFormatNested(th, spec, args, kw, &auto)
 			if err != nil {
 				return "", err
 			}
 			spec = s
-		}
-		v, err := formatField(th, name, args, kw, &auto)
-		if err != nil {
-			return "", err
 		}
 		switch conv {
 		case 0:

@@ -82,11 +82,12 @@ func (p *parser) fstringField(s string, pos Pos, raw bool) ([]Expr, int) {
 	fv := &FormattedValue{node: node{pos}}
 	i := end
 	if stop == '=' {
-		out = append(out, &Constant{node{pos}, text + "="})
-		i++
-		if i < len(s) {
-			stop = s[i]
+		j := i + 1
+		for j < len(s) && s[j] == ' ' {
+			j++
 		}
+		out = append(out, &Constant{node{pos}, s[:j]})
+		i = j
 	}
 	fv.Value = p.subExpr(text, pos)
 	if i < len(s) && s[i] == '!' {
@@ -114,7 +115,7 @@ func (p *parser) fstringField(s string, pos Pos, raw bool) ([]Expr, int) {
 	if i >= len(s) || s[i] != '}' {
 		p.fail(pos, "f-string: expecting '}'")
 	}
-	if stop == '=' || len(out) > 0 && fv.Conv == 0 && fv.Spec == nil {
+	if stop == '=' && fv.Conv == 0 && fv.Spec == nil {
 		fv.Conv = 'r'
 	}
 	out = append(out, fv)

@@ -732,6 +732,15 @@ func binaryOp(th *Thread, op binop, a, b Value) (Value, error) {
 			return percentFormat(th, s, b)
 		}
 	}
+	switch a.(type) {
+	case string, *List, Tuple, []byte:
+		if op == opAdd {
+			return nil, th.typeErrorf("can only concatenate %s (not \"%s\") to %s", typeName(a), typeName(b), typeName(a))
+		}
+		if op == opMul {
+			return nil, th.typeErrorf("can't multiply sequence by non-int of type '%s'", typeName(b))
+		}
+	}
 	return nil, th.typeErrorf("unsupported operand type(s) for %s: '%s' and '%s'", binopSym[op], typeName(a), typeName(b))
 }
 

@@ -6,13 +6,16 @@ import (
 
 // object, type, and the descriptor types.
 
-var objectInit *Builtin
+var (
+	objectInit *Builtin
+	objectNew  Value // object.__new__, a staticmethod
+)
 
 func init() {
 	objectInit = def(ClassObject, "__init__", func(th *Thread, args []Value, kw []KV) (Value, error) {
 		return nil, nil
 	})
-	ClassObject.dict.SetStr("__new__", &StaticMethod{fn: newBuiltin("__new__", func(th *Thread, args []Value, kw []KV) (Value, error) {
+	objectNew = &StaticMethod{fn: newBuiltin("__new__", func(th *Thread, args []Value, kw []KV) (Value, error) {
 		if len(args) == 0 {
 			return nil, th.newError(ErrTypeError, "object.__new__(): not enough arguments")
 		}
@@ -28,7 +31,8 @@ func init() {
 			inst.exc.args = Tuple(append([]Value{}, args[1:]...))
 		}
 		return inst, nil
-	})})
+	})}
+	ClassObject.dict.SetStr("__new__", objectNew)
 	def(ClassObject, "__repr__", func(th *Thread, args []Value, kw []KV) (Value, error) {
 		if err := nargs(th, "__repr__", args, kw, 1, 1); err != nil {
 			return nil, err

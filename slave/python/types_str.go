@@ -110,7 +110,7 @@ func init() {
 		return formatStr(th, args[0].(string), spec)
 	})
 	for name, f := range map[string]func(string) string{
-		"upper": strings.ToUpper, "lower": strings.ToLower, "casefold": strings.ToLower,
+		"upper": upper, "lower": strings.ToLower, "casefold": casefold,
 		"swapcase": swapcase, "title": title, "capitalize": capitalize,
 	} {
 		f := f
@@ -765,4 +765,16 @@ func iterObject(th *Thread, v Value) (Value, error) {
 		}
 	}
 	return &Iterator{cls: cls, next: next}, nil
+}
+
+// specialUpper are the full case mappings of Unicode's SpecialCasing
+// that Python applies and Go's simple mapping does not.
+var specialUpper = strings.NewReplacer("ß", "SS", "ﬀ", "FF", "ﬁ", "FI", "ﬂ", "FL", "ﬃ", "FFI", "ﬄ", "FFL", "ﬅ", "ST", "ﬆ", "ST", "ŉ", "ʼN")
+
+func upper(s string) string {
+	return strings.ToUpper(specialUpper.Replace(s))
+}
+
+func casefold(s string) string {
+	return strings.ReplaceAll(strings.ToLower(s), "ß", "ss")
 }
