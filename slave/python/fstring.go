@@ -9,6 +9,11 @@ import "strings"
 func (p *parser) fstring(st *strTok, pos Pos) []Expr {
 	p.enter()
 	defer p.leave()
+	p.fdepth++
+	defer func() { p.fdepth-- }()
+	if p.fdepth > maxFstringNesting {
+		p.fail(pos, "f-string: too many nested f-strings (this server allows 8)")
+	}
 	body := st.value
 	var parts []Expr
 	var lit strings.Builder
@@ -230,7 +235,7 @@ func (p *parser) subExpr(text string, pos Pos) Expr {
 			kept = append(kept, t)
 		}
 	}
-	sub := &parser{src: p.src, toks: kept, depth: p.depth}
+	sub := &parser{src: p.src, toks: kept, depth: p.depth, fdepth: p.fdepth}
 	e := sub.starExprs()
 	if sub.tok().kind != tEOF {
 		p.fail(pos, "f-string: invalid syntax")
@@ -240,3 +245,7 @@ func (p *parser) subExpr(text string, pos Pos) Expr {
 	}
 	return e
 }
+
+// maxFstringNesting bounds f-strings inside f-strings (each level reads
+// its text again).
+const maxFstringNesting = 8

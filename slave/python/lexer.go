@@ -23,9 +23,9 @@ func (e *SyntaxError) Error() string {
 }
 
 // maxSource bounds the code one execute or eval may send: a larger text
-// is refused before any work, so memory stays proportional to a sane
-// program.
-const maxSource = 16 << 20
+// is refused before any work, so the memory a request costs stays
+// proportional to a sane program.
+const maxSource = 4 << 20
 
 // maxIndent bounds the depth of indentation, as Python's tokenizer does
 // (100 levels).
@@ -50,7 +50,7 @@ type lexer struct {
 // Python's tokenizer makes them.
 func tokenize(src string) ([]token, error) {
 	if len(src) > maxSource {
-		return nil, &SyntaxError{Class: "SyntaxError", Msg: "source code too long for this server (over 16 MiB)", Pos: Pos{1, 0}}
+		return nil, &SyntaxError{Class: "SyntaxError", Msg: "source code too long for this server (over 4 MiB)", Pos: Pos{1, 0}}
 	}
 	if !utf8.ValidString(src) {
 		return nil, &SyntaxError{Class: "SyntaxError", Msg: "source is not valid UTF-8", Pos: Pos{1, 0}}

@@ -15,10 +15,12 @@ import (
 const maxNesting = 200
 
 type parser struct {
-	src   string
-	toks  []token
-	i     int
-	depth int
+	src    string
+	toks   []token
+	i      int
+	depth  int
+	links  int // links of the chain being parsed (see maxChain)
+	fdepth int // f-strings nested in f-strings
 }
 
 type bailout struct{ err *SyntaxError }
@@ -561,6 +563,8 @@ func (p *parser) namedExprTest() Expr {
 }
 
 func (p *parser) ifStmt() Stmt {
+	p.enter()
+	defer p.leave()
 	t := p.next()
 	st := &If{node: node{t.pos}, Test: p.namedExprTest()}
 	st.Body = p.block("'"+t.text+"' statement", t.pos.Line)

@@ -184,6 +184,8 @@ func (p *parser) comparison() Expr {
 
 // binary parses a left-associative level of binary operators.
 func (p *parser) binary(ops []string, operand func() Expr) Expr {
+	saved := p.links
+	defer func() { p.links = saved }()
 	pos := p.tok().pos
 	e := operand()
 	for {
@@ -203,6 +205,19 @@ func (p *parser) binary(ops []string, operand func() Expr) Expr {
 		}
 		p.i++
 		e = &BinOp{node{pos}, t.text, e, operand()}
+		p.chain(pos)
+	}
+}
+
+// maxChain bounds a left-deep chain (a + b + c ..., a.b.c ..., f()()...):
+// the tree it makes is walked recursively when compiled and run.
+const maxChain = 5000
+
+// chain counts one more link of the current chain.
+func (p *parser) chain(pos Pos) {
+	p.links++
+	if p.links > maxChain {
+		p.fail(pos, "expression too long (this server allows 5000 operators in a chain)")
 	}
 }
 
@@ -252,8 +267,11 @@ func (p *parser) power() Expr {
 
 // atomExpr is an atom followed by calls, subscripts and attributes.
 func (p *parser) atomExpr() Expr {
+	saved := p.links
+	defer func() { p.links = saved }()
 	e := p.atom()
 	for {
+		p.chain(p.tok().pos)
 		t := p.tok()
 		if t.kind != tOp {
 			return e
