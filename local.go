@@ -2,6 +2,7 @@ package rpyc
 
 import (
 	"context"
+	"runtime"
 
 	"github.com/rpyc-go/rpyc/brine"
 )
@@ -29,7 +30,7 @@ func (c *Conn) LocalGetattr(ctx context.Context, obj any, name string) (any, err
 	if r.callable() {
 		return &boundMethod{self: obj, name: name, call: r.callFunc()}, nil
 	}
-	return r.value, nil
+	return localResult(r.value), nil
 }
 
 // LocalSetattr is setattr(obj, name, value): fields marked
@@ -57,7 +58,8 @@ func (c *Conn) LocalCall(ctx context.Context, fn any, args []any, kw Kwargs) (an
 	if n, ok := fn.(*Netref); ok {
 		return n.Call(ctx, append(args, kw)...)
 	}
-	return c.call(ctx, fn, brine.Tuple(args), kw)
+	v, err := c.call(ctx, fn, brine.Tuple(args), kw)
+	return localResult(v), err
 }
 
 // LocalCallMethod is obj.name(*args, **kw) in one step.
@@ -72,10 +74,25 @@ func (c *Conn) LocalCallMethod(ctx context.Context, obj any, name string, args [
 	if err != nil {
 		return nil, err
 	}
+	var v any
 	if r.callable() {
-		return r.invoke(ctx, brine.Tuple(args), kw)
+		v, err = r.invoke(ctx, brine.Tuple(args), kw)
+	} else {
+		v, err = c.call(ctx, r.value, brine.Tuple(args), kw)
 	}
-	return c.call(ctx, r.value, brine.Tuple(args), kw)
+	return localResult(v), err
+}
+
+// localResult makes a result what the peer would get: Go iterators
+// (iter.Seq, channels) become Python iterators. One the Go code drops
+// before its end is stopped when it is garbage collected, freeing its
+// goroutine, as the object table stops those the peer drops.
+func localResult(v any) any {
+	v = asIterator(v)
+	if it, ok := v.(*goIterator); ok && it.stop != nil {
+		runtime.AddCleanup(it, func(stop func()) { go stop() }, it.stop)
+	}
+	return v
 }
 
 // LocalDir is dir(obj).
