@@ -35,37 +35,44 @@ func defProp(cls *Class, name string, get func(th *Thread, self Value) (Value, e
 	})})
 }
 
-// parseArgs binds a Go function's arguments by Python's rules. names
-// lists the parameters; a name ending in "=" is optional (unbound when
-// absent); names after "*" are keyword-only. It returns one value per
-// parameter (without the "*").
-func parseArgs(th *Thread, fname string, args []Value, kw []KV, names ...string) ([]Value, error) {
-	var params []string
-	var optional []bool
-	kwOnlyFrom := len(names)
+// argSpec is a parameter list of a function implemented in Go. Each
+// name ending in "=" is optional (unbound when absent); names after "*"
+// are keyword-only.
+type argSpec struct {
+	params     []string
+	optional   []bool
+	kwOnlyFrom int
+}
+
+func newArgSpec(names ...string) *argSpec {
+	a := &argSpec{kwOnlyFrom: -1}
 	for _, n := range names {
 		if n == "*" {
-			kwOnlyFrom = len(params)
+			a.kwOnlyFrom = len(a.params)
 			continue
 		}
-		opt := strings.HasSuffix(n, "=")
-		params = append(params, strings.TrimSuffix(n, "="))
-		optional = append(optional, opt)
+		a.optional = append(a.optional, strings.HasSuffix(n, "="))
+		a.params = append(a.params, strings.TrimSuffix(n, "="))
 	}
-	if kwOnlyFrom > len(params) {
-		kwOnlyFrom = len(params)
+	if a.kwOnlyFrom < 0 {
+		a.kwOnlyFrom = len(a.params)
 	}
-	out := make([]Value, len(params))
+	return a
+}
+
+// parse binds arguments by Python's rules: one value per parameter.
+func (a *argSpec) parse(th *Thread, fname string, args []Value, kw []KV) ([]Value, error) {
+	out := make([]Value, len(a.params))
 	for i := range out {
 		out[i] = unbound
 	}
-	if len(args) > kwOnlyFrom {
-		return nil, th.typeErrorf("%s() takes at most %d argument%s (%d given)", fname, kwOnlyFrom, plural(kwOnlyFrom), len(args))
+	if len(args) > a.kwOnlyFrom {
+		return nil, th.typeErrorf("%s() takes at most %d argument%s (%d given)", fname, a.kwOnlyFrom, plural(a.kwOnlyFrom), len(args))
 	}
 	copy(out, args)
 	for _, k := range kw {
 		found := false
-		for i, p := range params {
+		for i, p := range a.params {
 			if p == k.Name {
 				if out[i] != unbound {
 					return nil, th.typeErrorf("argument for %s() given by name ('%s') and position (%d)", fname, k.Name, i+1)
@@ -80,11 +87,16 @@ func parseArgs(th *Thread, fname string, args []Value, kw []KV, names ...string)
 		}
 	}
 	for i, v := range out {
-		if v == unbound && !optional[i] {
-			return nil, th.typeErrorf("%s() missing required argument '%s' (pos %d)", fname, params[i], i+1)
+		if v == unbound && !a.optional[i] {
+			return nil, th.typeErrorf("%s() missing required argument '%s' (pos %d)", fname, a.params[i], i+1)
 		}
 	}
 	return out, nil
+}
+
+// parseArgs is newArgSpec(names...).parse, for functions called seldom.
+func parseArgs(th *Thread, fname string, args []Value, kw []KV, names ...string) ([]Value, error) {
+	return newArgSpec(names...).parse(th, fname, args, kw)
 }
 
 // noKw refuses keyword arguments.

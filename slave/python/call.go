@@ -114,29 +114,84 @@ func callFunction(th *Thread, f *Function, args []Value, kw []KV) (Value, error)
 		return nil, err
 	}
 	code := f.code
-	fr := newFrame(th, code, f.globals, f.closure)
+	if code.generator {
+		fr := newFrame(th, code, f.globals, f.closure)
+		err := bindArgs(th, f, fr, args, kw)
+		th.leave()
+		if err != nil {
+			return nil, err
+		}
+		return newGenerator(th, fr), nil
+	}
+	fr := th.in.frames.get(th, code, f.globals, f.closure)
 	if err := bindArgs(th, f, fr, args, kw); err != nil {
 		th.leave()
+		th.in.frames.put(fr)
 		return nil, err
-	}
-	if code.generator {
-		th.leave()
-		return newGenerator(th, fr), nil
 	}
 	if err := th.tick(); err != nil {
 		th.leave()
+		th.in.frames.put(fr)
 		return nil, err
 	}
 	k, err := code.body(fr)
 	th.leave()
 	if err != nil {
 		addTraceback(fr, err)
+		th.in.frames.put(fr)
 		return nil, err
 	}
+	var ret Value
 	if k == ctlReturn {
-		return fr.ret, nil
+		ret = fr.ret
 	}
-	return nil, nil
+	th.in.frames.put(fr)
+	return ret, nil
+}
+
+// framePool keeps the frames of finished calls for the next calls: no
+// closure, generator or traceback refers to a frame once its call
+// returned (cells and tracebacks are separate), so a frame can be
+// reused; used only under the interpreter lock.
+type framePool struct {
+	free []*Frame
+}
+
+func (p *framePool) get(th *Thread, code *Code, globals *Dict, cl []*Cell) *Frame {
+	if code.ncellvars > 0 || len(p.free) == 0 {
+		return newFrame(th, code, globals, cl)
+	}
+	fr := p.free[len(p.free)-1]
+	p.free = p.free[:len(p.free)-1]
+	fr.th, fr.code, fr.globals, fr.line = th, code, globals, code.firstLine
+	if code.nfast <= len(fr.slots) {
+		fr.fast = fr.slots[:code.nfast]
+	} else if cap(fr.fast) >= code.nfast && &fr.fast[:1][0] != &fr.slots[0] {
+		fr.fast = fr.fast[:code.nfast]
+	} else {
+		fr.fast = make([]Value, code.nfast)
+	}
+	for i := range fr.fast {
+		fr.fast[i] = unbound
+	}
+	if code.nfree > 0 {
+		fr.cells = append(fr.cells[:0], cl...)
+	} else {
+		fr.cells = fr.cells[:0]
+	}
+	return fr
+}
+
+// put returns a frame whose call ended; frames of code with cells of
+// its own are not kept (their cells must be new each call).
+func (p *framePool) put(fr *Frame) {
+	if fr.code.ncellvars > 0 || len(p.free) >= 64 {
+		return
+	}
+	clear(fr.fast)
+	clear(fr.cells)
+	fr.ret, fr.globals, fr.th, fr.ns = nil, nil, nil, nil
+	p.free = append(p.free, fr)
 }
 
 func setSlot(fr *Frame, s slotRef, v Value) {

@@ -1,5 +1,7 @@
 package python
 
+import "unsafe"
+
 // The compiler turns the syntax tree into Go closures: each expression
 // becomes an evalFn, each statement an execFn, each assignment target a
 // storeFn. Names are resolved here, once: a function's locals live in
@@ -34,7 +36,13 @@ type Frame struct {
 	ret     Value
 	line    int
 	gen     *genCore
+	// slots holds the locals of small functions, so a call makes one
+	// allocation, not two.
+	slots [6]Value
 }
+
+// id is the frame's identity for tracebacks.
+func (fr *Frame) id() uintptr { return uintptr(unsafe.Pointer(fr)) }
 
 // Code is a compiled function body (or module, or class body).
 type Code struct {
@@ -208,7 +216,8 @@ func (c *compiler) load(n *Name) evalFn {
 			return nil, fr.th.newError(ErrNameError, "cannot access free variable '"+name+"' where it is not associated with a value in enclosing scope")
 		}
 	}
-	return func(fr *Frame) (Value, error) { return loadGlobal(fr, name) }
+	site := &globalSite{name: name}
+	return site.load
 }
 
 func loadGlobal(fr *Frame, name string) (Value, error) {
@@ -221,6 +230,48 @@ func loadGlobal(fr *Frame, name string) (Value, error) {
 	return nil, fr.th.newError(ErrNameError, "name '"+name+"' is not defined").(*Instance).withAttr("name", name)
 }
 
+// globalSite caches where a global name was found, for one place in the
+// code: while the dict has had no key added or removed (its ver), the
+// entry index stays valid. A name found in builtins is cached with the
+// globals' ver at that moment (it is still absent while that holds).
+// Code runs under the interpreter lock, so the cache needs no lock.
+type globalSite struct {
+	name    string
+	d       *Dict
+	ver     uint32
+	idx     int32
+	builtin bool
+}
+
+func (g *globalSite) load(fr *Frame) (Value, error) {
+	d := fr.globals
+	if g.d == d && d.ver == g.ver {
+		if g.builtin {
+			return fr.th.in.builtins.entries[g.idx].val, nil
+		}
+		return d.entries[g.idx].val, nil
+	}
+	if i, ok := d.sidx[g.name]; ok {
+		*g = globalSite{name: g.name, d: d, ver: d.ver, idx: i}
+		return d.entries[i].val, nil
+	}
+	if i, ok := fr.th.in.builtins.sidx[g.name]; ok {
+		*g = globalSite{name: g.name, d: d, ver: d.ver, idx: i, builtin: true}
+		return fr.th.in.builtins.entries[i].val, nil
+	}
+	return loadGlobal(fr, g.name)
+}
+
+func (g *globalSite) store(fr *Frame, v Value) {
+	d := fr.globals
+	if g.d == d && d.ver == g.ver && !g.builtin {
+		d.entries[g.idx].val = v
+		return
+	}
+	d.SetStr(g.name, v)
+	*g = globalSite{name: g.name, d: d, ver: d.ver, idx: d.sidx[g.name]}
+}
+
 func (c *compiler) storeName(name string) storeFn {
 	kind, i := c.where(name)
 	switch kind {
@@ -231,7 +282,8 @@ func (c *compiler) storeName(name string) storeFn {
 	case nkName, nkClassDeref:
 		return func(fr *Frame, v Value) error { fr.ns.SetStr(name, v); return nil }
 	}
-	return func(fr *Frame, v Value) error { fr.globals.SetStr(name, v); return nil }
+	site := &globalSite{name: name}
+	return func(fr *Frame, v Value) error { site.store(fr, v); return nil }
 }
 
 func (c *compiler) delName(name string) execFn {
@@ -360,7 +412,11 @@ func closure(fr *Frame, code *Code) []*Cell {
 func newFrame(th *Thread, code *Code, globals *Dict, cl []*Cell) *Frame {
 	fr := &Frame{th: th, code: code, globals: globals, line: code.firstLine}
 	if code.nfast > 0 {
-		fr.fast = make([]Value, code.nfast)
+		if code.nfast <= len(fr.slots) {
+			fr.fast = fr.slots[:code.nfast]
+		} else {
+			fr.fast = make([]Value, code.nfast)
+		}
 		for i := range fr.fast {
 			fr.fast[i] = unbound
 		}

@@ -560,7 +560,7 @@ func (c *compiler) binop(n *BinOp) evalFn {
 			if x, ok := a.(int64); ok {
 				if y, ok := b.(int64); ok {
 					if s := x + y; (s > x) == (y > 0) {
-						return s, nil
+						return boxInt(s), nil
 					}
 				}
 			}
@@ -579,7 +579,7 @@ func (c *compiler) binop(n *BinOp) evalFn {
 			if x, ok := a.(int64); ok {
 				if y, ok := b.(int64); ok {
 					if s := x - y; (s < x) == (y > 0) {
-						return s, nil
+						return boxInt(s), nil
 					}
 				}
 			}

@@ -366,7 +366,7 @@ func (c *compiler) augAssign(n *AugAssign) execFn {
 			if x, ok := a.(int64); ok && op == opAdd {
 				if y, ok := b.(int64); ok {
 					if s := x + y; (s > x) == (y > 0) {
-						return ctlNext, store(fr, s)
+						return ctlNext, store(fr, boxInt(s))
 					}
 				}
 			}

@@ -261,13 +261,13 @@ func addTraceback(fr *Frame, err error) {
 	if fr.code != nil && fr.code.name != "" {
 		name = fr.code.name
 	}
-	if n := len(e.exc.tb); n > 0 && e.exc.tb[n-1].frame == fr {
+	if n := len(e.exc.tb); n > 0 && e.exc.tb[n-1].frame == fr.id() {
 		return
 	}
 	if len(e.exc.tb) >= maxTraceback {
 		return
 	}
-	e.exc.tb = append(e.exc.tb, tbEntry{frame: fr, name: name, line: fr.line})
+	e.exc.tb = append(e.exc.tb, tbEntry{frame: fr.id(), name: name, line: fr.line})
 }
 
 // maxTraceback bounds the frames a traceback keeps (a deep recursion

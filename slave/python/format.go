@@ -223,6 +223,9 @@ func formatInt(th *Thread, n int64, b *big.Int, spec string) (Value, error) {
 		return nil, err
 	}
 	if b == nil {
+		if r, ok := formatSmallInt(s, n); ok {
+			return r, nil
+		}
 		b = big.NewInt(n)
 	}
 	switch s.typ {
@@ -915,4 +918,37 @@ func formatField(th *Thread, name string, args []Value, kw []KV, auto *int) (Val
 		}
 	}
 	return v, nil
+}
+
+// formatSmallInt formats an int64 in base 10, 16, 8 or 2 without a
+// big.Int (the common f"{i:04d}"); ok is false for the other cases.
+func formatSmallInt(s fmtSpec, n int64) (string, bool) {
+	base, prefix := 0, ""
+	switch s.typ {
+	case 'd', 0:
+		base = 10
+	case 'x':
+		base, prefix = 16, "0x"
+	case 'X':
+		base, prefix = 16, "0X"
+	case 'o':
+		base, prefix = 8, "0o"
+	case 'b':
+		base, prefix = 2, "0b"
+	}
+	if base == 0 || s.prec >= 0 || s.grouping != 0 || n == math.MinInt64 {
+		return "", false
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	digits := strconv.FormatInt(n, base)
+	if s.typ == 'X' {
+		digits = strings.ToUpper(digits)
+	}
+	if !s.alt {
+		prefix = ""
+	}
+	return s.pad(signPrefix(neg, s.sign)+prefix, digits, '>'), true
 }

@@ -24,7 +24,7 @@ type excState struct {
 
 // tbEntry is one frame of a traceback.
 type tbEntry struct {
-	frame *Frame
+	frame uintptr // the frame's identity, not a reference: tracebacks keep no frame alive
 	name  string
 	line  int
 }

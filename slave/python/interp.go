@@ -64,6 +64,7 @@ type Interp struct {
 
 	exports exportTable
 	gens    genTable
+	frames  framePool // under mu
 	closed  atomic.Bool
 }
 

@@ -484,7 +484,7 @@ func getIter(th *Thread, v Value) (iterFunc, error) {
 		return func(*Thread) (Value, bool, error) {
 			if i < n {
 				i++
-				return x.at(i - 1), true, nil
+				return boxInt(x.at(i - 1)), true, nil
 			}
 			return nil, false, nil
 		}, nil

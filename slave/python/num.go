@@ -36,6 +36,29 @@ const (
 var binopSym = [...]string{"+", "-", "*", "/", "//", "%", "**", "<<", ">>", "&", "|", "^", "@"}
 var binopDunder = [...]string{"add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "lshift", "rshift", "and", "or", "xor", "matmul"}
 
+// smallInts are the boxed ints in [smallIntMin, smallIntMax): loops and
+// arithmetic hand them out without allocating.
+const (
+	smallIntMin = -256
+	smallIntMax = 1 << 16
+)
+
+var smallInts = func() []Value {
+	out := make([]Value, smallIntMax-smallIntMin)
+	for i := range out {
+		out[i] = int64(i + smallIntMin)
+	}
+	return out
+}()
+
+// boxInt is an int as a Value, without allocating for small ones.
+func boxInt(n int64) Value {
+	if n >= smallIntMin && n < smallIntMax {
+		return smallInts[n-smallIntMin]
+	}
+	return n
+}
+
 func normBig(b *big.Int) Value {
 	if b.IsInt64() {
 		return b.Int64()
@@ -109,12 +132,12 @@ func intOp(th *Thread, op binop, a, b Value) (Value, error) {
 		switch op {
 		case opAdd:
 			if r := x + y; (r > x) == (y > 0) {
-				return r, nil
+				return boxInt(r), nil
 			}
 		case opSub:
 			r := x - y
 			if (r < x) == (y > 0) {
-				return r, nil
+				return boxInt(r), nil
 			}
 		case opMul:
 			if x == 0 || y == 0 {
@@ -122,7 +145,7 @@ func intOp(th *Thread, op binop, a, b Value) (Value, error) {
 			}
 			r := x * y
 			if r/y == x && !(x == -1 && y == math.MinInt64) && !(y == -1 && x == math.MinInt64) {
-				return r, nil
+				return boxInt(r), nil
 			}
 		case opFloorDiv:
 			if y == 0 {
@@ -133,7 +156,7 @@ func intOp(th *Thread, op binop, a, b Value) (Value, error) {
 				if (x%y != 0) && ((x < 0) != (y < 0)) {
 					q--
 				}
-				return q, nil
+				return boxInt(q), nil
 			}
 		case opMod:
 			if y == 0 {
@@ -146,7 +169,7 @@ func intOp(th *Thread, op binop, a, b Value) (Value, error) {
 			if m != 0 && (m < 0) != (y < 0) {
 				m += y
 			}
-			return m, nil
+			return boxInt(m), nil
 		case opAnd:
 			return x & y, nil
 		case opOr:

@@ -186,6 +186,7 @@ func selfBytes(th *Thread, fname string, args []Value) ([]byte, error) {
 // bytesMethod defines a method shared by bytes and bytearray; a []byte
 // result is returned in the receiver's type.
 func bytesMethod(name string, params []string, fn func(th *Thread, b []byte, a []Value) (Value, error)) {
+	spec := newArgSpec(params...)
 	for _, cls := range []*Class{ClassBytes, ClassByteArray} {
 		cls := cls
 		def(cls, name, func(th *Thread, args []Value, kw []KV) (Value, error) {
@@ -193,7 +194,7 @@ func bytesMethod(name string, params []string, fn func(th *Thread, b []byte, a [
 			if err != nil {
 				return nil, err
 			}
-			a, err := parseArgs(th, name, args[1:], kw, params...)
+			a, err := spec.parse(th, name, args[1:], kw)
 			if err != nil {
 				return nil, err
 			}

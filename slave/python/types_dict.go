@@ -12,12 +12,13 @@ func selfDict(th *Thread, fname string, args []Value) (*Dict, error) {
 }
 
 func dictMethod(name string, params []string, fn func(th *Thread, d *Dict, a []Value) (Value, error)) {
+	spec := newArgSpec(params...)
 	def(ClassDict, name, func(th *Thread, args []Value, kw []KV) (Value, error) {
 		d, err := selfDict(th, name, args)
 		if err != nil {
 			return nil, err
 		}
-		a, err := parseArgs(th, name, args[1:], kw, params...)
+		a, err := spec.parse(th, name, args[1:], kw)
 		if err != nil {
 			return nil, err
 		}

@@ -16,12 +16,13 @@ func selfList(th *Thread, fname string, args []Value) (*List, error) {
 }
 
 func listMethod(name string, params []string, fn func(th *Thread, l *List, a []Value) (Value, error)) {
+	spec := newArgSpec(params...)
 	def(ClassList, name, func(th *Thread, args []Value, kw []KV) (Value, error) {
 		l, err := selfList(th, name, args)
 		if err != nil {
 			return nil, err
 		}
-		a, err := parseArgs(th, name, args[1:], kw, params...)
+		a, err := spec.parse(th, name, args[1:], kw)
 		if err != nil {
 			return nil, err
 		}

@@ -29,12 +29,13 @@ func selfStr(th *Thread, fname string, args []Value) (string, error) {
 
 // strMethod defines a str method with its parameters (after self).
 func strMethod(name string, params []string, fn func(th *Thread, s string, a []Value) (Value, error)) {
+	spec := newArgSpec(params...)
 	def(ClassStr, name, func(th *Thread, args []Value, kw []KV) (Value, error) {
 		s, err := selfStr(th, name, args)
 		if err != nil {
 			return nil, err
 		}
-		a, err := parseArgs(th, name, args[1:], kw, params...)
+		a, err := spec.parse(th, name, args[1:], kw)
 		if err != nil {
 			return nil, err
 		}
