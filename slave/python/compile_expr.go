@@ -595,6 +595,11 @@ func (c *compiler) binop(n *BinOp) evalFn {
 		if err != nil {
 			return nil, err
 		}
+		if _, ok := a.(int64); ok {
+			if _, ok := b.(int64); ok {
+				return intOp(fr.th, op, a, b)
+			}
+		}
 		return binaryOp(fr.th, op, a, b)
 	}
 }

@@ -770,6 +770,10 @@ func dunderBinary(th *Thread, a Value, name string, b Value) (Value, error) {
 // __iadd__ and friends, the rest is a op b.
 func inplaceOp(th *Thread, op binop, a, b Value) (Value, error) {
 	switch x := a.(type) {
+	case int64:
+		if _, ok := b.(int64); ok {
+			return intOp(th, op, a, b)
+		}
 	case *List:
 		switch op {
 		case opAdd:
