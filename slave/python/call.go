@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/rpyc-go/rpyc"
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
@@ -86,7 +87,8 @@ func callMethod(th *Thread, obj Value, name string, args []Value, kw []KV) (Valu
 		}
 	case *Class, *Module, *Super, *Function, *Method:
 	default:
-		if isForeign(obj) {
+		if _, remote := obj.(*rpyc.Netref); remote {
+			// One round trip to the client (CALLATTR), not two.
 			return th.hostCallMethod(obj, name, args, kw)
 		}
 		cls := typeOf(obj)

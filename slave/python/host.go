@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/big"
 	"reflect"
+	"sort"
 	"strings"
 
 	"github.com/rpyc-go/rpyc"
@@ -23,10 +24,12 @@ const maxConvertDepth = 100
 
 // fromHost converts a value coming back from the Host.
 func (th *Thread) fromHost(v any) Value {
-	return fromHostDepth(v, 0)
+	return fromHostDepth(v, 0, nil)
 }
 
-func fromHostDepth(v any, depth int) Value {
+// fromHostDepth converts v; fresh, when set, is the thread of a call
+// whose result is new (maps become dicts).
+func fromHostDepth(v any, depth int, fresh *Thread) Value {
 	switch x := v.(type) {
 	case nil, bool, int64, *big.Int, float64, complex128, string, []byte,
 		brine.Slice, brine.EllipsisType, brine.NotImplementedType:
@@ -43,14 +46,14 @@ func fromHostDepth(v any, depth int) Value {
 		}
 		out := make(Tuple, len(x))
 		for i, it := range x {
-			out[i] = fromHostDepth(it, depth+1)
+			out[i] = fromHostDepth(it, depth+1, fresh)
 		}
 		return out
 	case brine.FrozenSet:
 		s := &Set{frozen: true}
 		th := plainThread()
 		for _, it := range x {
-			_ = s.add(th, fromHostDepth(it, depth+1))
+			_ = s.add(th, fromHostDepth(it, depth+1, fresh))
 		}
 		return s
 	case []any:
@@ -59,7 +62,7 @@ func fromHostDepth(v any, depth int) Value {
 		}
 		out := make([]Value, len(x))
 		for i, it := range x {
-			out[i] = fromHostDepth(it, depth+1)
+			out[i] = fromHostDepth(it, depth+1, fresh)
 		}
 		return &List{items: out}
 	case int:
@@ -92,6 +95,10 @@ func fromHostDepth(v any, depth int) Value {
 		return rv.Bool()
 	case reflect.String:
 		return rv.String()
+	case reflect.Map:
+		if fresh != nil && depth <= maxConvertDepth {
+			return mapToDict(rv, depth, fresh)
+		}
 	case reflect.Slice:
 		if depth > maxConvertDepth || rv.Type().Elem().Kind() == reflect.Uint8 {
 			return v
@@ -99,7 +106,7 @@ func fromHostDepth(v any, depth int) Value {
 		// A slice a Go function returned is a new list for the code.
 		out := make([]Value, rv.Len())
 		for i := range out {
-			out[i] = fromHostDepth(rv.Index(i).Interface(), depth+1)
+			out[i] = fromHostDepth(rv.Index(i).Interface(), depth+1, fresh)
 		}
 		return &List{items: out}
 	}
@@ -236,6 +243,40 @@ func (th *Thread) hostDelAttr(obj Value, name string) error {
 	return th.hostErr(th.outside(func() error { return th.in.host.DelAttr(th.ctx, obj, name) }))
 }
 
+// fromHostResult converts what a call returned: a map is a new dict for
+// the code (Python functions return new dicts), with its keys in sorted
+// order since Go maps have none; a map read as an attribute stays the Go
+// map itself (os.environ), as does anything else shared.
+func (th *Thread) fromHostResult(v any) Value {
+	return fromHostDepth(v, 0, th)
+}
+
+// mapToDict copies a Go map into a dict, keys sorted.
+func mapToDict(rv reflect.Value, depth int, th *Thread) Value {
+	keys := make([]Value, 0, rv.Len())
+	var vals []any
+	it := rv.MapRange()
+	for it.Next() {
+		keys = append(keys, fromHostDepth(it.Key().Interface(), depth+1, nil))
+		vals = append(vals, it.Value().Interface())
+	}
+	order := make([]int, len(keys))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		r, err := richCompare(th, cmpLt, keys[order[i]], keys[order[j]])
+		return err == nil && r == true
+	})
+	d := NewDict()
+	for _, i := range order {
+		if err := d.Set(th, keys[i], fromHostDepth(vals[i], depth+1, th)); err != nil {
+			return rv.Interface()
+		}
+	}
+	return d
+}
+
 func (th *Thread) hostCall(fn Value, args []Value, kw []KV) (Value, error) {
 	a, k := th.toHostArgs(fn, args), th.toHostKw(fn, kw)
 	var r any
@@ -247,7 +288,7 @@ func (th *Thread) hostCall(fn Value, args []Value, kw []KV) (Value, error) {
 	if err != nil {
 		return nil, th.hostErr(err)
 	}
-	return th.fromHost(r), nil
+	return th.fromHostResult(r), nil
 }
 
 func (th *Thread) hostCallMethod(obj Value, name string, args []Value, kw []KV) (Value, error) {
@@ -261,7 +302,7 @@ func (th *Thread) hostCallMethod(obj Value, name string, args []Value, kw []KV) 
 	if err != nil {
 		return nil, th.hostErr(err)
 	}
-	return th.fromHost(r), nil
+	return th.fromHostResult(r), nil
 }
 
 func (th *Thread) hostDir(obj Value) ([]string, error) {
