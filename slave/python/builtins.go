@@ -3,10 +3,12 @@ package python
 import (
 	"math"
 	"math/big"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/rpyc-go/rpyc/brine"
 )
@@ -627,6 +629,13 @@ func identity(v Value) int64 {
 		return int64(ptrHash(x) << 4)
 	case nil:
 		return 0x9e3779b9
+	case Tuple:
+		if len(x) > 0 {
+			return int64(uintptr(unsafe.Pointer(&x[0])))
+		}
+	}
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer {
+		return int64(rv.Pointer())
 	}
 	h, err := hashOf(plainThread(), v)
 	if err != nil {

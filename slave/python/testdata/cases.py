@@ -787,3 +787,164 @@ for expr in ["[] + ()", "{} + {}", "None + 1", "'a' * 'b'", "[1] < 'a'", "len(1)
 class K:
     attr = 1
     values = [attr * i for i in range(3)]
+=== lab-script-idioms
+results = {}
+config = {"host": "lab-1", "ports": [22, 80], "retries": 3}
+for key, value in sorted(config.items()):
+    results.setdefault(type(value).__name__, []).append(key)
+print(results)
+def retry(fn, times=3, *, delay=0):
+    last = None
+    for attempt in range(1, times + 1):
+        try:
+            return fn(attempt)
+        except (ValueError, KeyError) as err:
+            last = err
+            continue
+    raise RuntimeError(f"gave up after {times} tries") from last
+def flaky(n):
+    if n < 3:
+        raise ValueError(f"attempt {n} failed")
+    return "ok on %d" % n
+print(retry(flaky))
+try:
+    retry(lambda n: {}["x"], times=2)
+except RuntimeError as e:
+    print(e, "|", repr(e.__cause__))
+lines = "name=a\n# comment\nsize = 10\n\nflag=on".splitlines()
+parsed = dict(l.split("=", 1) for l in lines if l.strip() and not l.startswith("#"))
+print({k.strip(): v.strip() for k, v in parsed.items()})
+table = [("alpha", 3, 1.5), ("beta", 12, 22.25)]
+for name, count, ratio in table:
+    print(f"{name:<8}|{count:>4}|{ratio:8.2f}|{ratio:.1%}")
+print("\n".join("{:>2}. {}".format(i, n) for i, (n, *_) in enumerate(table, 1)))
+class Device:
+    registry = {}
+    def __init__(self, name, **opts):
+        self.name = name
+        self.opts = opts
+        Device.registry[name] = self
+    def __repr__(self):
+        return f"<Device {self.name} {self.opts}>"
+    def __lt__(self, other):
+        return self.name < other.name
+Device("b", speed=1)
+Device("a")
+print(sorted(Device.registry.values()), len(Device.registry))
+matrix = [[i * j for j in range(3)] for i in range(3)]
+print(matrix, list(zip(*matrix)), [sum(r) for r in matrix], max(map(max, matrix)))
+counts = {}
+for ch in "mississippi":
+    counts[ch] = counts.get(ch, 0) + 1
+print(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+s = "  Mixed Case Text  "
+print(s.strip().lower().replace(" ", "_"), s.split(), "-".join(w.capitalize() for w in s.split()))
+big = 2 ** 64
+print(big, big // 3, hex(big), big.bit_length(), str(big)[:5], f"{big:,}", int(str(big)) == big)
+print(id([]) != 0, id(None) == id(None), isinstance(id(1), int))
+paths = ["/a/b.txt", "/a/c.py", "/d/e.txt"]
+print([p for p in paths if p.endswith(".txt")], {p.rsplit("/", 1)[0] for p in paths} == {"/a", "/d"})
+print(any(p.startswith("/d") for p in paths), all(p[0] == "/" for p in paths), sorted(paths, key=lambda p: p[::-1])[0])
+=== closures-and-decorators
+def logged(fn):
+    def wrapper(*args, **kwargs):
+        print("calling", fn.__name__, args, kwargs)
+        return fn(*args, **kwargs)
+    wrapper.__name__ = fn.__name__
+    return wrapper
+@logged
+def add(a, b=1):
+    return a + b
+print(add(2, b=5), add.__name__)
+def repeat(n):
+    def deco(fn):
+        def run(*a):
+            return [fn(*a) for _ in range(n)]
+        return run
+    return deco
+@repeat(3)
+def one():
+    return 1
+print(one())
+def memo(fn):
+    cache = {}
+    def inner(n):
+        if n not in cache:
+            cache[n] = fn(n)
+        return cache[n]
+    return inner
+@memo
+def fib(n):
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+print(fib(80))
+class Registry:
+    handlers = {}
+    @classmethod
+    def register(cls, name):
+        def deco(fn):
+            cls.handlers[name] = fn
+            return fn
+        return deco
+@Registry.register("x")
+def handle_x():
+    return "handled x"
+print(Registry.handlers["x"]())
+def counter_factory():
+    counts = []
+    def count():
+        counts.append(1)
+        return len(counts)
+    return count
+c1, c2 = counter_factory(), counter_factory()
+c1(); c1()
+print(c1(), c2())
+def class_decorator(cls):
+    cls.tag = "decorated"
+    return cls
+@class_decorator
+class Tagged:
+    pass
+print(Tagged.tag)
+=== iteration-protocols
+class Countdown:
+    def __init__(self, n):
+        self.n = n
+    def __iter__(self):
+        return self
+    def __next__(self):
+        if self.n <= 0:
+            raise StopIteration
+        self.n -= 1
+        return self.n + 1
+print(list(Countdown(3)), sum(Countdown(4)), [x for x in Countdown(2)])
+it = iter(Countdown(2))
+print(next(it), next(it), next(it, "end"))
+class Seq:
+    def __getitem__(self, i):
+        if i >= 3:
+            raise IndexError
+        return i * 10
+print(list(Seq()), 20 in Seq())
+d = {"a": 1, "b": 2}
+ks = d.keys()
+d["c"] = 3
+print(list(ks), len(ks), "c" in ks, list(d.values()), list(reversed(d)), list(reversed([1, 2, 3])))
+e = enumerate(["x", "y"])
+print(next(e), list(e))
+z = zip(range(3), "abcd")
+print(list(z), list(z))
+g = (i for i in range(3))
+print(2 in g, list(g))
+=== numeric-formatting
+vals = [0, 1, -1, 3.14159, -2.5, 1e10, 1.5e-7, 2 ** 70, 255, 0.1]
+for v in vals:
+    print(repr(v), str(v), f"{v}", "%s" % v, format(v, ""), end=" | ")
+    print()
+print(f"{3.0:.0f} {2.5:.0f} {3.5:.0f} {-0.5:.0f} {1/3:.3g} {12345.6789:.3g} {0.000012345:.2e} {1e-10:g} {100:x}")
+print("%.2f %.0f %5.1f %-8.3f| %e %g %G %10.4e" % (2.675, 0.5, 3.14159, 2.0, 0.0001234, 1e-5, 1e20, 123.456))
+print(f"{1234.5:10,.2f}|{-42:05d}|{42:+05d}|{3:*^7}|{0.25:.0%}|{7:b}|{255:o}|{-255:x}")
+print(round(0.125, 2), round(0.375, 2), round(1e15 + 0.5), round(-1.5), round(7, -1), round(15, -1), round(25, -1))
+print(int(1e18), int(-1e18), float(10 ** 18), 10 ** 18 == 1e18, 0.1 + 0.7, 1 - 0.9, 3 * 1.1)
+print(divmod(-7, 2), divmod(7, -2), divmod(7.0, 2), -7 // 2.0, 7 % -2.0, 2 ** 0.5, 4 ** 0.5, (-8) ** (1 / 3) == (-8) ** (1 / 3))
+print(float("inf") > 1e308, -float("inf") < -1e308, float("inf") == float("inf"), max(float("-inf"), -1e308))
+print(True + 1, False * 3, True / 2, 7 // True, abs(True), -True, ~True, True & 3, True | 2)
