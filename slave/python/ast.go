@@ -162,6 +162,7 @@ type (
 	AnnAssign struct {
 		node
 		Target Expr
+		Ann    Expr
 		Value  Expr // may be nil
 		Simple bool
 	}

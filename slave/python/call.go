@@ -465,9 +465,11 @@ func buildClass(th *Thread, name string, bases []Value, ns *Dict, kw []KV) (*Cla
 			ns.SetStr("__new__", &StaticMethod{fn: fn})
 		}
 	}
-	if f, ok := ns.GetStr("__init_subclass__"); ok {
-		if fn, ok := f.(*Function); ok {
-			ns.SetStr("__init_subclass__", &ClassMethod{fn: fn})
+	for _, name := range []string{"__init_subclass__", "__class_getitem__"} {
+		if f, ok := ns.GetStr(name); ok {
+			if fn, ok := f.(*Function); ok {
+				ns.SetStr(name, &ClassMethod{fn: fn})
+			}
 		}
 	}
 	// A class that defines __eq__ without __hash__ is unhashable.

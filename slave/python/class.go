@@ -207,6 +207,9 @@ func typeOf(v Value) *Class {
 	case Tuple:
 		return ClassTuple
 	case *Dict:
+		if x.kind != nil {
+			return x.kind
+		}
 		return ClassDict
 	case *Function:
 		return ClassFunction

@@ -69,17 +69,7 @@ func (c *compiler) stmt0(s Stmt) execFn {
 	case *AugAssign:
 		return c.augAssign(n)
 	case *AnnAssign:
-		if n.Value == nil {
-			return nil
-		}
-		val, store := c.expr(n.Value), c.store(n.Target)
-		return func(fr *Frame) (ctl, error) {
-			v, err := val(fr)
-			if err != nil {
-				return 0, err
-			}
-			return ctlNext, store(fr, v)
-		}
+		return c.annAssign(n)
 	case *Pass, *Global, *Nonlocal:
 		return nil
 	case *Break:
@@ -928,5 +918,51 @@ func (c *compiler) importFrom(n *ImportFrom) execFn {
 			}
 		}
 		return ctlNext, nil
+	}
+}
+
+// annAssign is x: T = v. In a module or class body a simple name's
+// annotation is evaluated and recorded in __annotations__, as Python
+// does (dataclasses read it); in a function it is not evaluated.
+func (c *compiler) annAssign(n *AnnAssign) execFn {
+	var val evalFn
+	var store storeFn
+	if n.Value != nil {
+		val, store = c.expr(n.Value), c.store(n.Target)
+	}
+	var ann evalFn
+	name := ""
+	if nm, ok := n.Target.(*Name); ok && n.Simple && (c.sc.kind == scModule || c.sc.kind == scClass) {
+		ann, name = c.expr(n.Ann), nm.ID
+	}
+	if val == nil && ann == nil {
+		return nil
+	}
+	return func(fr *Frame) (ctl, error) {
+		if ann != nil {
+			a, err := ann(fr)
+			if err != nil {
+				return 0, err
+			}
+			ns := fr.ns
+			if ns == nil {
+				ns = fr.globals
+			}
+			d, ok := ns.GetStr("__annotations__")
+			dict, isDict := d.(*Dict)
+			if !ok || !isDict {
+				dict = NewDict()
+				ns.SetStr("__annotations__", dict)
+			}
+			dict.SetStr(name, a)
+		}
+		if val == nil {
+			return ctlNext, nil
+		}
+		v, err := val(fr)
+		if err != nil {
+			return 0, err
+		}
+		return ctlNext, store(fr, v)
 	}
 }

@@ -5,6 +5,11 @@ package python
 // keys, the common case (namespaces, attributes, keyword arguments), go
 // through a Go map of their own; other keys through their Python hash.
 type Dict struct {
+	// kind is the dict's class when it is one of collections' dict
+	// types (defaultdict, Counter, OrderedDict); nil for dict.
+	kind *Class
+	// factory is a defaultdict's default_factory.
+	factory Value
 	entries []dictEntry
 	sidx    map[string]int32 // str keys -> entry
 	hidx    map[uint64]int32 // other keys: hash -> first entry of its chain
@@ -224,7 +229,7 @@ func (d *Dict) Range(f func(k, v Value) bool) {
 
 // Copy returns a shallow copy.
 func (d *Dict) Copy() *Dict {
-	c := &Dict{entries: make([]dictEntry, 0, d.n)}
+	c := &Dict{entries: make([]dictEntry, 0, d.n), kind: d.kind, factory: d.factory}
 	for _, e := range d.entries {
 		if e.live {
 			c.insertNew(e.key, e.val, e.hash)

@@ -335,8 +335,9 @@ func (th *Thread) hostStr(obj Value) (string, error) {
 	return r, th.hostErr(err)
 }
 
-// nativeModules are modules the interpreter implements itself.
-var nativeModules = map[string]func(in *Interp) *Module{}
+// nativeModules are modules the interpreter implements itself, made on
+// first import (with the interpreter lock held).
+var nativeModules = map[string]func(th *Thread) (*Module, error){}
 
 // importModule imports a module: the interpreter's own, else the Host's.
 // Imported modules are kept, so a module is one object.
@@ -345,7 +346,10 @@ func importModule(th *Thread, name string) (Value, error) {
 		return m, nil
 	}
 	if mk, ok := nativeModules[name]; ok {
-		m := mk(th.in)
+		m, err := mk(th)
+		if err != nil {
+			return nil, err
+		}
 		th.in.modules[name] = m
 		return m, nil
 	}

@@ -167,7 +167,7 @@ func getItem(th *Thread, obj, key Value) (Value, error) {
 			return nil, err
 		}
 		if !ok {
-			return nil, th.raise(newExc(ErrKeyError, key))
+			return dictMissing(th, x, key)
 		}
 		return v, nil
 	case string:
@@ -227,7 +227,14 @@ func getItem(th *Thread, obj, key Value) (Value, error) {
 		}
 	case *Class:
 		if m, ok := x.lookup("__class_getitem__"); ok {
-			return call(th, m, []Value{x, key}, nil)
+			b, err := bind(th, m, nil, x)
+			if err != nil {
+				return nil, err
+			}
+			if _, isFn := b.(*Function); isFn {
+				b = &Method{self: x, fn: b}
+			}
+			return call(th, b, []Value{key}, nil)
 		}
 		if x.builtin {
 			return x, nil // list[int] and friends, in annotations
@@ -429,6 +436,13 @@ func length(th *Thread, v Value) (int64, error) {
 		return x.len(), nil
 	case *dictView:
 		return int64(x.d.n), nil
+	case *Class:
+		if r, ok, err := classHook(th, x, "__class_len__"); ok {
+			if err != nil {
+				return 0, err
+			}
+			return index(th, r)
+		}
 	case *Instance:
 		if m, ok := x.class.lookup("__len__"); ok {
 			r, err := callBound(th, m, x, nil)
@@ -530,6 +544,13 @@ func getIter(th *Thread, v Value) (iterFunc, error) {
 		return x.next, nil
 	case *Generator:
 		return x.next, nil
+	case *Class:
+		if r, ok, err := classHook(th, x, "__class_iter__"); ok {
+			if err != nil {
+				return nil, err
+			}
+			return iterOfIterator(th, r)
+		}
 	case *Instance:
 		m, ok := x.class.lookup("__iter__")
 		if !ok {
@@ -943,4 +964,20 @@ func (th *Thread) isASCII(s string) bool {
 	}
 	th.ascii = asciiCache{p, len(s), ok}
 	return ok
+}
+
+// classHook calls a class-level protocol method of cls (enum's classes
+// are iterable and have a length, which Python does with a metaclass):
+// __class_iter__, __class_len__ or __class_contains__, a classmethod.
+func classHook(th *Thread, cls *Class, name string, args ...Value) (Value, bool, error) {
+	m, ok := cls.lookup(name)
+	if !ok {
+		return nil, false, nil
+	}
+	b, err := bind(th, m, nil, cls)
+	if err != nil {
+		return nil, true, err
+	}
+	r, err := call(th, b, args, nil)
+	return r, true, err
 }

@@ -17,10 +17,10 @@ func newModule(name string, funcs map[string]goFunc) *Module {
 }
 
 func init() {
-	nativeModules["code"] = func(in *Interp) *Module {
-		return newModule("code", map[string]goFunc{"interact": codeInteract})
+	nativeModules["code"] = func(*Thread) (*Module, error) {
+		return newModule("code", map[string]goFunc{"interact": codeInteract}), nil
 	}
-	nativeModules["traceback"] = func(in *Interp) *Module {
+	nativeModules["traceback"] = func(*Thread) (*Module, error) {
 		return newModule("traceback", map[string]goFunc{
 			"format_exc": func(th *Thread, args []Value, kw []KV) (Value, error) {
 				if th.handling == nil {
@@ -66,7 +66,7 @@ func init() {
 				}
 				return strList([]string{excLastLine(th, e) + "\n"}), nil
 			},
-		})
+		}), nil
 	}
 }
 

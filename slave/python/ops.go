@@ -651,6 +651,13 @@ func contains(th *Thread, container, item Value) (bool, error) {
 			}
 			return truth(th, r)
 		}
+	case *Class:
+		if r, ok, err := classHook(th, x, "__class_contains__", item); ok {
+			if err != nil {
+				return false, err
+			}
+			return truth(th, r)
+		}
 	}
 	if isForeign(container) {
 		r, err := th.hostCallMethod(container, "__contains__", []Value{item}, nil)

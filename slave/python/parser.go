@@ -349,8 +349,7 @@ func (p *parser) exprStmt() Stmt {
 		if _, ok := first.(*TupleExpr); ok {
 			p.fail(pos, "only single target (not tuple) can be annotated")
 		}
-		p.expr() // the annotation: evaluated by Python, ignored here
-		a := &AnnAssign{node: node{pos}, Target: first}
+		a := &AnnAssign{node: node{pos}, Target: first, Ann: p.expr()}
 		_, a.Simple = first.(*Name)
 		if p.acceptOp("=") {
 			a.Value = p.starExprsOrYield()

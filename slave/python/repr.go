@@ -46,6 +46,9 @@ func repr(th *Thread, v Value) (string, error) {
 	case *List:
 		return reprContainer(th, x, "[", "]", x.items)
 	case *Dict:
+		if x.kind != nil {
+			return reprDictKind(th, x)
+		}
 		return reprDict(th, x)
 	case *Set:
 		if x.d.n == 0 {

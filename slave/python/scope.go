@@ -161,6 +161,9 @@ func (st *symtable) stmt(s *scope, x Stmt) {
 		st.expr(s, n.Target)
 		st.store(s, n.Target)
 	case *AnnAssign:
+		if s.kind == scModule || s.kind == scClass {
+			st.expr(s, n.Ann)
+		}
 		if n.Value != nil {
 			st.expr(s, n.Value)
 			st.store(s, n.Target)

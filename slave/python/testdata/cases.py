@@ -948,3 +948,159 @@ print(int(1e18), int(-1e18), float(10 ** 18), 10 ** 18 == 1e18, 0.1 + 0.7, 1 - 0
 print(divmod(-7, 2), divmod(7, -2), divmod(7.0, 2), -7 // 2.0, 7 % -2.0, 2 ** 0.5, 4 ** 0.5, (-8) ** (1 / 3) == (-8) ** (1 / 3))
 print(float("inf") > 1e308, -float("inf") < -1e308, float("inf") == float("inf"), max(float("-inf"), -1e308))
 print(True + 1, False * 3, True / 2, 7 // True, abs(True), -True, ~True, True & 3, True | 2)
+=== stdlib-collections
+from collections import defaultdict, Counter, OrderedDict, namedtuple, deque, ChainMap
+import collections
+groups = defaultdict(list)
+for word in ["apple", "bob", "avocado", "cat", "banana"]:
+    groups[word[0]].append(word)
+print(dict(groups), groups["z"], len(groups), isinstance(groups, dict), groups.default_factory)
+counts = Counter("mississippi")
+print(counts.most_common(2), counts["s"], counts["zz"], sorted(counts.elements())[:4], counts.total())
+counts.update("ssx")
+print(counts["s"], counts["x"], Counter(a=3, b=1).most_common())
+od = OrderedDict([("x", 1), ("y", 2)])
+od["z"] = 3
+od.move_to_end("x")
+print(list(od), od.popitem(), od.popitem(last=False), od)
+Point = namedtuple("Point", "x y")
+p = Point(1, y=2)
+print(p, p.x, p[1], tuple(p), p._asdict(), p._replace(x=5), Point._fields, p == (1, 2), len(p))
+x, y = p
+Cfg = namedtuple("Cfg", ["host", "port"], defaults=[22])
+print(x, y, Cfg("h"), Cfg._make(["a", 1]))
+d = deque([1, 2, 3], maxlen=4)
+d.appendleft(0)
+d.append(4)
+print(d, d.popleft(), d.pop(), list(d), len(d), 2 in d)
+d.rotate(1)
+print(list(d))
+cm = ChainMap({"a": 1}, {"a": 2, "b": 3})
+print(cm["a"], cm["b"], "b" in cm, sorted(cm.keys()), collections.Counter is Counter)
+dd = defaultdict(int)
+for ch in "aab":
+    dd[ch] += 1
+print(sorted(dd.items()), repr(defaultdict(int, {"k": 1})))
+=== stdlib-functools-itertools
+import functools, itertools
+from functools import partial, reduce, wraps, lru_cache
+def power(base, exp):
+    return base ** exp
+square = partial(power, exp=2)
+print(square(7), reduce(lambda a, b: a * b, range(1, 6)), reduce(lambda a, b: a + b, [], 0))
+def deco(f):
+    @wraps(f)
+    def inner(*a):
+        return f(*a)
+    return inner
+@deco
+def documented():
+    "doc here"
+print(documented.__name__, documented.__doc__)
+@lru_cache(maxsize=None)
+def slow_fib(n):
+    return n if n < 2 else slow_fib(n - 1) + slow_fib(n - 2)
+print(slow_fib(60))
+@functools.lru_cache
+def ident(x):
+    return x
+print(ident(3), sorted([3, 1, 2], key=functools.cmp_to_key(lambda a, b: b - a)))
+class Lazy:
+    @functools.cached_property
+    def value(self):
+        print("computing")
+        return 42
+lz = Lazy()
+print(lz.value, lz.value)
+print(list(itertools.islice(itertools.count(10, 5), 3)), list(itertools.chain([1], (2, 3))), list(itertools.chain.from_iterable(["ab", "c"])))
+print(list(itertools.product("ab", repeat=2)), list(itertools.permutations([1, 2, 3], 2))[:3], list(itertools.combinations("abc", 2)))
+print([(k, list(g)) for k, g in itertools.groupby("aabbbc")], list(itertools.accumulate([1, 2, 3])), list(itertools.zip_longest("ab", "x", fillvalue="-")))
+print(list(itertools.takewhile(lambda v: v < 3, [1, 2, 5, 1])), list(itertools.dropwhile(lambda v: v < 3, [1, 2, 5, 1])), list(itertools.repeat("r", 2)))
+print(list(itertools.islice(itertools.cycle("xy"), 5)), list(itertools.starmap(pow, [(2, 3)])), list(itertools.pairwise([1, 2, 3])))
+=== stdlib-dataclasses-enum-typing
+from dataclasses import dataclass, field, asdict, astuple, replace, fields
+from enum import Enum, IntEnum, auto
+from typing import List, Dict, Optional, Any
+@dataclass
+class Host:
+    name: str
+    port: int = 22
+    tags: List[str] = field(default_factory=list)
+    def address(self) -> str:
+        return f"{self.name}:{self.port}"
+h = Host("lab")
+h.tags.append("x")
+print(h, h.address(), h == Host("lab", 22, ["x"]), asdict(h), astuple(h), replace(h, port=2222))
+print([f.name for f in fields(h)], Host("a") != Host("b"))
+@dataclass(frozen=True, order=True)
+class Version:
+    major: int
+    minor: int = 0
+v = Version(1, 2)
+print(v, v < Version(1, 3), sorted([Version(2), Version(1, 5)]), hash(v) == hash(Version(1, 2)))
+try:
+    v.major = 3
+except AttributeError as e:
+    print(type(e).__name__)
+@dataclass
+class Derived(Host):
+    secure: bool = False
+    def __post_init__(self):
+        self.port = 443 if self.secure else self.port
+print(Derived("d", secure=True))
+class Color(Enum):
+    RED = 1
+    GREEN = 2
+    BLUE = auto()
+print(Color.RED, repr(Color.GREEN), Color(2), Color["BLUE"], Color.BLUE.value, Color.RED.name, list(Color), len(Color))
+print(Color.RED is Color(1), isinstance(Color.RED, Color), Color.RED == Color.RED, Color.RED != Color.GREEN, Color.GREEN in Color)
+try:
+    Color(7)
+except ValueError as e:
+    print(e)
+class Level(IntEnum):
+    LOW = 1
+    HIGH = 5
+print(Level.HIGH > 3, int(Level.LOW), Level.LOW == 1, sorted([Level.HIGH, Level.LOW]), Level(5))
+def f(x: Optional[int] = None, y: Dict[str, Any] = None) -> List[int]:
+    return [x]
+print(f(3), f.__name__)
+=== stdlib-contextlib-copy-string
+from contextlib import contextmanager, suppress, ExitStack, nullcontext
+import copy, string
+@contextmanager
+def tag(name):
+    print("<%s>" % name)
+    try:
+        yield name.upper()
+    finally:
+        print("</%s>" % name)
+with tag("b") as t:
+    print("inside", t)
+try:
+    with tag("err"):
+        raise ValueError("inner")
+except ValueError as e:
+    print("caught", e)
+with suppress(KeyError):
+    {}["missing"]
+print("after suppress")
+with ExitStack() as stack:
+    a = stack.enter_context(tag("one"))
+    stack.callback(print, "callback ran")
+    print("stack body", a)
+with nullcontext(5) as n:
+    print(n)
+orig = {"a": [1, 2], "b": {"c": 3}}
+shallow, deep = copy.copy(orig), copy.deepcopy(orig)
+orig["a"].append(9)
+print(shallow["a"], deep["a"], deep == {"a": [1, 2], "b": {"c": 3}})
+class Obj:
+    def __init__(self):
+        self.items = [1]
+o = Obj()
+o2 = copy.deepcopy(o)
+o2.items.append(2)
+print(o.items, o2.items, type(o2).__name__)
+print(string.ascii_lowercase[:5], string.digits, string.capwords("hello big world"), string.Template("$who likes ${what}").substitute(who="tim", what="pie"))
+print(string.Template("$a $b").safe_substitute(a=1), len(string.punctuation), "x" in string.ascii_letters)
