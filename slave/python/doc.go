@@ -40,7 +40,14 @@
 //     round, divmod, pow, hash, id, print, input, open, exec, eval, ...)
 //     and the builtin exception classes, in Python's hierarchy;
 //   - modules of its own where the interpreter's internals are needed:
-//     code (interact, for rpyc.classic.interact) and traceback.
+//     code (interact, for rpyc.classic.interact) and traceback; and the
+//     modules of Python's standard library that are written in Python
+//     there and that scripts import at their top, written again in
+//     Python for this interpreter (lib/): typing, collections
+//     (defaultdict, Counter and OrderedDict are dicts; namedtuple,
+//     deque, ChainMap), functools, itertools, dataclasses, enum,
+//     contextlib, copy, string, abc and __future__. Code imports them;
+//     conn.modules does not offer them.
 //
 // Every other module comes from the Host: the classic server gives code
 // the Go modules its clients get (package slave), through the
