@@ -16,21 +16,7 @@ import (
 //
 //	go test -run '^$' -bench ClassicCodeLoop -benchtime 3x ./interop/
 func BenchmarkClassicCodeLoop(b *testing.B) {
-	bin := goClassicBinary(b)
-	servers := []struct {
-		name  string
-		start func(b *testing.B) (host, port string)
-	}{
-		{"go", func(b *testing.B) (string, string) {
-			return startGoClassic(b, bin).hostPort()
-		}},
-		{"python", func(b *testing.B) (string, string) {
-			p := Start(b, PeerOptions{Script: "classic_rpyc_classic.py"})
-			i := strings.LastIndexByte(p.Addr, ':')
-			return p.Addr[:i], p.Addr[i+1:]
-		}},
-	}
-	for _, s := range servers {
+	for _, s := range bothClassicServers(goClassicBinary(b)) {
 		b.Run(s.name, func(b *testing.B) {
 			host, port := s.start(b)
 			var loop, call, empty float64
@@ -45,5 +31,26 @@ func BenchmarkClassicCodeLoop(b *testing.B) {
 			b.ReportMetric(call/float64(b.N)*1e6, "loop_call_us/execute")
 			b.ReportMetric(empty/float64(b.N)*1e6, "empty_us/execute")
 		})
+	}
+}
+
+// classicServer starts one kind of classic server for a benchmark.
+type classicServer struct {
+	name  string
+	start func(b *testing.B) (host, port string)
+}
+
+// bothClassicServers are the Go rpyc_classic (started with goArgs) and
+// Python's rpyc_classic, for benchmarks that compare them.
+func bothClassicServers(bin string, goArgs ...string) []classicServer {
+	return []classicServer{
+		{"go", func(b *testing.B) (string, string) {
+			return startGoClassic(b, bin, goArgs...).hostPort()
+		}},
+		{"python", func(b *testing.B) (string, string) {
+			p := Start(b, PeerOptions{Script: "classic_rpyc_classic.py"})
+			i := strings.LastIndexByte(p.Addr, ':')
+			return p.Addr[:i], p.Addr[i+1:]
+		}},
 	}
 }

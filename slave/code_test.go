@@ -2,7 +2,6 @@ package slave_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -14,9 +13,7 @@ import (
 
 	"github.com/rpyc-go/rpyc"
 	"github.com/rpyc-go/rpyc/brine"
-	"github.com/rpyc-go/rpyc/classic"
 	"github.com/rpyc-go/rpyc/slave"
-	"github.com/rpyc-go/rpyc/stream"
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
@@ -187,18 +184,7 @@ func TestGoClientTransfers(t *testing.T) {
 // KeyboardInterrupt at the next loop iteration), so the server's handler
 // returns and nothing is left running (TestMain checks for leaks).
 func TestCodeStopsWithConnection(t *testing.T) {
-	a, b := stream.MemPipe()
-	srv, err := rpyc.NewServerConn(b, slave.New(nil), slave.Config(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Start()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	c, err := classic.ConnectStream(ctx, a, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, srv, ctx := serve(t, nil)
 	done := make(chan error, 1)
 	go func() {
 		done <- c.Execute(ctx, "n = 0\nwhile True:\n    try:\n        n += 1\n    except:\n        pass")
@@ -223,18 +209,7 @@ func TestCodeStopsWithConnection(t *testing.T) {
 // when the connection ends, running its finally blocks.
 func TestGeneratorsEndWithConnection(t *testing.T) {
 	var out syncBuffer
-	a, b := stream.MemPipe()
-	srv, err := rpyc.NewServerConn(b, slave.New(&slave.Options{Stdout: &out}), slave.Config(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Start()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	c, err := classic.ConnectStream(ctx, a, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, srv, ctx := serve(t, &slave.Options{Stdout: &out})
 	code := "def g():\n    try:\n        yield 1\n        yield 2\n    finally:\n        print('generator closed')\nit = g()\nfirst = next(it)"
 	if err := c.Execute(ctx, code); err != nil {
 		t.Fatal(err)

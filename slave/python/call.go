@@ -478,12 +478,16 @@ func buildClass(th *Thread, name string, bases []Value, ns *Dict, kw []KV) (*Cla
 			ns.SetStr("__hash__", nil)
 		}
 	}
-	for _, b := range bs {
-		if isk, ok := b.lookup("__init_subclass__"); ok {
-			if cm, ok := isk.(*ClassMethod); ok {
-				if _, err := call(th, cm.fn, []Value{cls}, nil); err != nil {
-					return nil, err
-				}
+	// __init_subclass__ of the nearest base that has one, as super()
+	// would find it.
+	for _, k := range cls.mro[1:] {
+		isk, ok := k.dict.GetStr("__init_subclass__")
+		if !ok {
+			continue
+		}
+		if cm, ok := isk.(*ClassMethod); ok {
+			if _, err := call(th, cm.fn, []Value{cls}, nil); err != nil {
+				return nil, err
 			}
 		}
 		break

@@ -546,46 +546,6 @@ var binops = map[string]binop{
 func (c *compiler) binop(n *BinOp) evalFn {
 	l, r := c.expr(n.L), c.expr(n.R)
 	op := binops[n.Op]
-	switch op {
-	case opAdd:
-		return func(fr *Frame) (Value, error) {
-			a, err := l(fr)
-			if err != nil {
-				return nil, err
-			}
-			b, err := r(fr)
-			if err != nil {
-				return nil, err
-			}
-			if x, ok := a.(int64); ok {
-				if y, ok := b.(int64); ok {
-					if s := x + y; (s > x) == (y > 0) {
-						return boxInt(s), nil
-					}
-				}
-			}
-			return binaryOp(fr.th, opAdd, a, b)
-		}
-	case opSub:
-		return func(fr *Frame) (Value, error) {
-			a, err := l(fr)
-			if err != nil {
-				return nil, err
-			}
-			b, err := r(fr)
-			if err != nil {
-				return nil, err
-			}
-			if x, ok := a.(int64); ok {
-				if y, ok := b.(int64); ok {
-					if s := x - y; (s < x) == (y > 0) {
-						return boxInt(s), nil
-					}
-				}
-			}
-			return binaryOp(fr.th, opSub, a, b)
-		}
-	}
 	return func(fr *Frame) (Value, error) {
 		a, err := l(fr)
 		if err != nil {

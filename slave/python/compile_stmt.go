@@ -471,18 +471,8 @@ func (c *compiler) whileStmt(n *While) execFn {
 			if !ok {
 				break
 			}
-			k, err := body(fr)
-			if err != nil {
-				return 0, err
-			}
-			switch k {
-			case ctlBreak:
-				return ctlNext, nil
-			case ctlReturn:
-				return k, nil
-			}
-			if err := fr.th.tick(); err != nil {
-				return 0, err
+			if more, k, err := loopStep(fr, body); !more {
+				return k, err
 			}
 		}
 		if els != nil {
@@ -490,6 +480,25 @@ func (c *compiler) whileStmt(n *While) execFn {
 		}
 		return ctlNext, nil
 	}
+}
+
+// loopStep runs one iteration of a loop's body: whether the loop goes
+// on, and if not, how the loop statement ends (a break skips the else).
+func loopStep(fr *Frame, body execFn) (more bool, k ctl, err error) {
+	k, err = body(fr)
+	if err != nil {
+		return false, 0, err
+	}
+	switch k {
+	case ctlBreak:
+		return false, ctlNext, nil
+	case ctlReturn:
+		return false, k, nil
+	}
+	if err := fr.th.tick(); err != nil {
+		return false, 0, err
+	}
+	return true, ctlNext, nil
 }
 
 func (c *compiler) forStmt(n *For) execFn {
@@ -522,18 +531,8 @@ func (c *compiler) forStmt(n *For) execFn {
 			if err := target(fr, v); err != nil {
 				return 0, err
 			}
-			k, err := body(fr)
-			if err != nil {
-				return 0, err
-			}
-			switch k {
-			case ctlBreak:
-				return ctlNext, nil
-			case ctlReturn:
-				return k, nil
-			}
-			if err := fr.th.tick(); err != nil {
-				return 0, err
+			if more, k, err := loopStep(fr, body); !more {
+				return k, err
 			}
 		}
 		if els != nil {

@@ -77,32 +77,9 @@ func (t *exportTable) wrap(in *Interp, v Value) *exported {
 	return e
 }
 
-// export converts an interpreter value for the outside.
-func (th *Thread) export(v Value) any {
-	return th.exportDepth(v, 0)
-}
-
-func (th *Thread) exportDepth(v Value, depth int) any {
-	switch x := v.(type) {
-	case nil, bool, int64, *big.Int, float64, complex128, string, []byte,
-		brine.Slice, brine.EllipsisType, brine.NotImplementedType:
-		return v
-	case Tuple:
-		out := make(brine.Tuple, len(x))
-		for i, it := range x {
-			if depth > maxConvertDepth {
-				out[i] = nil
-				continue
-			}
-			out[i] = th.exportDepth(it, depth+1)
-		}
-		return out
-	}
-	if isInterpValue(v) {
-		return th.in.exports.wrap(th.in, v)
-	}
-	return v
-}
+// export converts an interpreter value for the outside: plain values by
+// value, everything else by reference.
+func (th *Thread) export(v Value) any { return th.toHost(v, true, 0) }
 
 // do runs f for a request on this object.
 func (e *exported) do(ctx context.Context, f func(th *Thread) (any, error)) (any, error) {

@@ -146,6 +146,9 @@ func (th *Thread) toHost(v Value, byRef bool, depth int) any {
 		}
 		return out
 	case *ByteArray:
+		if byRef {
+			return th.in.exports.wrap(th.in, x)
+		}
 		return append([]byte{}, x.b...)
 	case *List:
 		if byRef {

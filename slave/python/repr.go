@@ -121,22 +121,8 @@ func repr(th *Thread, v Value) (string, error) {
 			}
 			return objectRepr(x), nil
 		}
-		if m, ok := x.class.lookup("__repr__"); ok {
-			if _, builtin := m.(*Builtin); !builtin || x.exc != nil {
-				if err := th.enter(); err != nil {
-					return "", err
-				}
-				defer th.leave()
-				r, err := callBound(th, m, x, nil)
-				if err != nil {
-					return "", err
-				}
-				s, ok := r.(string)
-				if !ok {
-					return "", th.typeErrorf("__repr__ returned non-string (type %s)", typeName(r))
-				}
-				return s, nil
-			}
+		if s, ok, err := textDunder(th, x, "__repr__"); ok {
+			return s, err
 		}
 		return objectRepr(x), nil
 	case *Property:
@@ -434,22 +420,8 @@ func toStr(th *Thread, v Value) (string, error) {
 			}
 			return objectRepr(x), nil
 		}
-		if m, ok := x.class.lookup("__str__"); ok {
-			if _, builtin := m.(*Builtin); !builtin || x.exc != nil {
-				if err := th.enter(); err != nil {
-					return "", err
-				}
-				defer th.leave()
-				r, err := callBound(th, m, x, nil)
-				if err != nil {
-					return "", err
-				}
-				s, ok := r.(string)
-				if !ok {
-					return "", th.typeErrorf("__str__ returned non-string (type %s)", typeName(r))
-				}
-				return s, nil
-			}
+		if s, ok, err := textDunder(th, x, "__str__"); ok {
+			return s, err
 		}
 		return repr(th, v)
 	}
@@ -483,3 +455,28 @@ func plainThread() *Thread {
 }
 
 var plainInterp = &Interp{host: noHost{}, maxDepth: 100}
+
+// textDunder calls x's own __repr__ or __str__ (one defined in code, or
+// an exception's); ok is false when x has only object's.
+func textDunder(th *Thread, x *Instance, name string) (s string, ok bool, err error) {
+	m, found := x.class.lookup(name)
+	if !found {
+		return "", false, nil
+	}
+	if _, builtin := m.(*Builtin); builtin && x.exc == nil {
+		return "", false, nil
+	}
+	if err := th.enter(); err != nil {
+		return "", true, err
+	}
+	defer th.leave()
+	r, err := callBound(th, m, x, nil)
+	if err != nil {
+		return "", true, err
+	}
+	s, isStr := r.(string)
+	if !isStr {
+		return "", true, th.typeErrorf("%s returned non-string (type %s)", name, typeName(r))
+	}
+	return s, true, nil
+}

@@ -72,19 +72,8 @@ func setOf(th *Thread, v Value) (*Set, error) {
 
 func init() {
 	ClassDict.new = func(th *Thread, cls *Class, args []Value, kw []KV) (Value, error) {
-		if len(args) > 1 {
-			return nil, th.typeErrorf("dict expected at most 1 argument, got %d", len(args))
-		}
 		d := NewDict()
-		if len(args) == 1 {
-			if err := dictUpdate(th, d, args[0], "dict"); err != nil {
-				return nil, err
-			}
-		}
-		for _, k := range kw {
-			d.SetStr(k.Name, k.Value)
-		}
-		return d, nil
+		return d, fillDict(th, d, args, kw)
 	}
 	ClassDict.dict.SetStr("__hash__", nil)
 	compareDunders(ClassDict)
@@ -180,18 +169,7 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		if len(args) > 2 {
-			return nil, th.typeErrorf("update expected at most 1 argument, got %d", len(args)-1)
-		}
-		if len(args) == 2 {
-			if err := dictUpdate(th, d, args[1], "update"); err != nil {
-				return nil, err
-			}
-		}
-		for _, k := range kw {
-			d.SetStr(k.Name, k.Value)
-		}
-		return nil, nil
+		return nil, fillDict(th, d, args[1:], kw)
 	})
 	dictMethod("clear", nil, func(th *Thread, d *Dict, a []Value) (Value, error) {
 		d.Clear()

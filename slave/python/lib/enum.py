@@ -111,7 +111,9 @@ class Enum:
         return self.__class__, (self._value_,)
 
 
-class IntEnum(Enum):
+class _IntValued:
+    """Members that are ints: compared, hashed and converted as their value."""
+
     def __int__(self):
         return self._value_
 
@@ -126,6 +128,8 @@ class IntEnum(Enum):
     def __hash__(self):
         return hash(self._value_)
 
+
+class IntEnum(_IntValued, Enum):
     def __lt__(self, other):
         return self._value_ < int(other)
 
@@ -183,17 +187,5 @@ class Flag(Enum):
         return other._value_ & self._value_ == other._value_
 
 
-class IntFlag(Flag):
-    def __int__(self):
-        return self._value_
-
-    def __index__(self):
-        return self._value_
-
-    def __eq__(self, other):
-        if isinstance(other, Enum):
-            return self is other
-        return self._value_ == other
-
-    def __hash__(self):
-        return hash(self._value_)
+class IntFlag(_IntValued, Flag):
+    pass
