@@ -88,6 +88,9 @@ func (c *Conn) LocalCallMethod(ctx context.Context, obj any, name string, args [
 // before its end is stopped when it is garbage collected, freeing its
 // goroutine, as the object table stops those the peer drops.
 func localResult(v any) any {
+	if _, already := v.(*goIterator); already {
+		return v // made here or by the object model before, with its own stop
+	}
 	v = asIterator(v)
 	if it, ok := v.(*goIterator); ok && it.stop != nil {
 		runtime.AddCleanup(it, func(stop func()) { go stop() }, it.stop)
