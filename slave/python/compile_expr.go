@@ -482,6 +482,8 @@ func (c *compiler) call(n *Call) evalFn {
 		return c.zeroArgSuper(n)
 	}
 	args := c.args(n.Args, n.Keywords)
+	pos := c.positional(n.Args, n.Keywords)
+	sc := &scratch{}
 	if at, ok := n.Func.(*Attribute); ok {
 		obj := c.expr(at.Value)
 		name := at.Attr
@@ -489,6 +491,13 @@ func (c *compiler) call(n *Call) evalFn {
 			o, err := obj(fr)
 			if err != nil {
 				return nil, err
+			}
+			if inst, ok := o.(*Instance); ok && pos != nil {
+				if m, ok := inst.class.lookup(name); ok && (inst.dict == nil || !hasStr(inst.dict, name)) {
+					if f, ok := m.(*Function); ok {
+						return sc.callFunction(fr, f, inst, pos)
+					}
+				}
 			}
 			av, kv, err := args(fr)
 			if err != nil {
@@ -507,12 +516,79 @@ func (c *compiler) call(n *Call) evalFn {
 		if err != nil {
 			return nil, err
 		}
+		if fn, ok := f.(*Function); ok && pos != nil {
+			return sc.callFunction(fr, fn, nil, pos)
+		}
 		av, kv, err := args(fr)
 		if err != nil {
 			return nil, argsError(fr.th, f, err)
 		}
 		return call(fr.th, f, av, kv)
 	}
+}
+
+// positional compiles arguments that are all plain positional ones (no
+// keywords, no unpacking), or returns nil.
+func (c *compiler) positional(args []Expr, kws []Keyword) []evalFn {
+	if len(kws) > 0 {
+		return nil
+	}
+	for _, a := range args {
+		if _, ok := a.(*Starred); ok {
+			return nil
+		}
+	}
+	return c.exprs(args)
+}
+
+// scratch is a call site's argument buffer for calls of functions
+// defined in code, which copy their arguments into their frame: the
+// common call allocates no argument slice. A call site reached again
+// while in use (recursion) takes a new slice.
+type scratch struct {
+	buf  []Value
+	busy bool
+}
+
+// callFunction calls f with self (if not nil) and the positional
+// arguments pos evaluate to.
+func (s *scratch) callFunction(fr *Frame, f *Function, self Value, pos []evalFn) (Value, error) {
+	n := len(pos)
+	if self != nil {
+		n++
+	}
+	var av []Value
+	mine := !s.busy
+	if mine {
+		if cap(s.buf) < n {
+			s.buf = make([]Value, n)
+		}
+		av = s.buf[:n]
+		s.busy = true
+	} else {
+		av = make([]Value, n)
+	}
+	i := 0
+	if self != nil {
+		av[0] = self
+		i = 1
+	}
+	var r Value
+	var err error
+	for _, p := range pos {
+		if av[i], err = p(fr); err != nil {
+			break
+		}
+		i++
+	}
+	if err == nil {
+		r, err = callFunction(fr.th, f, av, nil)
+	}
+	if mine {
+		clear(av)
+		s.busy = false
+	}
+	return r, err
 }
 
 // zeroArgSuper compiles super() inside a method: the class comes from
