@@ -190,9 +190,10 @@ func (p *framePool) put(fr *Frame) {
 	if fr.code.ncellvars > 0 || len(p.free) >= 64 {
 		return
 	}
-	clear(fr.fast)
-	clear(fr.cells)
-	fr.ret, fr.globals, fr.th, fr.ns = nil, nil, nil, nil
+	// The slots are overwritten when the frame is taken again; until
+	// then a pooled frame may keep a few values alive, at most 64 frames'
+	// worth.
+	fr.ret = nil
 	p.free = append(p.free, fr)
 }
 
