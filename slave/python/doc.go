@@ -85,8 +85,8 @@
 // class statements onto, and gpython speaks Python 3.4 (no f-strings,
 // keyword-only arguments, or the like) with an object model of its own
 // to bridge. A closure compiler runs the 1,000-iteration loop of a lab
-// script about as fast as CPython does (the benchmarks in this package
-// and in interop measure it).
+// script in time of the same order as CPython (the benchmarks in this
+// package and in interop measure it).
 //
 // # Running code
 //
