@@ -118,12 +118,18 @@ func handleRepr(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
 	if n, ok := args[0].(*Netref); ok {
 		return n.Repr(ctx)
 	}
+	if o, ok := args[0].(pyobj.Object); ok {
+		return pyobj.ObjectText(ctx, o, "__repr__")
+	}
 	return pyobj.Repr(args[0]), nil
 }
 
 func handleStr(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
 	if n, ok := args[0].(*Netref); ok {
 		return n.Str(ctx)
+	}
+	if o, ok := args[0].(pyobj.Object); ok {
+		return pyobj.ObjectText(ctx, o, "__str__")
 	}
 	return pyobj.Str(args[0]), nil
 }
@@ -145,6 +151,9 @@ func handleCmp(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
 	if n, ok := args[0].(*Netref); ok {
 		return n.Compare(ctx, args[1], op)
 	}
+	if o, ok := args[0].(pyobj.Object); ok && op != "__cmp__" {
+		return pyobj.ObjectCall(ctx, o, op, args[1])
+	}
 	return pyobj.Compare(args[0], args[1], op), nil
 }
 
@@ -153,6 +162,9 @@ func handleHash(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
 	if n, ok := pyobj.Unroot(args[0]).(*Netref); ok {
 		return n.Hash(ctx)
 	}
+	if o, ok := args[0].(pyobj.Object); ok {
+		return pyobj.ObjectCall(ctx, o, "__hash__")
+	}
 	return pyobj.Hash(args[0])
 }
 
@@ -160,7 +172,7 @@ func handleDir(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
 	if n, ok := args[0].(*Netref); ok {
 		return n.Dir(ctx)
 	}
-	return c.policy.Dir(args[0]), nil
+	return c.policy.Dir(ctx, args[0]), nil
 }
 
 func handlePickle(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
@@ -187,7 +199,7 @@ func handleInspect(c *Conn, ctx context.Context, args brine.Tuple) (any, error) 
 	if n, ok := obj.(*Netref); ok {
 		return n.Inspect(ctx)
 	}
-	return c.policy.Inspect(obj), nil
+	return c.policy.Inspect(ctx, obj), nil
 }
 
 func handleBuffIter(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
@@ -219,6 +231,9 @@ func handleOldSlicing(c *Conn, ctx context.Context, args brine.Tuple) (any, erro
 func handleCtxExit(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
 	if n, ok := args[0].(*Netref); ok {
 		return n.Exit(ctx, args[1])
+	}
+	if o, ok := args[0].(pyobj.Object); ok {
+		return pyobj.ObjectCall(ctx, o, "__exit__", args[1], args[1], nil)
 	}
 	return c.policy.CtxExit(ctx, args[0], args[1])
 }

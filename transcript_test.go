@@ -832,7 +832,7 @@ func (r *serverReplay) keysPolicy(rec trRecFrame, got trFrame) bool {
 	default:
 		return false
 	}
-	methods := (&pyobj.Policy{}).Dir(sample)
+	methods := (&pyobj.Policy{}).Dir(context.Background(), sample)
 	e, ok := vinegar.Load(rec.msg.Payload, vinegar.LoadOptions{}).(*vinegar.Exception)
 	if !ok || e.Name != "AttributeError" || !slices.Contains(methods, any(name)) || strings.HasPrefix(name, "_") {
 		return false

@@ -36,8 +36,8 @@ func goSlave(t *testing.T) *classic.Conn {
 
 // TestGoSlave: the classic client drives the Go classic server too: eval,
 // dotted calls, file helpers, by-value fetches and tree transfers (which
-// there go through os.walk and os.stat, Starlark having no Python
-// syntax for the one-round-trip helper).
+// go through os.walk and os.stat where the one-round-trip helper needs a
+// function the server's modules lack).
 func TestGoSlave(t *testing.T) {
 	c := goSlave(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

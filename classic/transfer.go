@@ -354,8 +354,8 @@ func (c *Conn) downloadDir(ctx context.Context, remote, local string, opts *Tran
 
 // treeListing lists everything below remote as (relative path, is
 // directory, size) tuples, parents first: in one round trip through a
-// Python helper defined with Execute, or, on a server that does not run
-// Python source (a Go classic server), through os.walk and os.stat.
+// Python helper defined with Execute, or, on a server where the helper
+// cannot run, through os.walk and os.stat.
 func (c *Conn) treeListing(ctx context.Context, remote string) ([]brine.Tuple, error) {
 	c.mu.Lock()
 	have := c.treeReady
@@ -382,6 +382,11 @@ func (c *Conn) treeListing(ctx context.Context, remote string) ([]brine.Tuple, e
 	}
 	listing, err := fn.Call(ctx, remote)
 	if err != nil {
+		// A server that runs the helper but lacks a function it calls
+		// (a Go classic server's os.path): walk instead.
+		if errors.Is(err, vinegar.ErrAttributeError) {
+			return c.walkListing(ctx, remote)
+		}
 		return nil, err
 	}
 	return rpyc.Obtain[[]brine.Tuple](ctx, listing)

@@ -26,22 +26,7 @@ func BenchmarkClassicServerTransfer(b *testing.B) {
 	if err := os.WriteFile(local, data, 0o600); err != nil {
 		b.Fatal(err)
 	}
-	bin := goClassicBinary(b)
-	servers := []struct {
-		name  string
-		start func(b *testing.B) (host, port string)
-	}{
-		{"go", func(b *testing.B) (string, string) {
-			s := startGoClassic(b, bin, "-q=false")
-			return s.hostPort()
-		}},
-		{"python", func(b *testing.B) (string, string) {
-			p := Start(b, PeerOptions{Script: "classic_rpyc_classic.py"})
-			i := strings.LastIndexByte(p.Addr, ':')
-			return p.Addr[:i], p.Addr[i+1:]
-		}},
-	}
-	for _, s := range servers {
+	for _, s := range bothClassicServers(goClassicBinary(b), "-q=false") {
 		b.Run(s.name, func(b *testing.B) {
 			host, port := s.start(b)
 			remote := filepath.Join(b.TempDir(), "remote.bin")

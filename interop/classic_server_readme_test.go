@@ -13,26 +13,8 @@ import (
 // block, unchanged except for the port, against the Go rpyc_classic, so
 // the five lines a newcomer copies keep working.
 func TestClassicServerReadmeQuickStart(t *testing.T) {
-	root, err := confModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	const connect = `rpyc.classic.connect("127.0.0.1")`
-	var block string
-	for _, part := range strings.Split(string(readme), "```python\n")[1:] {
-		code, _, _ := strings.Cut(part, "```")
-		if strings.Contains(code, connect) {
-			block = code
-			break
-		}
-	}
-	if block == "" {
-		t.Fatalf("README.md has no python block with %s", connect)
-	}
+	block := readmePythonBlock(t, connect)
 	srv := startGoClassic(t, goClassicBinary(t))
 	_, port := srv.hostPort()
 	script := filepath.Join(t.TempDir(), "quickstart.py")
@@ -48,4 +30,47 @@ func TestClassicServerReadmeQuickStart(t *testing.T) {
 	if out != want {
 		t.Errorf("quick start printed %q, want %q", out, want)
 	}
+}
+
+// TestClassicServerReadmeCode runs the README's "Code" example against
+// the Go rpyc_classic and against Python's rpyc_classic: both must print
+// the same.
+func TestClassicServerReadmeCode(t *testing.T) {
+	block := readmePythonBlock(t, `conn.namespace["Probe"]`)
+	run := func(host, port string) string {
+		script := filepath.Join(t.TempDir(), "code.py")
+		code := "import rpyc\nconn = rpyc.classic.connect(" + `"` + host + `", ` + port + ")\n" + block
+		if err := os.WriteFile(script, []byte(code), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return Run(t, script, false)
+	}
+	goOut := run(startGoClassic(t, goClassicBinary(t)).hostPort())
+	p := Start(t, PeerOptions{Script: "classic_rpyc_classic.py"})
+	i := strings.LastIndexByte(p.Addr, ':')
+	pyOut := run(p.Addr[:i], p.Addr[i+1:])
+	if goOut != pyOut || !strings.Contains(goOut, "[0, 1, 4, 9, 16]") {
+		t.Errorf("README code example printed %q on the Go server and %q on Python's; want the same, with [0, 1, 4, 9, 16]", goOut, pyOut)
+	}
+}
+
+// readmePythonBlock is the README's first python block containing marker.
+func readmePythonBlock(t *testing.T, marker string) string {
+	t.Helper()
+	root, err := confModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, part := range strings.Split(string(readme), "```python\n")[1:] {
+		code, _, _ := strings.Cut(part, "```")
+		if strings.Contains(code, marker) {
+			return code
+		}
+	}
+	t.Fatalf("README.md has no python block with %s", marker)
+	return ""
 }

@@ -10,7 +10,7 @@ import (
 
 // TestConcurrentCode: many goroutines of one client execute, eval and
 // call namespace functions on one connection at once, mutating shared
-// Starlark lists; the interpreter lock keeps it safe (run with -race).
+// lists of the code; the interpreter lock keeps it safe (run with -race).
 func TestConcurrentCode(t *testing.T) {
 	c, ctx := pair(t, nil)
 	if err := c.Execute(ctx, "shared = []\ndef push(x):\n  shared.append(x)\n  return len(shared)"); err != nil {
@@ -52,7 +52,7 @@ func TestConcurrentCode(t *testing.T) {
 	}
 }
 
-// TestNestedCallback: Starlark code calls a client's callable, which
+// TestNestedCallback: code calls a client's callable, which
 // evaluates code on the same connection before returning: the
 // interpreter lock is let go while the client works, so nothing hangs.
 func TestNestedCallback(t *testing.T) {

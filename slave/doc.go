@@ -10,20 +10,37 @@
 //
 // # Code
 //
-// eval and execute run Starlark (go.starlark.net), a Python dialect: the
-// expressions, statements, def, lambda, comprehensions, lists, dicts and
-// strings of Python, without classes, imports or exceptions. Each
+// eval and execute run Python: the statements, expressions and builtins
+// of Python 3.11 that scripts send (import in every form, try/except/
+// else/finally, raise, with, class with inheritance, super(), properties
+// and dunder methods, generators, f-strings, unbounded ints, ...), in an
+// interpreter written for this server (package python, whose
+// documentation lists what it runs and why it is its own). Each
 // connection has one global namespace, which Python reaches as
-// conn.namespace (a dict-like object): what execute defines, eval and
-// later execute calls see, and Python can call a Starlark function it
-// finds there (conn.namespace["f"](21)). print inside executed code
-// writes to the connection's sys.stdout as it is at that moment, so
-// Python's redirected_stdio brings it home. A syntax error raises
-// SyntaxError; the connection lives on. Code reaches the modules below
-// through __import__("os") (so Python expressions such as
-// "(lambda os: os.getcwd())(__import__('os'))" work) and
-// getmodule("os.path"); their attributes, methods, defaults and keyword
-// arguments are the ones Python clients see.
+// conn.namespace (a dict): what execute defines, eval and later execute
+// calls see; Python can call a function it finds there
+// (conn.namespace["f"](21)), and a Python callable passed in is
+// callable from code. eval returns plain values by value and lists,
+// dicts and other objects by reference, as Python's server does.
+//
+// import binds the connection's modules, the objects conn.modules gives
+// (below): a module's attributes, methods, defaults and keyword arguments
+// are the ones Python clients see. An except clause matches the
+// exceptions module calls raise by class (except FileNotFoundError as
+// e:, except subprocess.CalledProcessError), with their attributes
+// (e.errno, e.filename, e.returncode). An exception escaping execute or
+// eval reaches the client as the Python exception it is, with a traceback
+// whose lines are the code's. print writes to the connection's
+// sys.stdout as it is at that moment, so Python's redirected_stdio
+// brings it home; rpyc.classic.interact runs a read-eval-print loop over
+// the connection's sys.stdin.
+//
+// What the interpreter does not run is a SyntaxError naming it ("async
+// def is not supported by this server"; likewise await, match, except*,
+// the type statement); the connection lives on. teleport_function needs
+// CPython bytecode and fails saying so, with the alternative: send the
+// def with execute. A loop that never ends stops when its client closes
+// the connection.
 //
 // # Modules
 //

@@ -27,7 +27,7 @@ var _ = readmeServe
 
 // Example serves the classic service in this process and drives it with
 // the Go classic client, as Python's rpyc.classic would: execute defines
-// a Starlark function in the connection's namespace, eval calls it, and
+// a Python function in the connection's namespace, eval calls it, and
 // print goes to the connection's sys.stdout (here this program's).
 func Example() {
 	ctx := context.Background()

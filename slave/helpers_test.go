@@ -17,6 +17,13 @@ import (
 // Go classic client of it; both ends close at cleanup.
 func pair(t *testing.T, opts *slave.Options) (*classic.Conn, context.Context) {
 	t.Helper()
+	c, _, ctx := serve(t, opts)
+	return c, ctx
+}
+
+// serve is pair that also gives the server's end of the connection.
+func serve(t *testing.T, opts *slave.Options) (*classic.Conn, *rpyc.Conn, context.Context) {
+	t.Helper()
 	a, b := stream.MemPipe()
 	srv, err := rpyc.NewServerConn(b, slave.New(opts), slave.Config(nil))
 	if err != nil {
@@ -33,7 +40,7 @@ func pair(t *testing.T, opts *slave.Options) (*classic.Conn, context.Context) {
 		_ = c.Close()
 		_ = srv.Close()
 	})
-	return c, ctx
+	return c, srv, ctx
 }
 
 // wantPyErr checks that err is the Python exception class named.

@@ -7,7 +7,7 @@ import (
 )
 
 // TestMain fails the run if a test leaves a goroutine behind (every
-// connection closed, every Starlark thread done).
+// connection closed, every request of code done).
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rpyc-go/rpyc"
 	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/slave/python"
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
@@ -58,7 +59,7 @@ func New(opts *Options) rpyc.ServiceFactory {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return func(c *rpyc.Conn) any { return newSlave(&o) }
+	return func(c *rpyc.Conn) any { return newSlave(&o, c) }
 }
 
 // Config returns a copy of base (nil means the defaults) opened up as
@@ -79,21 +80,28 @@ func Config(base *rpyc.Config) *rpyc.Config {
 // SlaveService is one connection's classic service: its root object, as
 // Python's classic clients see it.
 type SlaveService struct {
-	// Namespace is the connection's global Starlark namespace.
-	Namespace *Namespace `rpyc:"namespace"`
+	// Namespace is the connection's global namespace, the dict execute
+	// and eval share (Python's conn.namespace).
+	Namespace rpyc.Object `rpyc:"namespace"`
 
 	opts    *Options
 	mu      sync.Mutex     // protects modules
 	modules map[string]any // imported modules, by name
 	sys     *sysModule     // this connection's sys, for print
+	code    *python.Interp // runs execute and eval
 }
 
-func newSlave(o *Options) *SlaveService {
+func newSlave(o *Options, conn *rpyc.Conn) *SlaveService {
 	s := &SlaveService{opts: o, modules: map[string]any{}}
 	s.sys = newSys(o)
-	s.Namespace = newNamespace(s)
+	s.code = newInterp(s, conn)
+	s.Namespace = s.code.Namespace()
 	return s
 }
+
+// OnDisconnect ends what the connection's code left suspended
+// (generators), when the connection ends.
+func (s *SlaveService) OnDisconnect(*rpyc.Conn) { s.code.Close() }
 
 // ServiceName is the classic service's name, as Python's SlaveService
 // reports it and registers it with a registry. A server serving New's
@@ -108,18 +116,19 @@ func (s *SlaveService) RPyCServiceName() string { return ServiceName }
 // RPyCServiceAliases are the names Python's SlaveService answers to.
 func (s *SlaveService) RPyCServiceAliases() []string { return []string{ServiceName} }
 
-// Eval evaluates one Starlark expression in the connection's namespace
-// (Python's eval(text, namespace)).
+// Eval evaluates one Python expression in the connection's namespace
+// (Python's eval(text, namespace)): plain values come back by value,
+// lists, dicts and other objects by reference.
 func (s *SlaveService) Eval(ctx context.Context, text string) (any, error) {
 	s.opts.Logger.Debug("slave: eval", "code", clip(text))
-	return s.Namespace.eval(ctx, text)
+	return s.eval(ctx, text)
 }
 
-// Execute runs Starlark statements in the connection's namespace
+// Execute runs Python statements in the connection's namespace
 // (Python's exec(text, namespace)).
 func (s *SlaveService) Execute(ctx context.Context, text string) error {
 	s.opts.Logger.Debug("slave: execute", "code", clip(text))
-	return s.Namespace.exec(ctx, text)
+	return s.exec(ctx, text)
 }
 
 // Getmodule imports a module by name ("os", "os.path", or a tuple of
@@ -141,6 +150,9 @@ func (s *SlaveService) Getmodule(name any) (any, error) {
 		n = strings.Join(parts, ".")
 	default:
 		return nil, vinegar.New("TypeError", fmt.Sprintf("module name must be str, not %T", name))
+	}
+	if strings.HasPrefix(n, "rpyc.utils.teleportation") {
+		return nil, vinegar.New("ModuleNotFoundError", python.TeleportMessage)
 	}
 	return s.module(n)
 }

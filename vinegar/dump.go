@@ -68,6 +68,10 @@ func (*Class) pyClass()     {}
 //     NotImplementedError;
 //   - anything else is RuntimeError(err.Error()).
 //
+// The traceback sent is opts.Traceback when set, else the *Exception's
+// own Traceback when Go code set it (an interpreter running Python code
+// knows its frames), else one written from the Go error chain.
+//
 // Args and attribute values brine cannot carry are replaced by their text
 // (brine.Repr, falling back to %v), as Python replaces them by repr().
 // Attributes named "args", "with_traceback" or starting with "_" are not
@@ -102,6 +106,11 @@ func Dump(err error, opts DumpOptions) any {
 	tb := tracebackDenied
 	if opts.IncludeTraceback {
 		tb = opts.Traceback
+		if tb == "" && exc.Traceback != "" && exc.RemoteVersion == "" {
+			// Raised by Go code that has Python's traceback to tell (the
+			// classic server's interpreter), not loaded from a peer.
+			tb = exc.Traceback
+		}
 		if tb == "" {
 			tb = goTraceback(err, exc)
 		}

@@ -76,8 +76,8 @@ func (c *completer) names(obj string) []string {
 	exprs := []string{"dir(" + obj + ")"}
 	if obj == "" {
 		// Python's classic eval runs in the namespace dict, so globals()
-		// is the session's names; Starlark servers refuse this and offer
-		// no bare-name completion.
+		// is the session's names; a server that cannot evaluate it
+		// offers no bare-name completion.
 		exprs = []string{"sorted(set(globals()) | set(dir(__import__('builtins'))))"}
 	}
 	var out []string

@@ -2,7 +2,8 @@
 // Python's rpyc_classic: Python's rpyc.classic client and utilities
 // (modules, eval, execute, namespace, upload, download,
 // redirected_stdio) drive it unchanged, on a machine without Python. It
-// serves the slave package's service: eval and execute run Starlark, and
+// serves the slave package's service: eval and execute run Python code
+// in an interpreter built into the server (package slave/python), and
 // getmodule gives Go implementations of os, sys, builtins and friends.
 //
 //	rpyc_classic                         # threaded, 127.0.0.1:18812

@@ -24,9 +24,13 @@ const usage = `Usage: rpyc_classic [options]
        rpyc_classic deploy [options] [user@]host[:port]
 
 A classic RPyC server (Python's SlaveService) in Go: Python's
-rpyc.classic.connect, conn.modules.os, conn.eval/execute (Starlark),
-conn.namespace, rpyc.classic.upload/download and redirected_stdio work
-against it unchanged.
+rpyc.classic.connect, conn.modules.os, conn.eval/execute, conn.namespace,
+rpyc.classic.upload/download, redirected_stdio and interact work against
+it unchanged. eval and execute run Python 3.11 code (imports,
+try/except, classes, generators, f-strings, ...) in an interpreter built
+into this server, reaching the Go modules conn.modules gives; async,
+match and CPython bytecode (teleport_function) are refused with an error
+saying so.
 
 SECURITY: this is remote control by design. Anyone who can connect can
 read and write files and run programs as this user. It listens on

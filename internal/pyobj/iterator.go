@@ -171,8 +171,11 @@ const BuffIterCap = 1 << 20
 // iterator, or of a fresh iterator over any other iterable, as Python's
 // islice does.
 func (p *Policy) BuffIter(ctx context.Context, obj any, n int64) (any, error) {
-	if it, ok := obj.(*goIterator); ok {
+	switch it := obj.(type) {
+	case *goIterator:
 		return it.take(int(min(n, BuffIterCap))), nil
+	case Object:
+		return objectBuffIter(ctx, it, min(n, BuffIterCap))
 	}
 	itv, err := p.CallAttr(ctx, obj, "__iter__", brine.Tuple{}, nil)
 	if err != nil {

@@ -41,7 +41,7 @@ func kcall(c *Policy, obj any, name string, args ...any) (any, error) {
 	}
 	ctx := context.Background()
 	if _, err := c.CheckName(name, AccessGet); err != nil {
-		r, err := c.resolve(obj, name)
+		r, err := c.resolve(ctx, obj, name)
 		if err != nil {
 			return nil, err
 		}
@@ -798,7 +798,7 @@ func TestFileWriteClose(t *testing.T) {
 	if fileClassOf(struct{}{}) != nil || classOf(42) != nil {
 		t.Error("non-files got a file class")
 	}
-	names := c.Dir(bytes.NewReader(nil))
+	names := c.Dir(context.Background(), bytes.NewReader(nil))
 	if !slices.Contains(names, any("readline")) || slices.Contains(names, any("write")) {
 		t.Errorf("dir(reader) = %v", names)
 	}

@@ -122,7 +122,11 @@ func (r resolved) callFunc() func(ctx context.Context, args brine.Tuple, kw Kwar
 }
 
 // resolve finds an exposed attribute of obj. name has passed CheckName.
-func (p *Policy) resolve(obj any, name string) (resolved, error) {
+func (p *Policy) resolve(ctx context.Context, obj any, name string) (resolved, error) {
+	if o, ok := obj.(Object); ok {
+		v, err := o.RPyCGetattr(ctx, name)
+		return resolved{value: v}, err
+	}
 	if x, ok := AsRemote(obj); ok {
 		// A reference to a third party's object, chained through us.
 		return resolved{call: func(ctx context.Context, args brine.Tuple, kw Kwargs) (any, error) {
@@ -134,7 +138,7 @@ func (p *Policy) resolve(obj any, name string) (resolved, error) {
 		if r, ok := x.special(name); ok {
 			return r, nil
 		}
-		return p.resolve(x.value, name)
+		return p.resolve(ctx, x.value, name)
 	case *boundMethod:
 		if name == "__call__" {
 			return resolved{call: x.call}, nil
@@ -149,7 +153,7 @@ func (p *Policy) resolve(obj any, name string) (resolved, error) {
 		if !x.read[name] {
 			return resolved{}, noAttribute(x.obj, name)
 		}
-		return p.resolve(x.obj, name)
+		return p.resolve(ctx, x.obj, name)
 	}
 	rv := reflect.ValueOf(obj)
 	if k := classOf(obj); k != nil {
@@ -211,7 +215,7 @@ func (p *Policy) GetAttr(ctx context.Context, obj any, name string) (any, error)
 	if n, ok := AsRemote(obj); ok {
 		return n.GetAttr(ctx, name) // a netref of another connection, chained
 	}
-	name, r, err := p.lookup(obj, name)
+	name, r, err := p.lookup(ctx, obj, name)
 	if err != nil {
 		return nil, err
 	}
@@ -226,19 +230,19 @@ func (p *Policy) GetAttr(ctx context.Context, obj any, name string) (any, error)
 }
 
 // lookup applies the exposure policy to a requested name and resolves it.
-func (p *Policy) lookup(obj any, name string) (string, resolved, error) {
+func (p *Policy) lookup(ctx context.Context, obj any, name string) (string, resolved, error) {
 	name, err := p.CheckName(name, AccessGet)
 	if err != nil {
 		return name, resolved{}, err
 	}
-	r, err := p.resolve(obj, name)
+	r, err := p.resolve(ctx, obj, name)
 	return name, r, err
 }
 
 // CallAttr serves HANDLE_CALLATTR: obj.name(*args, **kwargs) without
 // making a bound method object.
 func (p *Policy) CallAttr(ctx context.Context, obj any, name string, args brine.Tuple, kw Kwargs) (any, error) {
-	_, r, err := p.lookup(obj, name)
+	_, r, err := p.lookup(ctx, obj, name)
 	if err != nil {
 		return nil, err
 	}
@@ -254,6 +258,8 @@ func (p *Policy) Call(ctx context.Context, obj any, args brine.Tuple, kw Kwargs)
 		return x.Call(ctx, append([]any(args), kw)...)
 	}
 	switch x := obj.(type) {
+	case Object:
+		return x.RPyCCall(ctx, args, kw)
 	case *boundMethod:
 		return x.call(ctx, args, kw)
 	case *Root:
@@ -292,8 +298,16 @@ func (p *Policy) SetAttr(ctx context.Context, obj any, name string, value any) e
 	if err != nil {
 		return err
 	}
+	return p.setField(ctx, obj, name, value)
+}
+
+// setField sets an attribute of a local value; the policy was checked.
+func (p *Policy) setField(ctx context.Context, obj any, name string, value any) error {
 	if r, ok := obj.(*Root); ok {
 		obj = r.value
+	}
+	if o, ok := obj.(Object); ok {
+		return o.RPyCSetattr(ctx, name, value)
 	}
 	if r, ok := obj.(*restricted); ok {
 		if !r.write[name] {
@@ -330,11 +344,14 @@ func (p *Policy) DelAttr(ctx context.Context, obj any, name string) error {
 	if err != nil {
 		return err
 	}
+	if o, ok := obj.(Object); ok {
+		return o.RPyCDelattr(ctx, name)
+	}
 	return vinegar.New("AttributeError", fmt.Sprintf("cannot delete attribute '%s'", name))
 }
 
 // Dir serves HANDLE_DIR: what the peer may reach on obj.
-func (p *Policy) Dir(obj any) brine.Tuple {
+func (p *Policy) Dir(ctx context.Context, obj any) brine.Tuple {
 	seen := map[string]bool{}
 	var names []string
 	add := func(n string) {
@@ -350,6 +367,14 @@ func (p *Policy) Dir(obj any) brine.Tuple {
 	}
 	if r, ok := obj.(*restricted); ok {
 		return r.names()
+	}
+	if o, ok := obj.(Object); ok {
+		names, _ := o.RPyCDir(ctx)
+		out := make(brine.Tuple, len(names))
+		for i, n := range names {
+			out[i] = n
+		}
+		return out
 	}
 	if k := classOf(obj); k != nil {
 		for n := range k.methods {
@@ -382,11 +407,18 @@ func (p *Policy) Dir(obj any) brine.Tuple {
 // Inspect serves HANDLE_INSPECT: the methods a Python client should give
 // its netref class, as (name, doc) pairs. Only the names of dunders
 // matter to the client (they become CALLATTR methods).
-func (p *Policy) Inspect(obj any) brine.Tuple {
+func (p *Policy) Inspect(ctx context.Context, obj any) brine.Tuple {
 	var out brine.Tuple
-	for _, n := range p.Dir(obj) {
+	if o, ok := obj.(Object); ok {
+		names, _ := o.RPyCMethods(ctx)
+		for _, n := range names {
+			out = append(out, brine.Tuple{n, nil})
+		}
+		return out
+	}
+	for _, n := range p.Dir(ctx, obj) {
 		name := n.(string)
-		if r, err := p.resolve(obj, name); err == nil && r.callable() {
+		if r, err := p.resolve(ctx, obj, name); err == nil && r.callable() {
 			out = append(out, brine.Tuple{name, nil})
 		}
 	}
@@ -397,7 +429,7 @@ func (p *Policy) Inspect(obj any) brine.Tuple {
 // the object has one, else Close for io.Closer values. The result says
 // whether to suppress exc.
 func (p *Policy) CtxExit(ctx context.Context, obj, exc any) (any, error) {
-	if r, err := p.resolve(obj, "__exit__"); err == nil && r.callable() {
+	if r, err := p.resolve(ctx, obj, "__exit__"); err == nil && r.callable() {
 		return r.invoke(ctx, brine.Tuple{exc, nil, nil}, nil)
 	}
 	if cl, ok := Unroot(obj).(interface{ Close() error }); ok {
