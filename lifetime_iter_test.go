@@ -1,0 +1,108 @@
+package rpyc
+
+import (
+	"bytes"
+	"context"
+	"iter"
+	"sync/atomic"
+	"testing"
+
+	"github.com/rpyc-go/rpyc/message"
+)
+
+// lines is a Releaser whose iterator reads from it: it must stay open
+// while the peer iterates, though the peer dropped the object itself.
+type lines struct {
+	closed atomic.Bool
+	items  []string
+}
+
+func (l *lines) Iter() iter.Seq[any] {
+	return func(yield func(any) bool) {
+		for _, s := range l.items {
+			if l.closed.Load() || !yield(s) {
+				return
+			}
+		}
+	}
+}
+func (l *lines) RPyCRelease(*Conn) { l.closed.Store(true) }
+func (l *lines) RPyCNames() map[string]string {
+	return map[string]string{"Iter": "__iter__"}
+}
+
+// readCloser is a binary file of the engine's file kind that knows when
+// it was closed.
+type readCloser struct {
+	*bytes.Reader
+	closed atomic.Bool
+}
+
+func (r *readCloser) Close() error      { r.closed.Store(true); return nil }
+func (r *readCloser) RPyCRelease(*Conn) { _ = r.Close() }
+
+type iterService struct {
+	last *lines
+	file *readCloser
+}
+
+func (s *iterService) Open() *lines {
+	s.last = &lines{items: []string{"a", "b", "c"}}
+	return s.last
+}
+
+func (s *iterService) OpenFile() *readCloser {
+	s.file = &readCloser{Reader: bytes.NewReader([]byte("a\nb\nc\n"))}
+	return s.file
+}
+
+// Python's "for line in conn.builtins.open(p)" calls __iter__ and then
+// drops its netref to the file: the iterator must keep the object
+// alive, as a Python iterator refers to what it iterates (a file's
+// __iter__ is the file itself).
+func TestIteratorKeepsItsObjectAlive(t *testing.T) {
+	for _, open := range []string{"open", "open_file"} {
+		t.Run(open, func(t *testing.T) {
+			svc := &iterService{}
+			cli, srv := pair(t, svc, message.LayoutV6, false)
+			ctx := context.Background()
+			root, _ := cli.Root(ctx)
+			base := srv.LocalObjects()
+			obj, err := As[*Netref](root.CallMethod(ctx, open))
+			if err != nil {
+				t.Fatal(err)
+			}
+			it, err := As[*Netref](obj.CallMethod(ctx, "__iter__"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			obj.Release()
+			if err := cli.Ping(ctx, nil); err != nil {
+				t.Fatal(err)
+			}
+			closed := func() bool {
+				if svc.file != nil {
+					return svc.file.closed.Load()
+				}
+				return svc.last.closed.Load()
+			}
+			if closed() {
+				t.Fatalf("the object was released while the peer still holds its iterator")
+			}
+			var got []any
+			for {
+				v, err := it.CallMethod(ctx, "__next__")
+				if err != nil {
+					break
+				}
+				got = append(got, v)
+			}
+			if len(got) != 3 {
+				t.Fatalf("iterating after the object's netref was dropped: got %v, want 3 items", got)
+			}
+			it.Release()
+			waitFor(t, closed, "release of the object once its iterator is dropped")
+			waitFor(t, func() bool { return srv.LocalObjects() == base }, "the table back to its size before")
+		})
+	}
+}
