@@ -54,6 +54,7 @@ type goIterator struct {
 	next   func() (any, bool)
 	stop   func()
 	ended  bool
+	owner  any // what it iterates, kept alive while the peer holds it (iter_owner.go)
 }
 
 func (it *goIterator) take(n int) brine.Tuple {

@@ -247,7 +247,8 @@ func (c *Conn) callattr(ctx context.Context, obj any, name string, args brine.Tu
 		return nil, err
 	}
 	if r.callable() {
-		return r.invoke(ctx, args, kw)
+		v, err := r.invoke(ctx, args, kw)
+		return ownedResult(obj, v), err
 	}
 	return c.call(ctx, r.value, args, kw)
 }
@@ -256,7 +257,8 @@ func (c *Conn) callattr(ctx context.Context, obj any, name string, args brine.Tu
 func (c *Conn) call(ctx context.Context, obj any, args brine.Tuple, kw Kwargs) (any, error) {
 	switch x := obj.(type) {
 	case *boundMethod:
-		return x.call(ctx, args, kw)
+		v, err := x.call(ctx, args, kw)
+		return ownedResult(x.self, v), err
 	case *Netref:
 		return x.Call(ctx, append([]any(args), kw)...)
 	case *rootObject:

@@ -189,11 +189,20 @@ type Releaser interface {
 	RPyCRelease(c *Conn)
 }
 
-// Len returns how many distinct local objects the peer holds.
+// len returns how many distinct local objects the peer holds. Entries
+// kept only because another entry refers to them (a file whose bound
+// method or iterator the peer still holds, see owned) are not counted:
+// the peer released them, as Python's _local_objects forgets them.
 func (t *objTable) len() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return len(t.byID)
+	n := 0
+	for _, e := range t.byID {
+		if e.refs > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // LocalObjects returns how many distinct local objects the peer currently
