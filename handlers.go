@@ -149,6 +149,9 @@ func handleCmp(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
 		// The same reference twice (root == root) is equal whatever it is.
 		return compare(args[0], args[0], op), nil
 	}
+	if v, ok, err := c.compareByMethod(ctx, args[0], args[1], op); ok {
+		return v, err
+	}
 	return compare(unrootAll(args[0]), unrootAll(args[1]), op), nil
 }
 
@@ -215,6 +218,9 @@ func handleHash(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
 	obj := unrootAll(args[0])
 	if n, ok := obj.(*Netref); ok {
 		return n.Hash(ctx)
+	}
+	if v, ok, err := c.compareByMethod(ctx, obj, nil, "__hash__"); ok {
+		return v, err
 	}
 	switch kindFor(obj) {
 	case listKind:

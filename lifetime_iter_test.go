@@ -106,3 +106,56 @@ func TestIteratorKeepsItsObjectAlive(t *testing.T) {
 		})
 	}
 }
+
+// proc owns pipes: a pipe the peer holds keeps its proc unreleased.
+type proc struct {
+	released atomic.Bool
+	Out      *pipeEnd `rpyc:"stdout"`
+}
+
+func (p *proc) RPyCRelease(*Conn) { p.released.Store(true) }
+
+type pipeEnd struct{ p *proc }
+
+func (e *pipeEnd) Read() string   { return "x" }
+func (e *pipeEnd) RPyCOwner() any { return e.p }
+
+type procService struct{ last *proc }
+
+func (s *procService) Start() *proc {
+	s.last = &proc{}
+	s.last.Out = &pipeEnd{p: s.last}
+	return s.last
+}
+
+// Popen(...).stdout.read() from Python's client: the process object is
+// dropped while its pipe is still held; an Owner keeps it unreleased
+// until the pipe goes too.
+func TestOwnerStaysWhilePeerHoldsValue(t *testing.T) {
+	svc := &procService{}
+	cli, srv := pair(t, svc, message.LayoutV6, false)
+	ctx := context.Background()
+	root, _ := cli.Root(ctx)
+	base := srv.LocalObjects()
+	p, err := As[*Netref](root.CallMethod(ctx, "start"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := As[*Netref](p.GetAttr(ctx, "stdout"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Release()
+	if err := cli.Ping(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if svc.last.released.Load() {
+		t.Fatalf("the owner was released while the peer holds a value it owns")
+	}
+	if got, err := As[string](out.CallMethod(ctx, "read")); err != nil || got != "x" {
+		t.Fatalf("read() = %q, %v; want \"x\"", got, err)
+	}
+	out.Release()
+	waitFor(t, func() bool { return svc.last.released.Load() }, "release of the owner once its pipe is dropped")
+	waitFor(t, func() bool { return srv.LocalObjects() == base }, "the table back to its size before")
+}

@@ -318,6 +318,9 @@ func (c *Conn) setattr(obj any, name string, value any) error {
 	if err != nil {
 		return err
 	}
+	if isSlicePointer(fv) {
+		return setSliceField(fv, name, value)
+	}
 	nv, err := convertTo(value, fv.Type())
 	if err != nil {
 		return typeError("attribute '%s': %v", name, err)

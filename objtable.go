@@ -109,8 +109,8 @@ func (t *objTable) add(obj any, name string) (message.IDPack, error) {
 	if keyed {
 		t.byIdent[key] = e
 	}
-	if o, ok := obj.(owned); ok {
-		if okey, ok := identOf(o.tableOwner()); ok {
+	if owner := ownerOf(obj); owner != nil {
+		if okey, ok := identOf(owner); ok {
 			if oe := t.byIdent[okey]; oe != nil {
 				oe.pins++
 				e.owner = oe

@@ -73,6 +73,7 @@ func Config(base *rpyc.Config) *rpyc.Config {
 	cfg.AllowSetattr = true
 	cfg.AllowDelattr = true
 	cfg.AllowPickle = true
+	cfg.SafeAttrs = withClassicAttrs(cfg.SafeAttrs)
 	return &cfg
 }
 
@@ -86,6 +87,7 @@ type SlaveService struct {
 	mu      sync.Mutex     // protects modules
 	modules map[string]any // imported modules, by name
 	sys     *sysModule     // this connection's sys, for print
+	res     resources      // what to close when the connection ends
 }
 
 func newSlave(o *Options) *SlaveService {

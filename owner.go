@@ -1,5 +1,28 @@
 package rpyc
 
+// Owner is implemented by values that refer to another object the peer
+// may hold, the way a Python object keeps alive what it was made from
+// (a process's pipe its Popen, a socket's file its socket). While the
+// peer holds such a value, its owner stays in the object table and is
+// not released (RPyCRelease is not called), even if the peer dropped the
+// owner itself: so when the owner is released, nothing the peer still
+// holds refers to it. RPyCOwner returns the owner, or nil for none; it
+// is asked once, when the value enters the table.
+type Owner interface {
+	RPyCOwner() any
+}
+
+// ownerOf is the object v keeps alive in the table, if any.
+func ownerOf(v any) any {
+	switch o := v.(type) {
+	case owned:
+		return o.tableOwner()
+	case Owner:
+		return o.RPyCOwner()
+	}
+	return nil
+}
+
 // An iterator keeps what it iterates alive, as in Python: a list
 // iterator refers to its list, a generator method's frame to its self,
 // and a file's __iter__ is the file itself. So an iterator that a method
