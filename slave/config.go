@@ -8,7 +8,7 @@ import "github.com/rpyc-go/rpyc"
 // truth and calls, and the private function "name in conn.modules"
 // calls on importlib.util.
 var classicAttrs = []string{
-	"__name__", "__qualname__", "__module__", "__fspath__", "__bool__", "__call__",
+	"__name__", "__qualname__", "__module__", "__class__", "__fspath__", "__bool__", "__call__",
 	"__reversed__", "__round__", "__trunc__", "__floor__", "__ceil__", "__abs__",
 	"_find_spec_from_path",
 }

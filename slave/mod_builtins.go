@@ -22,7 +22,7 @@ import (
 // scripts call on the server's values (len, sorted, sum, map, min, max,
 // dir, ...), with Python's results and exceptions.
 type builtinsModule struct {
-	module
+	Module
 	s *SlaveService
 	// True, False and None are the constants.
 	True  bool `rpyc:"True"`
@@ -60,7 +60,7 @@ type builtinsModule struct {
 }
 
 func newBuiltins(s *SlaveService) *builtinsModule {
-	b := &builtinsModule{module: "builtins", s: s, True: true}
+	b := &builtinsModule{Module: newModule("builtins"), s: s, True: true}
 	b.Int = builtinTypeOf("int", isInt, func(ctx context.Context, kw rpyc.Kwargs, args []any) (any, error) {
 		if len(args) == 0 {
 			return int64(0), nil
@@ -1068,14 +1068,7 @@ func (b *builtinsModule) Callable(ctx context.Context, obj any) bool {
 	case class:
 		return true
 	}
-	if obj == nil {
-		return false
-	}
-	if reflect.TypeOf(obj).Kind() == reflect.Func {
-		return true
-	}
-	_, ok := lookupAttr(obj, "__call__")
-	return ok
+	return rpyc.IsCallable(obj)
 }
 
 // Getattr is builtins.getattr(obj, name[, default]).

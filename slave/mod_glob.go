@@ -15,7 +15,7 @@ import (
 // directories with recursive=True, names starting with a dot only by
 // patterns that start with one (unless include_hidden). Results are
 // sorted (Python gives them in directory order, which is arbitrary).
-type globModule struct{ module }
+type globModule struct{ Module }
 
 // RPyCParams gives the functions Python's keyword arguments.
 func (globModule) RPyCParams() map[string]string {
@@ -204,7 +204,7 @@ func dedupe(s []string) []string {
 }
 
 // fnmatchModule is Python's fnmatch.
-type fnmatchModule struct{ module }
+type fnmatchModule struct{ Module }
 
 // Fnmatch is fnmatch.fnmatch (case-sensitive on POSIX).
 func (fnmatchModule) Fnmatch(name, pat string) bool { return fnmatchRegexp(pat).MatchString(name) }

@@ -2,7 +2,7 @@ package slave
 
 // importlibModule is Python's importlib: enough for classic clients.
 type importlibModule struct {
-	module
+	Module
 	// Util is importlib.util.
 	Util *importlibUtil `rpyc:"util"`
 }
@@ -14,7 +14,7 @@ func (m *importlibModule) ImportModule(name string) (any, error) { return m.Util
 // while connecting: its module namespace asks _find_spec_from_path
 // whether a name can be imported ('os' in conn.modules).
 type importlibUtil struct {
-	module
+	Module
 	s *SlaveService
 }
 

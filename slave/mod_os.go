@@ -26,7 +26,7 @@ import (
 // uname, mknod, the fd functions) live in os_unix.go; on Windows they
 // raise NotImplementedError naming the function.
 type osModule struct {
-	module
+	Module
 	s *SlaveService
 	// Path is os.path.
 	Path *pathModule `rpyc:"path"`
@@ -81,7 +81,7 @@ func newOS(s *SlaveService) *osModule {
 		name, altsep = "nt", "/"
 	}
 	return &osModule{
-		module: "os", s: s, Path: newPathModule(s),
+		Module: newModule("os"), s: s, Path: newPathModule(s),
 		Sep: string(filepath.Separator), Altsep: altsep, Pathsep: string(filepath.ListSeparator), Linesep: lineSep,
 		Curdir: ".", Pardir: "..", Extsep: ".", Devnull: os.DevNull, Name: name, Environ: newEnviron(),
 		Error:   vinegar.ErrOSError,
@@ -628,8 +628,18 @@ func statOf(fi fs.FileInfo) *StatResult {
 	r.MtimeNs = fi.ModTime().UnixNano()
 	r.AtimeNs, r.CtimeNs = r.MtimeNs, r.MtimeNs
 	sysStat(fi, r)
-	r.Atime, r.Mtime, r.Ctime = float64(r.AtimeNs)/1e9, float64(r.MtimeNs)/1e9, float64(r.CtimeNs)/1e9
+	r.Atime, r.Mtime, r.Ctime = nsFloat(r.AtimeNs), nsFloat(r.MtimeNs), nsFloat(r.CtimeNs)
 	return r.seal()
+}
+
+// nsFloat is nanoseconds as float seconds, computed as CPython does
+// (seconds plus nanoseconds times 1e-9), so equal times compare equal.
+func nsFloat(ns int64) float64 {
+	sec, nsec := ns/1e9, ns%1e9
+	if nsec < 0 {
+		sec, nsec = sec-1, nsec+1e9
+	}
+	return float64(sec) + float64(nsec)*1e-9
 }
 
 // posixMode turns Go's FileMode into POSIX st_mode bits, for systems

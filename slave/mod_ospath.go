@@ -18,7 +18,7 @@ import (
 // be str, bytes or path-like objects (a pathlib.Path of this server, or
 // the client's own, asked for __fspath__).
 type pathModule struct {
-	module
+	Module
 	s *SlaveService
 	// Sep is os.path.sep.
 	Sep string `rpyc:"sep"`
@@ -32,7 +32,7 @@ type pathModule struct {
 }
 
 func newPathModule(s *SlaveService) *pathModule {
-	return &pathModule{module: "posixpath", s: s, Sep: "/", Curdir: ".", Pardir: "..", Extsep: ".",
+	return &pathModule{Module: newModule("posixpath"), s: s, Sep: "/", Curdir: ".", Pardir: "..", Extsep: ".",
 		Pathsep: string(filepath.ListSeparator), Devnull: os.DevNull}
 }
 

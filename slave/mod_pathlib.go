@@ -21,7 +21,7 @@ import (
 // pathlibModule is Python's pathlib: Path (PosixPath) and PurePath
 // (PurePosixPath) classes, whose instances are this server's paths.
 type pathlibModule struct {
-	module
+	Module
 	s *SlaveService
 	// Path and the other classes.
 	Path          *pathClass `rpyc:"Path"`
@@ -35,7 +35,7 @@ func newPathlib(s *SlaveService) *pathlibModule {
 	posix := &pathClass{classBase: newClassBase("pathlib", "PosixPath"), s: s}
 	pure := &pathClass{classBase: newClassBase("pathlib", "PurePath"), s: s, pure: true}
 	purePosix := &pathClass{classBase: newClassBase("pathlib", "PurePosixPath"), s: s, pure: true}
-	return &pathlibModule{module: "pathlib", s: s, Path: concrete, PosixPath: posix, PurePath: pure, PurePosixPath: purePosix}
+	return &pathlibModule{Module: newModule("pathlib"), s: s, Path: concrete, PosixPath: posix, PurePath: pure, PurePosixPath: purePosix}
 }
 
 // pathClass is pathlib.Path (or PurePath): calling it makes a path;

@@ -12,7 +12,7 @@ import (
 // kernel's uname. The Python version functions answer with the language
 // version this server's modules and statements follow (see sys.version);
 // python_implementation says what actually runs: "rpyc-go".
-type platformModule struct{ module }
+type platformModule struct{ Module }
 
 // System is platform.system ("Linux", "Darwin", "Windows").
 func (platformModule) System() string {

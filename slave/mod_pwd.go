@@ -18,9 +18,9 @@ import (
 // /etc/passwd and /etc/group (users only a directory service knows are
 // looked up through os/user, without a shell). They exist on Unix only,
 // as in Python.
-type pwdModule struct{ module }
+type pwdModule struct{ Module }
 
-type grpModule struct{ module }
+type grpModule struct{ Module }
 
 // Passwd is pwd.struct_passwd.
 type Passwd struct {
@@ -189,6 +189,6 @@ func (grpModule) Getgrall() []any {
 
 // platformModules are the modules that exist on Unix only.
 var platformModules = map[string]func(s *SlaveService) any{
-	"pwd": func(*SlaveService) any { return &pwdModule{module: "pwd"} },
-	"grp": func(*SlaveService) any { return &grpModule{module: "grp"} },
+	"pwd": func(*SlaveService) any { return &pwdModule{Module: newModule("pwd")} },
+	"grp": func(*SlaveService) any { return &grpModule{Module: newModule("grp")} },
 }

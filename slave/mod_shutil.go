@@ -24,7 +24,7 @@ import (
 // usage, which, with Python's exceptions (shutil.Error with the list of
 // failures, SameFileError, ReadError).
 type shutilModule struct {
-	module
+	Module
 	s *SlaveService
 	// Error, SameFileError and ReadError are the exception classes.
 	Error         *vinegar.Class `rpyc:"Error"`
@@ -33,7 +33,7 @@ type shutilModule struct {
 }
 
 func newShutil(s *SlaveService) *shutilModule {
-	return &shutilModule{module: "shutil", s: s, Error: errShutilError, SameFileError: errSameFileError, ReadError: errReadError}
+	return &shutilModule{Module: newModule("shutil"), s: s, Error: errShutilError, SameFileError: errSameFileError, ReadError: errReadError}
 }
 
 // RPyCParams gives the functions Python's keyword arguments.

@@ -15,7 +15,7 @@ import (
 // (signal.signal) is refused: the handler would run in this server for
 // a client's signal, which Python's server allows and this one does not.
 type signalModule struct {
-	module
+	Module
 	// SigDfl and SigIgn are SIG_DFL and SIG_IGN.
 	SigDfl int `rpyc:"SIG_DFL"`
 	SigIgn int `rpyc:"SIG_IGN"`
@@ -52,7 +52,7 @@ type signalModule struct {
 }
 
 func newSignal() *signalModule {
-	m := &signalModule{module: "signal", SigIgn: 1}
+	m := &signalModule{Module: newModule("signal"), SigIgn: 1}
 	rv := reflect.ValueOf(m).Elem()
 	for i := range rv.NumField() {
 		if tag := rv.Type().Field(i).Tag.Get("rpyc"); strings.HasPrefix(tag, "SIG") && tag != "SIG_DFL" && tag != "SIG_IGN" {

@@ -26,7 +26,7 @@ import (
 // TimeoutError ("timed out", which socket.timeout is), socket.gaierror
 // for names that do not resolve.
 type socketModule struct {
-	module
+	Module
 	s *SlaveService
 	// Address families, socket types and options.
 	AFInet      int `rpyc:"AF_INET"`
@@ -67,7 +67,7 @@ const (
 )
 
 func newSocketModule(s *SlaveService) *socketModule {
-	return &socketModule{module: "socket", s: s,
+	return &socketModule{Module: newModule("socket"), s: s,
 		AFInet: afInet, AFInet6: afInet6, AFUnix: afUnix, SockStream: sockStream, SockDgram: sockDgram,
 		SolSocket: 1, SoReuseaddr: 2, SoKeepalive: 9, SoBroadcast: 6, SoRcvbuf: 8, SoSndbuf: 7,
 		IPProtoTCP: 6, IPProtoUDP: 17, TCPNodelay: 1, ShutRd: 0, ShutWr: 1, ShutRdwr: 2,

@@ -23,7 +23,7 @@ const (
 // Output a caller does not capture goes to the server's own stdout
 // (Options.Stdout), as an inherited file descriptor would.
 type subprocessModule struct {
-	module
+	Module
 	s *SlaveService
 	// PIPE, STDOUT and DEVNULL are the constants.
 	PIPE    int `rpyc:"PIPE"`
@@ -36,7 +36,7 @@ type subprocessModule struct {
 }
 
 func newSubprocess(s *SlaveService) *subprocessModule {
-	return &subprocessModule{module: "subprocess", s: s, PIPE: pipe, STDOUT: stdout, DEVNULL: devnull,
+	return &subprocessModule{Module: newModule("subprocess"), s: s, PIPE: pipe, STDOUT: stdout, DEVNULL: devnull,
 		SubprocessError: errSubprocessError, CalledProcessError: errCalledProcessError, TimeoutExpired: errTimeoutExpired}
 }
 

@@ -28,7 +28,7 @@ const (
 // argv and path are lists a client may change in place
 // (sys.path.insert(0, d)) or replace (sys.argv = [...]).
 type sysModule struct {
-	module
+	Module
 	s *SlaveService
 	// Stdout is sys.stdout: a Go writer or whatever a client set.
 	Stdout any `rpyc:"stdout,rw"`
@@ -98,7 +98,7 @@ func newSys(o *Options) *sysModule {
 	}
 	vi := newVersionInfo()
 	return &sysModule{
-		module:             "sys",
+		Module:             newModule("sys"),
 		Stdout:             &stdStream{w: o.Stdout, name: "<stdout>", mode: "w"},
 		Stderr:             &stdStream{w: o.Stderr, name: "<stderr>", mode: "w"},
 		Stdin:              &stdInput{r: o.Stdin},

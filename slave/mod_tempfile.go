@@ -17,7 +17,7 @@ import (
 // file and directory objects (deleted when closed, when the client drops
 // them, or when the connection ends), gettempdir.
 type tempfileModule struct {
-	module
+	Module
 	s *SlaveService
 	// Tempdir is tempfile.tempdir (None: ask TMPDIR and friends).
 	Tempdir any `rpyc:"tempdir,rw"`

@@ -13,7 +13,7 @@ import (
 // functions (localtime, gmtime, mktime, strftime, strptime, asctime,
 // ctime) in the server's local time zone.
 type timeModule struct {
-	module
+	Module
 	// Timezone, Altzone, Daylight and Tzname describe the local zone as
 	// Python's do.
 	Timezone int         `rpyc:"timezone"`
@@ -23,7 +23,7 @@ type timeModule struct {
 }
 
 func newTime() *timeModule {
-	m := &timeModule{module: "time"}
+	m := &timeModule{Module: newModule("time")}
 	year := time.Now().Year()
 	jan := time.Date(year, 1, 1, 0, 0, 0, 0, time.Local)
 	jul := time.Date(year, 7, 1, 0, 0, 0, 0, time.Local)

@@ -21,15 +21,15 @@ func init() {
 		"time":       func(*SlaveService) any { return newTime() },
 		"socket":     func(s *SlaveService) any { return newSocketModule(s) },
 		"subprocess": func(s *SlaveService) any { return newSubprocess(s) },
-		"platform":   func(*SlaveService) any { return &platformModule{module: "platform"} },
+		"platform":   func(*SlaveService) any { return &platformModule{Module: newModule("platform")} },
 		"shutil":     func(s *SlaveService) any { return newShutil(s) },
 		"pathlib":    func(s *SlaveService) any { return newPathlib(s) },
-		"glob":       func(*SlaveService) any { return &globModule{module: "glob"} },
+		"glob":       func(*SlaveService) any { return &globModule{Module: newModule("glob")} },
 		"signal":     func(*SlaveService) any { return newSignal() },
-		"tempfile":   func(s *SlaveService) any { return &tempfileModule{module: "tempfile", s: s} },
-		"fnmatch":    func(*SlaveService) any { return &fnmatchModule{module: "fnmatch"} },
+		"tempfile":   func(s *SlaveService) any { return &tempfileModule{Module: newModule("tempfile"), s: s} },
+		"fnmatch":    func(*SlaveService) any { return &fnmatchModule{Module: newModule("fnmatch")} },
 		"importlib": func(s *SlaveService) any {
-			return &importlibModule{module: "importlib", Util: &importlibUtil{module: "importlib.util", s: s}}
+			return &importlibModule{Module: newModule("importlib"), Util: &importlibUtil{Module: newModule("importlib.util"), s: s}}
 		},
 		"importlib.util": func(s *SlaveService) any { return s.mustModule("importlib").(*importlibModule).Util },
 	}
@@ -60,15 +60,27 @@ func (s *SlaveService) mustModule(name string) any {
 	return m
 }
 
-// module is a Go value standing for a Python module: its repr, and the
-// class Python's client gives it (types.ModuleType, so isinstance(m,
-// types.ModuleType) holds and m.__class__ is the module type).
-type module string
+// Module is what each module of this server embeds: its __name__ and
+// __class__ (the module type, as Python's server gives), its repr, and
+// the name Python's server sends for it (the module's own name), so a
+// client sees a module where Python's server gives one.
+type Module struct {
+	// DunderName is the module's __name__ (named so that no module's
+	// own Name field hides it).
+	DunderName string `rpyc:"__name__"`
+	// DunderClass is the module's __class__: the module type.
+	DunderClass *builtinType `rpyc:"__class__"`
+}
 
-func (module) isModule() {}
+func newModule(name string) Module { return Module{DunderName: name, DunderClass: moduleType} }
 
-// RPyCTypeName makes Python's client see a module.
-func (module) RPyCTypeName() string { return "builtins.module" }
+func (Module) isModule() {}
+
+// RPyCTypeName is what Python's server sends for a module: its name.
+func (m Module) RPyCTypeName() string { return m.DunderName }
 
 // GoString is the module's Python repr.
-func (m module) GoString() string { return "<module '" + string(m) + "' (built-in)>" }
+func (m Module) GoString() string { return "<module '" + m.DunderName + "' (built-in)>" }
+
+// moduleType is the class of modules.
+var moduleType = builtinTypeOf("module", func(v any) bool { _, ok := v.(interface{ isModule() }); return ok }, nil)

@@ -216,65 +216,8 @@ func callValue(ctx context.Context, fn any, args ...any) (any, error) {
 	}:
 		return f.Call(ctx, nil, args...)
 	}
-	rv := reflect.ValueOf(fn)
-	if rv.Kind() == reflect.Func {
-		return callGoFunc(ctx, rv, args)
+	if rpyc.IsCallable(fn) {
+		return rpyc.CallLocal(ctx, fn, args...)
 	}
 	return nil, vinegar.New("TypeError", fmt.Sprintf("'%s' object is not callable", pyType(fn)))
-}
-
-// callGoFunc calls a Go function value with converted arguments.
-func callGoFunc(ctx context.Context, rv reflect.Value, args []any) (any, error) {
-	ft := rv.Type()
-	in := []reflect.Value{}
-	i := 0
-	if ft.NumIn() > 0 && ft.In(0) == reflect.TypeFor[context.Context]() {
-		in = append(in, reflect.ValueOf(ctx))
-		i = 1
-	}
-	for _, a := range args {
-		if i >= ft.NumIn() {
-			return nil, vinegar.New("TypeError", "too many arguments")
-		}
-		t := ft.In(i)
-		if ft.IsVariadic() && i == ft.NumIn()-1 {
-			t = t.Elem()
-		} else {
-			i++
-		}
-		v, err := rpyc.As[any](a, nil)
-		if err != nil {
-			return nil, err
-		}
-		av := reflect.ValueOf(v)
-		if !av.IsValid() {
-			av = reflect.Zero(t)
-		}
-		if !av.Type().AssignableTo(t) {
-			if av.Type().ConvertibleTo(t) {
-				av = av.Convert(t)
-			} else {
-				return nil, vinegar.New("TypeError", fmt.Sprintf("argument of type '%s' where %s is wanted", pyType(a), t))
-			}
-		}
-		in = append(in, av)
-	}
-	out := rv.Call(in)
-	if n := len(out); n > 0 && out[n-1].Type() == reflect.TypeFor[error]() {
-		if err, _ := out[n-1].Interface().(error); err != nil {
-			return nil, err
-		}
-		out = out[:n-1]
-	}
-	switch len(out) {
-	case 0:
-		return nil, nil
-	case 1:
-		return out[0].Interface(), nil
-	}
-	t := make(brine.Tuple, len(out))
-	for i, o := range out {
-		t[i] = o.Interface()
-	}
-	return t, nil
 }
