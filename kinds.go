@@ -169,5 +169,13 @@ var iteratorKind = &kindSpec{
 			self.Interface().(*goIterator).rpycRelease()
 			return nil, nil
 		},
+		// Python's client gives iterators named after Python's
+		// (builtins.list_iterator, ...) the methods of that class, and
+		// list(it) and dict(mapping) call __length_hint__ on them: an
+		// error there fails the whole call, NotImplemented means "no
+		// estimate" (PyObject_LengthHint).
+		"__length_hint__": func(c *Conn, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+			return brine.NotImplemented, nil
+		},
 	},
 }

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/rpyc-go/rpyc/brine"
 	"github.com/rpyc-go/rpyc/message"
 )
 
@@ -158,4 +159,25 @@ func TestOwnerStaysWhilePeerHoldsValue(t *testing.T) {
 	out.Release()
 	waitFor(t, func() bool { return svc.last.released.Load() }, "release of the owner once its pipe is dropped")
 	waitFor(t, func() bool { return srv.LocalObjects() == base }, "the table back to its size before")
+}
+
+// Python's client calls __length_hint__ on iterators whose name is one
+// of Python's (list(it), dict(mapping) through keys()): NotImplemented,
+// not an AttributeError that fails the call.
+func TestIteratorLengthHint(t *testing.T) {
+	cli, _ := pair(t, &iterService{}, message.LayoutV6, false)
+	ctx := context.Background()
+	root, _ := cli.Root(ctx)
+	obj, err := As[*Netref](root.CallMethod(ctx, "open"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, err := As[*Netref](obj.CallMethod(ctx, "__iter__"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := it.CallMethod(ctx, "__length_hint__")
+	if err != nil || got != brine.NotImplemented {
+		t.Fatalf("__length_hint__() = %v, %v; want NotImplemented", got, err)
+	}
 }

@@ -3,6 +3,7 @@ package slave
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"math/big"
 	"reflect"
@@ -90,6 +91,8 @@ func listOf(ctx context.Context, v any) ([]any, error) {
 			out[i] = int64(b)
 		}
 		return out, nil
+	case *pyDict:
+		return x.Keys(), nil
 	case *rpyc.Netref:
 		items, err := rpyc.Obtain[[]any](ctx, x)
 		if err != nil {
@@ -140,6 +143,19 @@ func stringsOf(ctx context.Context, items []any) ([]string, error) {
 // environments.
 func mapOfStrings(ctx context.Context, v any) (map[string]string, error) {
 	switch x := v.(type) {
+	case *environ:
+		return x.copyMap(), nil
+	case *pyDict:
+		out := map[string]string{}
+		for _, kv := range x.items() {
+			k, ok1 := kv[0].(string)
+			val, ok2 := kv[1].(string)
+			if !ok1 || !ok2 {
+				return nil, vinegar.New("TypeError", "str expected, not "+pyType(kv[1]))
+			}
+			out[k] = val
+		}
+		return out, nil
 	case *rpyc.Netref:
 		return rpyc.Obtain[map[string]string](ctx, x)
 	}
@@ -236,7 +252,7 @@ func pyType(v any) string {
 		return "tuple"
 	case []any, *[]any:
 		return "list"
-	case map[any]any:
+	case map[any]any, *pyDict:
 		return "dict"
 	case *rpyc.Netref:
 		n := x.TypeName()
@@ -244,6 +260,8 @@ func pyType(v any) string {
 			return n[i+1:]
 		}
 		return n
+	case interface{ isModule() }:
+		return "module"
 	case rpyc.TypeNamer:
 		n := x.RPyCTypeName()
 		if i := strings.LastIndexByte(n, '.'); i >= 0 {
@@ -405,6 +423,11 @@ func stableSort(idx []int, less func(a, b int) bool) {
 // dictUpdate is dict.update(x): from a mapping or (key, value) pairs.
 func dictUpdate(ctx context.Context, out map[any]any, x any) error {
 	switch m := x.(type) {
+	case *pyDict:
+		for _, kv := range m.items() {
+			out[kv[0]] = kv[1]
+		}
+		return nil
 	case map[any]any:
 		for k, v := range m {
 			out[k] = v
@@ -438,3 +461,11 @@ func dictUpdate(ctx context.Context, out map[any]any, x any) error {
 	}
 	return nil
 }
+
+// stableSortFunc sorts s by less, keeping equal items in order.
+func stableSortFunc[T any](s []T, less func(a, b T) bool) {
+	sort.SliceStable(s, func(i, j int) bool { return less(s[i], s[j]) })
+}
+
+// copyAll is io.Copy, named for the callers reading whole files.
+func copyAll(dst io.Writer, src io.Reader) (int64, error) { return io.Copy(dst, src) }
