@@ -27,6 +27,7 @@ func init() {
 		"glob":       func(*SlaveService) any { return &globModule{Module: newModule("glob")} },
 		"signal":     func(*SlaveService) any { return newSignal() },
 		"json":       func(*SlaveService) any { return newJSON() },
+		"re":         func(*SlaveService) any { return newRe() },
 		"tempfile":   func(s *SlaveService) any { return &tempfileModule{Module: newModule("tempfile"), s: s} },
 		"fnmatch":    func(*SlaveService) any { return &fnmatchModule{Module: newModule("fnmatch")} },
 		"importlib": func(s *SlaveService) any {
