@@ -28,8 +28,25 @@ func init() {
 		"signal":     func(*SlaveService) any { return newSignal() },
 		"json":       func(*SlaveService) any { return newJSON() },
 		"re":         func(*SlaveService) any { return newRe() },
-		"tempfile":   func(s *SlaveService) any { return &tempfileModule{Module: newModule("tempfile"), s: s} },
-		"fnmatch":    func(*SlaveService) any { return &fnmatchModule{Module: newModule("fnmatch")} },
+		"hashlib":    func(*SlaveService) any { return newHashlib() },
+		"math":       func(*SlaveService) any { return newMath() },
+		"io":         func(s *SlaveService) any { return newIO(s) },
+		"datetime":   func(*SlaveService) any { return newDatetime() },
+		"logging":    func(s *SlaveService) any { return newLogging(s) },
+		"threading":  func(*SlaveService) any { return &threadingModule{Module: newModule("threading")} },
+		"pickle":     func(*SlaveService) any { return newPickle() },
+		"rpyc.lib.compat": func(s *SlaveService) any {
+			return &compatModule{Module: newModule("rpyc.lib.compat"), Pickle: s.mustModule("pickle").(*pickleModule), IsPy3k: true, IsPyGte: true}
+		},
+		"errno":    func(*SlaveService) any { return newErrno() },
+		"stat":     func(*SlaveService) any { return newStatModule() },
+		"random":   func(*SlaveService) any { return newRandom() },
+		"struct":   func(*SlaveService) any { return &structModule{Module: newModule("struct"), Error: errStructError} },
+		"base64":   func(*SlaveService) any { return &base64Module{Module: newModule("base64")} },
+		"zlib":     func(*SlaveService) any { return &zlibModule{Module: newModule("zlib"), Error: errZlibError} },
+		"gzip":     func(*SlaveService) any { return &gzipModule{Module: newModule("gzip"), BadGzipFile: errBadGzipFile} },
+		"tempfile": func(s *SlaveService) any { return &tempfileModule{Module: newModule("tempfile"), s: s} },
+		"fnmatch":  func(*SlaveService) any { return &fnmatchModule{Module: newModule("fnmatch")} },
 		"importlib": func(s *SlaveService) any {
 			return &importlibModule{Module: newModule("importlib"), Util: &importlibUtil{Module: newModule("importlib.util"), s: s}}
 		},
