@@ -84,3 +84,20 @@ func errnoOf(err error) (syscall.Errno, bool) {
 	ok := errors.As(err, &en)
 	return en, ok
 }
+
+// withOSAttrs gives an OSError-family exception raised by module code
+// the attributes Python's server always sends for one (errno,
+// filename, filename2, strerror; None when not set), so the client
+// rebuilds and prints it exactly as it does Python's.
+func withOSAttrs(e *vinegar.Exception) *vinegar.Exception {
+	for _, n := range []string{"errno", "filename", "filename2", "strerror"} {
+		if _, ok := e.Attr(n); !ok {
+			e.WithAttr(n, nil)
+		}
+	}
+	return e
+}
+
+// osErr is an exception of an OSError subclass with one message, as
+// module code raises it (shutil.Error("..."), socket.timeout, ...).
+func osErr(c *vinegar.Class, args ...any) *vinegar.Exception { return withOSAttrs(c.New(args...)) }

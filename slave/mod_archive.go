@@ -244,7 +244,7 @@ func (m *shutilModule) UnpackArchive(ctx context.Context, filename, extractDir, 
 			}
 		}
 		if fmtName == "" {
-			return errReadError.New(fmt.Sprintf("Unknown archive format '%s'", name))
+			return osErr(errReadError, fmt.Sprintf("Unknown archive format '%s'", name))
 		}
 	}
 	if _, err := os.Stat(name); err != nil {
@@ -267,7 +267,7 @@ func safeJoin(dir, name string) (string, error) {
 	p := filepath.Join(dir, filepath.FromSlash(name))
 	rel, err := filepath.Rel(dir, p)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(name) {
-		return "", errReadError.New(fmt.Sprintf("archive member %s would be extracted outside %s", brine.Repr(name), brine.Repr(dir)))
+		return "", osErr(errReadError, fmt.Sprintf("archive member %s would be extracted outside %s", brine.Repr(name), brine.Repr(dir)))
 	}
 	return p, nil
 }
@@ -275,7 +275,7 @@ func safeJoin(dir, name string) (string, error) {
 func unzip(name, dir string) error {
 	zr, err := zip.OpenReader(name)
 	if err != nil {
-		return errReadError.New(fmt.Sprintf("%s is not a zip file", name))
+		return osErr(errReadError, fmt.Sprintf("%s is not a zip file", name))
 	}
 	defer zr.Close()
 	for _, f := range zr.File {
@@ -330,7 +330,7 @@ func untar(name, dir, format string) error {
 	case "gztar":
 		zr, err := gzip.NewReader(f)
 		if err != nil {
-			return errReadError.New(fmt.Sprintf("%s is not a compressed or uncompressed tar file", name))
+			return osErr(errReadError, fmt.Sprintf("%s is not a compressed or uncompressed tar file", name))
 		}
 		r = zr
 	case "bztar":
@@ -347,7 +347,7 @@ func untar(name, dir, format string) error {
 			break
 		}
 		if err != nil {
-			return errReadError.New(fmt.Sprintf("%s is not a compressed or uncompressed tar file", name))
+			return osErr(errReadError, fmt.Sprintf("%s is not a compressed or uncompressed tar file", name))
 		}
 		p, err := safeJoin(dir, h.Name)
 		if err != nil {

@@ -440,7 +440,7 @@ func (gzipModule) Decompress(data any) ([]byte, error) {
 		if len(b) < 2 {
 			return nil, vinegar.New("EOFError", "Compressed file ended before the end-of-stream marker was reached")
 		}
-		return nil, errBadGzipFile.New(fmt.Sprintf("Not a gzipped file (%s)", brine.Repr(b[:2])))
+		return nil, osErr(errBadGzipFile, fmt.Sprintf("Not a gzipped file (%s)", brine.Repr(b[:2])))
 	}
 	return io.ReadAll(io.LimitReader(zr, 1<<30))
 }

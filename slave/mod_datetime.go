@@ -397,7 +397,7 @@ func (d *Datetime) Utcoffset() any {
 	if d.tz == nil {
 		return nil
 	}
-	return &Timedelta{us: int64(d.tz.offset) * 1e6}
+	return makeTimedelta(int64(d.tz.offset) * 1e6)
 }
 
 // Tzname is tzname().
@@ -476,7 +476,7 @@ func (d *Datetime) Sub(other any) (any, error) {
 		if (d.tz == nil) != (o.tz == nil) {
 			return nil, vinegar.New("TypeError", "can't subtract offset-naive and offset-aware datetimes")
 		}
-		return &Timedelta{us: d.instant().Sub(o.instant()).Microseconds()}, nil
+		return makeTimedelta(d.instant().Sub(o.instant()).Microseconds()), nil
 	}
 	return brine.NotImplemented, nil
 }
@@ -595,7 +595,7 @@ func (d *Date) Sub(other any) any {
 	case *Timedelta:
 		return mkDate(d.t.AddDate(0, 0, -int(o.days())))
 	case *Date:
-		return &Timedelta{us: d.t.Sub(o.t).Microseconds()}
+		return makeTimedelta(d.t.Sub(o.t).Microseconds())
 	}
 	return brine.NotImplemented
 }

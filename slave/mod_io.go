@@ -196,9 +196,6 @@ func (m *pickleModule) Dumps(ctx context.Context, obj, protocol any, fixImports 
 	if err != nil {
 		return nil, err
 	}
-	if d, ok := data.(*pyDict); ok {
-		data, _ = d.RPyCPickle()
-	}
 	out, err := rpyc.Pickle(plainOf(data), p)
 	if err != nil {
 		return nil, errPicklingError.New(err.Error())
@@ -211,7 +208,7 @@ func (m *pickleModule) Dumps(ctx context.Context, obj, protocol any, fixImports 
 func plainOf(v any) any {
 	switch x := v.(type) {
 	case *pyDict:
-		m, _ := x.RPyCPickle()
+		m, _ := x.plainMap()
 		return m
 	case *[]any:
 		out := make([]any, len(*x))

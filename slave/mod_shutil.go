@@ -115,7 +115,7 @@ func sameFile(src, dst string) error {
 	a, err1 := os.Stat(src)
 	b, err2 := os.Stat(dst)
 	if err1 == nil && err2 == nil && os.SameFile(a, b) {
-		return errSameFileError.New(fmt.Sprintf("%s and %s are the same file", brine.Repr(src), brine.Repr(dst)))
+		return osErr(errSameFileError, fmt.Sprintf("%s and %s are the same file", brine.Repr(src), brine.Repr(dst)))
 	}
 	return nil
 }
@@ -213,7 +213,7 @@ func (m *shutilModule) Copytree(ctx context.Context, src, dst any, symlinks bool
 		return nil, err
 	}
 	if len(errs) > 0 {
-		return nil, errShutilError.New(errs)
+		return nil, osErr(errShutilError, errs)
 	}
 	return dst, nil
 }
@@ -309,7 +309,7 @@ func (m *shutilModule) Move(ctx context.Context, src, dst, copyFunction any) (an
 	if isDirPath(d) {
 		target := joinPath(d, basename(strings.TrimRight(s, "/")))
 		if _, err := os.Lstat(target); err == nil {
-			return nil, errShutilError.New(fmt.Sprintf("Destination path '%s' already exists", target))
+			return nil, osErr(errShutilError, fmt.Sprintf("Destination path '%s' already exists", target))
 		}
 		d = target
 	}
@@ -326,7 +326,7 @@ func (m *shutilModule) Move(ctx context.Context, src, dst, copyFunction any) (an
 			return nil, err
 		}
 		if len(errs) > 0 {
-			return nil, errShutilError.New(errs)
+			return nil, osErr(errShutilError, errs)
 		}
 	} else if err := copyFile(s, d, true); err != nil {
 		return nil, err

@@ -230,11 +230,11 @@ func hostPort(ctx context.Context, address any) (string, int, error) {
 func gaiError(err error) error {
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) && !dnsErr.IsNotFound && dnsErr.IsTemporary {
-		return errGaierror.New(int64(-3), "Temporary failure in name resolution").
-			WithAttr("errno", int64(-3)).WithAttr("strerror", "Temporary failure in name resolution")
+		return withOSAttrs(errGaierror.New(int64(-3), "Temporary failure in name resolution").
+			WithAttr("errno", int64(-3)).WithAttr("strerror", "Temporary failure in name resolution"))
 	}
-	return errGaierror.New(int64(-2), "Name or service not known").
-		WithAttr("errno", int64(-2)).WithAttr("strerror", "Name or service not known")
+	return withOSAttrs(errGaierror.New(int64(-2), "Name or service not known").
+		WithAttr("errno", int64(-2)).WithAttr("strerror", "Name or service not known"))
 }
 
 // Gethostname is socket.gethostname.
@@ -598,7 +598,7 @@ func (s *Socket) netError(err error) error {
 		if s.timeout == 0 {
 			return osError(syscall.EAGAIN, nil)
 		}
-		return vinegar.ErrTimeoutError.New("timed out")
+		return osErr(vinegar.ErrTimeoutError, "timed out")
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {

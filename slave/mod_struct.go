@@ -214,10 +214,10 @@ func packOne(order binary.ByteOrder, it structItem, v any) ([]byte, error) {
 			lo, hi = math.MinInt64, math.MaxInt64
 		}
 		if n < lo || n > hi {
-			return nil, errStructError.New(fmt.Sprintf("'%c' format requires %d <= number <= %d", it.code, lo, hi))
+			return nil, errStructError.New(fmt.Sprintf("%s format requires %d <= number <= %d", structName(it.code), lo, hi))
 		}
 	} else if n < 0 || (bits < 64 && uint64(n) >= uint64(1)<<bits) {
-		return nil, errStructError.New(fmt.Sprintf("'%c' format requires 0 <= number <= %d", it.code, uint64(1)<<bits-1))
+		return nil, errStructError.New(fmt.Sprintf("%s format requires 0 <= number <= %d", structName(it.code), uint64(1)<<bits-1))
 	}
 	u := uint64(n)
 	switch it.size {
@@ -360,4 +360,12 @@ func (m *structModule) unpack(format string, b []byte) (brine.Tuple, error) {
 		}
 	}
 	return out, nil
+}
+
+// structName is how CPython's struct errors name a format.
+func structName(c byte) string {
+	if n, ok := map[byte]string{'b': "byte", 'B': "ubyte", 'h': "short", 'H': "ushort"}[c]; ok {
+		return n
+	}
+	return "'" + string(c) + "'"
 }

@@ -187,7 +187,7 @@ func (m *tempfileModule) NamedTemporaryFile(ctx context.Context, mode string, bu
 	if del {
 		var once sync.Once
 		onClose = func() { once.Do(func() { os.Remove(abs) }) }
-		m.s.track(closerFunc(onClose))
+		m.s.track(&closerFunc{f: onClose})
 	}
 	if strings.Contains(mode, "b") {
 		b := newFile(f, abs, mode)
@@ -271,6 +271,6 @@ func (t *TemporaryDirectory) Exit(args ...any) (bool, error) { return false, t.C
 func (t *TemporaryDirectory) RPyCRelease(*rpyc.Conn) { _ = t.Cleanup() }
 
 // closerFunc is a func as an io.Closer, for track.
-type closerFunc func()
+type closerFunc struct{ f func() }
 
-func (f closerFunc) Close() error { f(); return nil }
+func (c *closerFunc) Close() error { c.f(); return nil }

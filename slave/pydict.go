@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 
+	ogorek "github.com/kisielk/og-rek"
+
 	"github.com/rpyc-go/rpyc"
 	"github.com/rpyc-go/rpyc/brine"
 	"github.com/rpyc-go/rpyc/vinegar"
@@ -159,8 +161,47 @@ func (d *pyDict) RPyCParams() map[string]string {
 // RPyCTypeName makes Python's client see a dict.
 func (d *pyDict) RPyCTypeName() string { return "builtins.dict" }
 
-// RPyCPickle copies the dict by value (rpyc.classic.obtain).
+// RPyCPickle copies the dict by value, in order (rpyc.classic.obtain):
+// as dict([(key, value), ...]).
 func (d *pyDict) RPyCPickle() (any, error) {
+	pairs := []any{}
+	for _, kv := range d.items() {
+		pairs = append(pairs, ogorek.Tuple{pickleForm(kv[0]), pickleForm(kv[1])})
+	}
+	return ogorek.Call{Callable: ogorek.Class{Module: "builtins", Name: "dict"}, Args: ogorek.Tuple{pairs}}, nil
+}
+
+// pickleForm is v in og-rek's own types, for a value inside an og-rek
+// call.
+func pickleForm(v any) any {
+	switch x := v.(type) {
+	case *pyDict:
+		c, _ := x.RPyCPickle()
+		return c
+	case brine.Tuple:
+		out := make(ogorek.Tuple, len(x))
+		for i, it := range x {
+			out[i] = pickleForm(it)
+		}
+		return out
+	case []byte:
+		return ogorek.Bytes(x)
+	case nil:
+		return ogorek.None{}
+	}
+	if items, ok := sliceItems(v); ok {
+		out := make([]any, len(items))
+		for i, it := range items {
+			out[i] = pickleForm(it)
+		}
+		return out
+	}
+	return v
+}
+
+// plainMap is the dict as a Go map (order lost), for callers that need
+// one.
+func (d *pyDict) plainMap() (any, error) {
 	out := map[any]any{}
 	for _, kv := range d.items() {
 		k := kv[0]
@@ -169,7 +210,7 @@ func (d *pyDict) RPyCPickle() (any, error) {
 		}
 		v := kv[1]
 		if sub, ok := v.(*pyDict); ok {
-			v, _ = sub.RPyCPickle()
+			v, _ = sub.plainMap()
 		}
 		out[k] = v
 	}
