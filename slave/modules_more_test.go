@@ -16,7 +16,6 @@ import (
 // The modules from a Go client; interop/classic_sidebyside_test.go
 // compares the same from Python's client with Python's own server.
 
-
 func attr(t *testing.T, ctx context.Context, obj any, name string) any {
 	t.Helper()
 	v, err := obj.(*rpyc.Netref).GetAttr(ctx, name)
