@@ -172,12 +172,9 @@ func (m *osModule) Fspath(ctx context.Context, path any) (any, error) {
 // Listdir is os.listdir: names in arbitrary order, as Python's (here:
 // sorted).
 func (m *osModule) Listdir(ctx context.Context, path any) ([]any, error) {
-	p := "."
-	if path != nil {
-		var err error
-		if p, err = fspath(ctx, path); err != nil {
-			return nil, err
-		}
+	p, err := dirArg(ctx, path)
+	if err != nil {
+		return nil, err
 	}
 	entries, err := os.ReadDir(p)
 	if err != nil {
@@ -188,6 +185,14 @@ func (m *osModule) Listdir(ctx context.Context, path any) ([]any, error) {
 		out[i] = pathResult(path, e.Name())
 	}
 	return out, nil
+}
+
+// dirArg reads a directory argument that defaults to "." (None).
+func dirArg(ctx context.Context, path any) (string, error) {
+	if path == nil {
+		return ".", nil
+	}
+	return fspath(ctx, path)
 }
 
 // Mkdir is os.mkdir.
@@ -378,28 +383,21 @@ func goMode(mode int) fs.FileMode {
 
 // Symlink is os.symlink: dst becomes a link to src.
 func (m *osModule) Symlink(ctx context.Context, src, dst any, targetIsDirectory bool, dirFd any) error {
-	s, err := fspath(ctx, src)
-	if err != nil {
-		return err
-	}
-	d, err := fspath(ctx, dst)
-	if err != nil {
-		return err
-	}
-	return linkError(os.Symlink(s, d), s, d)
+	return linkPaths(ctx, src, dst, os.Symlink)
 }
 
 // Link is os.link.
 func (m *osModule) Link(ctx context.Context, src, dst, srcDirFd, dstDirFd any, followSymlinks bool) error {
-	s, err := fspath(ctx, src)
+	return linkPaths(ctx, src, dst, os.Link)
+}
+
+// linkPaths runs a two-path call (symlink, link) with Python's errors.
+func linkPaths(ctx context.Context, src, dst any, link func(string, string) error) error {
+	s, d, err := twoPaths(ctx, src, dst)
 	if err != nil {
 		return err
 	}
-	d, err := fspath(ctx, dst)
-	if err != nil {
-		return err
-	}
-	return linkError(os.Link(s, d), s, d)
+	return linkError(link(s, d), s, d)
 }
 
 // linkError is Python's OSError for a two-path call, with filename and

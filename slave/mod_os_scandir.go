@@ -28,12 +28,9 @@ func newUname() *UnameResult {
 // Scandir is os.scandir: an iterator of DirEntry objects (also a context
 // manager, as Python's ScandirIterator).
 func (m *osModule) Scandir(ctx context.Context, path any) (*ScandirIterator, error) {
-	p := "."
-	if path != nil {
-		var err error
-		if p, err = fspath(ctx, path); err != nil {
-			return nil, err
-		}
+	p, err := dirArg(ctx, path)
+	if err != nil {
+		return nil, err
 	}
 	entries, err := os.ReadDir(p)
 	if err != nil {

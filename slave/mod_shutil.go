@@ -139,19 +139,17 @@ func intoDir(src, dst string) string {
 
 // Copy is shutil.copy: bytes and permission bits; dst may be a directory.
 func (m *shutilModule) Copy(ctx context.Context, src, dst any, followSymlinks bool) (any, error) {
-	s, d, err := twoPaths(ctx, src, dst)
-	if err != nil {
-		return nil, err
-	}
-	d = intoDir(s, d)
-	if err := sameFile(s, d); err != nil {
-		return nil, err
-	}
-	return pathResult(dst, d), copyFile(s, d, true)
+	return copyInto(ctx, src, dst, false)
 }
 
 // Copy2 is shutil.copy2: copy, and the times too (copystat).
 func (m *shutilModule) Copy2(ctx context.Context, src, dst any, followSymlinks bool) (any, error) {
+	return copyInto(ctx, src, dst, true)
+}
+
+// copyInto copies src to dst (into dst when it is a directory) with the
+// permission bits, and with stat the times as well.
+func copyInto(ctx context.Context, src, dst any, stat bool) (any, error) {
 	s, d, err := twoPaths(ctx, src, dst)
 	if err != nil {
 		return nil, err
@@ -163,7 +161,10 @@ func (m *shutilModule) Copy2(ctx context.Context, src, dst any, followSymlinks b
 	if err := copyFile(s, d, true); err != nil {
 		return nil, err
 	}
-	return pathResult(dst, d), copyStat(s, d)
+	if stat {
+		err = copyStat(s, d)
+	}
+	return pathResult(dst, d), err
 }
 
 // Copymode is shutil.copymode.
