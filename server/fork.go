@@ -86,7 +86,7 @@ func StartChild(ctx context.Context, cfg *rpyc.Config) (*rpyc.Conn, error) {
 		ctx, cancel = context.WithTimeout(ctx, childStartTimeout)
 		defer cancel()
 	}
-	fds, err := socketPair()
+	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, fmt.Errorf("rpyc/server: socket pair for a child: %w", err)
 	}
