@@ -1,11 +1,7 @@
 package rpyc
 
 import (
-	"context"
-	"fmt"
 	"time"
-
-	"github.com/rpyc-go/rpyc/channel"
 )
 
 // Admission of the peer's requests
@@ -21,34 +17,43 @@ import (
 // the socket and slows the peer through TCP. A handler that finishes takes
 // the next parked request itself, with no hand-off.
 
-// capacity is how many handlers may run now (c.mu held).
+// capacity is how many handlers may run now (c.mu held): MaxInFlight,
+// plus one for each handler waiting on a callback's reply, up to
+// MaxCallbackDepth of them (all of them when that limit is off).
 func (c *Conn) capacity() int {
-	return c.cfg.MaxInFlight + min(c.syncWaiting, c.cfg.Limits.MaxCallbackDepth)
+	extra := c.waitingHandlers
+	if d := c.cfg.Limits.MaxCallbackDepth; d >= 0 {
+		extra = min(extra, d)
+	}
+	return c.cfg.MaxInFlight + extra
 }
 
-// parkOverhead is what a parked request costs beyond its frame: the
-// decoded arguments and their slabs. Charging it keeps MaxParkedBytes a
-// bound on memory even for a flood of tiny requests.
+// parkOverhead is what a parked request costs beyond what it holds of
+// the budget (its frame and decoded arguments): the request itself and
+// its place in the queue. Charging it keeps MaxParkedBytes a bound on
+// memory even for a flood of tiny requests.
 const parkOverhead = 512
 
 // admit runs r on a handler goroutine, or parks it. It reports false when
-// the connection ended while waiting for room.
+// the connection ended while waiting for room. r holds its share of the
+// budget (r.held) until it has been served, or until it is dropped.
 func (c *Conn) admit(r request) bool {
-	r.size += parkOverhead
 	limit := c.cfg.Limits.MaxParkedBytes
+	size := r.held + parkOverhead
 	c.mu.Lock()
 	for {
 		if c.closing {
 			c.mu.Unlock()
+			c.budget.Release(r.held)
 			return false
 		}
 		if len(c.parked) == 0 && c.active < c.capacity() {
 			c.active++
-			c.mu.Unlock()
 			c.run(r)
+			c.mu.Unlock()
 			return true
 		}
-		if len(c.parked) == 0 || limit < 0 || c.parkedBytes+r.size <= limit {
+		if len(c.parked) == 0 || limit < 0 || c.parkedBytes+size <= limit {
 			break // room on this connection
 		}
 		// No room: stop reading until a handler takes a parked request.
@@ -56,43 +61,17 @@ func (c *Conn) admit(r request) bool {
 		c.room.Wait()
 		c.roomWaiters--
 	}
-	if !c.cfg.Limits.Budget.TryAcquire(r.size) {
-		// The shared budget is spent by other connections too: wait for
-		// it, not reading meanwhile, but not forever.
-		c.mu.Unlock()
-		ctx, cancel := c.budgetWait()
-		err := c.cfg.Limits.Budget.Acquire(ctx, r.size)
-		cancel()
-		if err != nil {
-			c.log.Warn("rpyc: closing connection: the shared memory budget stayed exhausted", "parked", r.size)
-			c.shutdown(fmt.Errorf("%w: parking a request: %w", ErrProtocol, channel.ErrBudget))
-			return false
-		}
-		c.mu.Lock()
-		if c.closing {
-			c.mu.Unlock()
-			c.cfg.Limits.Budget.Release(r.size)
-			return false
-		}
-	}
 	c.parked = append(c.parked, r)
-	c.parkedBytes += r.size
+	c.parkedBytes += size
 	c.mu.Unlock()
 	return true
 }
 
-// budgetWait is the context a wait for the shared budget uses: the
-// connection's, bounded by the read timeout (30 s when off).
-func (c *Conn) budgetWait() (context.Context, context.CancelFunc) {
-	d := c.cfg.Limits.ReadTimeout
-	if d <= 0 {
-		d = DefaultReadTimeout
-	}
-	return context.WithTimeout(c.ctx, d)
-}
-
-// run hands r to an idle worker, or starts one. The caller has counted r
-// in c.active.
+// run hands r to an idle worker, or starts one. The caller holds c.mu,
+// has seen the connection open and has counted r in c.active: a worker
+// is added to c.handlers only while shutdown cannot have begun, so the
+// wait for handlers (and the OnDisconnect hooks after it) never races a
+// late Add.
 func (c *Conn) run(r request) {
 	select {
 	case c.work <- r: // an idle worker took it
@@ -111,8 +90,7 @@ func (c *Conn) popParked() request {
 	if len(c.parked) == 0 {
 		c.parked = nil
 	}
-	c.parkedBytes -= r.size
-	c.cfg.Limits.Budget.Release(r.size)
+	c.parkedBytes -= r.held + parkOverhead
 	c.wakeReader()
 	return r
 }
@@ -146,34 +124,35 @@ func (c *Conn) next() (request, bool) {
 	return request{}, false
 }
 
-// callbackStarted and callbackDone bracket a synchronous request this side
-// makes: while it waits, one more handler may run, so that the peer's
-// nested callback into us finds a slot.
-func (c *Conn) callbackStarted() {
+// handlerWaits and handlerResumes bracket a synchronous request that one
+// of this connection's handlers makes (a callback into the peer, made
+// with the handler's context): while the handler waits for the reply,
+// one more of the peer's requests may run, so that the peer's nested
+// callback into us finds a slot. Calls made by other goroutines need no
+// slot: their replies are read by the reader, which never waits for one.
+func (c *Conn) handlerWaits() {
 	c.mu.Lock()
-	c.syncWaiting++
-	promote := len(c.parked) > 0 && c.active < c.capacity() && !c.closing
-	var r request
-	if promote {
-		r = c.popParked()
+	c.waitingHandlers++
+	if len(c.parked) > 0 && c.active < c.capacity() && !c.closing {
+		r := c.popParked()
 		c.active++
-	}
-	c.mu.Unlock()
-	if promote {
 		c.run(r)
 	}
+	c.mu.Unlock()
 }
 
-func (c *Conn) callbackDone() {
+func (c *Conn) handlerResumes() {
 	c.mu.Lock()
-	c.syncWaiting--
+	c.waitingHandlers--
 	c.mu.Unlock()
 }
 
 // dropParked forgets parked requests when the connection ends.
 func (c *Conn) dropParked() {
 	c.mu.Lock()
-	c.cfg.Limits.Budget.Release(c.parkedBytes)
+	for _, r := range c.parked {
+		c.budget.Release(r.held)
+	}
 	c.parked = nil
 	c.parkedBytes = 0
 	c.room.Broadcast()

@@ -26,6 +26,8 @@ type AsyncResult struct {
 	err       error
 	ready     bool
 	expiry    time.Time
+	expired   bool        // the expiry passed first
+	timer     *time.Timer // fires at the expiry
 	callbacks []func(*AsyncResult)
 }
 
@@ -44,6 +46,10 @@ func (r *AsyncResult) deliver(v any, err error) {
 	r.value, r.err, r.ready = v, err, true
 	cbs := r.callbacks
 	r.callbacks = nil
+	if r.timer != nil {
+		r.timer.Stop()
+		r.timer = nil
+	}
 	r.mu.Unlock()
 	close(r.done)
 	for _, cb := range cbs {
@@ -72,23 +78,49 @@ func (r *AsyncResult) Error() bool {
 	return r.ready && r.err != nil
 }
 
-// SetExpiry makes the result expire d from now: Wait and Value then fail
-// with ErrTimeout if it has not arrived. d <= 0 removes the expiry.
+// SetExpiry makes the result expire d from now: if the reply has not
+// arrived by then, the call is forgotten (a late reply is dropped, and it
+// no longer counts against Limits.MaxPending), and the result becomes
+// ready with an error matching ErrTimeout, which Wait and Value return
+// and callbacks see. d <= 0 removes the expiry.
 func (r *AsyncResult) SetExpiry(d time.Duration) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.timer != nil {
+		r.timer.Stop()
+		r.timer = nil
+	}
 	if d <= 0 {
 		r.expiry = time.Time{}
 		return
 	}
 	r.expiry = time.Now().Add(d)
+	if !r.ready {
+		r.timer = time.AfterFunc(d, func() { r.expire(d) })
+	}
+}
+
+// expire ends a call whose expiry passed before its reply.
+func (r *AsyncResult) expire(d time.Duration) {
+	r.mu.Lock()
+	if r.ready {
+		r.mu.Unlock()
+		return
+	}
+	r.expired = true
+	r.timer = nil
+	r.mu.Unlock()
+	if r.conn != nil {
+		r.conn.forget(r.seq)
+	}
+	r.deliver(nil, fmt.Errorf("rpyc: %s: no reply within its expiry of %v: %w", r.what(), d, ErrTimeout))
 }
 
 // Expired reports whether the expiry passed before the result arrived.
 func (r *AsyncResult) Expired() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return !r.ready && !r.expiry.IsZero() && time.Now().After(r.expiry)
+	return r.expired || !r.ready && !r.expiry.IsZero() && time.Now().After(r.expiry)
 }
 
 // AddCallback arranges for f to be called (on its own goroutine) when the
@@ -131,14 +163,13 @@ func (r *AsyncResult) wait(ctx context.Context, fallback time.Duration) (any, er
 	}
 	if !r.Ready() {
 		r.mu.Lock()
-		expiry := r.expiry
+		hasExpiry := !r.expiry.IsZero()
 		r.mu.Unlock()
 		// A plain timer (not a derived context) bounds the wait: this runs
-		// on every synchronous call.
+		// on every synchronous call. An expiry needs none: it makes the
+		// result ready itself (expire).
 		var limit time.Duration
-		if !expiry.IsZero() {
-			limit = max(time.Until(expiry), 1)
-		} else if _, has := ctx.Deadline(); !has && fallback > 0 {
+		if _, has := ctx.Deadline(); !has && !hasExpiry && fallback > 0 {
 			limit = fallback
 		}
 		var timeout <-chan time.Time

@@ -16,21 +16,37 @@ import (
 // connection back as LOCAL_REF (3), anything else by reference (4). The
 // result is a brine.Appender that writes the box straight into the message
 // being encoded; objects enter the table as it is written.
-func (c *Conn) box(v any) any {
+func (c *Conn) box(v any) *boxed {
 	return &boxed{c: c, v: v}
 }
 
 type boxed struct {
-	c *Conn
-	v any
+	c   *Conn
+	v   any
+	log boxLog
 }
 
 func (b *boxed) AppendBrine(dst []byte) ([]byte, error) {
-	return b.c.appendBox(dst, b.v)
+	return b.c.appendBox(dst, b.v, &b.log)
 }
 
-// appendBox writes the box of v: (label, value) as a brine 2-tuple.
-func (c *Conn) appendBox(dst []byte, v any) ([]byte, error) {
+func (b *boxed) entered() *boxLog { return &b.log }
+
+// boxLog records the objects one message put in the object table as it
+// was encoded, so that a message that never reaches the peer (an encoding
+// error further on, a full table, a broken connection) takes its
+// references back (Conn.rollback): the peer will never release them.
+type boxLog struct {
+	ids  []message.IDPack
+	objs []any
+}
+
+// logged is a payload that boxes values into the object table.
+type logged interface{ entered() *boxLog }
+
+// appendBox writes the box of v: (label, value) as a brine 2-tuple,
+// recording in log what it put in the object table.
+func (c *Conn) appendBox(dst []byte, v any, log *boxLog) ([]byte, error) {
 	v = normalize(v)
 	if brine.Dumpable(v) {
 		dst = append(dst, brine.TagTuple2, labelByte(message.LabelValue))
@@ -42,7 +58,7 @@ func (c *Conn) appendBox(dst []byte, v any) ([]byte, error) {
 		dst = brine.AppendTupleHeader(dst, len(x))
 		var err error
 		for _, e := range x {
-			if dst, err = c.appendBox(dst, e); err != nil {
+			if dst, err = c.appendBox(dst, e, log); err != nil {
 				return dst, err
 			}
 		}
@@ -63,6 +79,8 @@ func (c *Conn) appendBox(dst []byte, v any) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
+	log.ids = append(log.ids, id)
+	log.objs = append(log.objs, v)
 	return appendRef(dst, message.LabelRemoteRef, id), nil
 }
 

@@ -110,6 +110,10 @@ type Config struct {
 	// Interceptor, when set, wraps the serving of every request the peer
 	// makes: enough to plug in metrics, tracing or a concurrency limit.
 	Interceptor Interceptor
+	// Outgoing, when set, observes every request this side sends and
+	// waits for a reply to: the client half of metrics and tracing, as
+	// Interceptor is the server half (see Outgoing). nil means none.
+	Outgoing Outgoing
 	// Limits bounds what a peer can make this side hold: requests served
 	// at once, parked requests, queued replies, objects, the size of what
 	// one request builds, and time limits on reads and writes. Its zero
@@ -121,8 +125,9 @@ type Config struct {
 	// It also bounds what one peer can make a service hold in results
 	// waiting to be read: MaxInFlight times the largest result a method
 	// returns (Python serves one request at a time per connection).
-	// A handler that is waiting for a reply from the peer (a callback)
-	// does not count, so nested callbacks go as deep as the peer's.
+	// A handler that is waiting for a reply from the peer (a callback
+	// made with the context the handler was given) does not count, so
+	// nested callbacks go as deep as the peer's.
 	MaxInFlight int
 	// MaxDepth bounds nesting in decoded values (default 1000).
 	MaxDepth int

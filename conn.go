@@ -65,32 +65,43 @@ type Conn struct {
 	root   any  // what GETROOT returns to the peer
 	detect bool // server side: learn the layout from the first message
 
-	layout atomic.Uint32 // message.Layout; 0 until known
-	seq    atomic.Int64
+	layout      atomic.Uint32 // message.Layout; 0 until known
+	layoutKnown chan struct{} // closed when layout is set
+	seq         atomic.Int64
 
-	mu         sync.Mutex // protects the following
-	pending    map[int64]*AsyncResult
-	closing    bool
-	cause      error
-	remoteRoot *Netref
-	void       *rootObject
+	// Memory (see Limits.Budget): budget is the channel's, hold what the
+	// frame being dispatched holds of it (the reader's alone).
+	budget *Budget
+	hold   channel.Hold
+
+	mu           sync.Mutex // protects the following
+	pending      map[int64]*AsyncResult
+	closing      bool
+	closeStarted bool // a Close is under way
+	cause        error
+	remoteRoot   *Netref
+	void         *rootObject
 
 	objects objTable
 	proxies proxyCache
 
+	delMu      sync.Mutex // protects the following
+	dels       []pendingDel
+	delSending bool // sendDels is running
+
 	startOnce sync.Once
 	auto      atomic.Bool   // set once by Start, before the loop runs
-	frames    chan []byte   // manual mode: pump -> dispatchers
+	frames    chan frame    // manual mode: pump -> dispatchers
 	dispatch  chan struct{} // manual mode: one-slot lock, held while dispatching
 
 	// Request admission (admit.go), under mu.
-	active      int       // handlers serving a request
-	syncWaiting int       // synchronous requests of ours awaiting replies
-	parked      []request // requests waiting for a slot, in arrival order
-	parkedBytes int64
-	roomWaiters int
-	room        *sync.Cond // signalled when parked requests leave
-	drain       bool       // CloseWhenIdle: close once nothing is served
+	active          int       // handlers serving a request
+	waitingHandlers int       // handlers waiting for the reply to a callback
+	parked          []request // requests waiting for a slot, in arrival order
+	parkedBytes     int64
+	roomWaiters     int
+	room            *sync.Cond // signalled when parked requests leave
+	drain           bool       // CloseWhenIdle: close once nothing is served
 
 	work       chan request  // hands requests to idle workers
 	bigReply   chan struct{} // one large reply encoded at a time
@@ -149,18 +160,21 @@ func newConn(stream io.ReadWriteCloser, ch *channel.Channel, root any, cfg *Conf
 	}
 	log := c.Logger
 	conn := &Conn{
-		cfg:      c,
-		log:      log.With("conn", c.ConnID),
-		ch:       ch,
-		stream:   stream,
-		dec:      brine.Decoder{MaxDepth: c.MaxDepth, AliasBytes: true, InternStrings: true},
-		pending:  make(map[int64]*AsyncResult),
-		work:     make(chan request),
-		done:     make(chan struct{}),
-		readDone: make(chan struct{}),
-		dispatch: make(chan struct{}, 1),
-		bigReply: make(chan struct{}, 1),
+		cfg:         c,
+		log:         log.With("conn", c.ConnID),
+		ch:          ch,
+		stream:      stream,
+		dec:         brine.Decoder{MaxDepth: c.MaxDepth, AliasBytes: true, InternStrings: true},
+		pending:     make(map[int64]*AsyncResult),
+		work:        make(chan request),
+		done:        make(chan struct{}),
+		readDone:    make(chan struct{}),
+		dispatch:    make(chan struct{}, 1),
+		bigReply:    make(chan struct{}, 1),
+		layoutKnown: make(chan struct{}),
+		budget:      ch.Budget(),
 	}
+	conn.dec.Charge = conn.chargeDecode
 	conn.room = sync.NewCond(&conn.mu)
 	conn.ctx, conn.cancel = context.WithCancel(context.Background())
 	conn.handlerCtx = withConn(conn.ctx, conn)
@@ -218,7 +232,7 @@ func (c *Conn) Start() {
 // startManual starts the frame pump for hand-driven connections.
 func (c *Conn) startManual() {
 	c.startOnce.Do(func() {
-		c.frames = make(chan []byte)
+		c.frames = make(chan frame)
 		go c.pump()
 	})
 }
@@ -283,13 +297,17 @@ func (c *Conn) OnClose(f func(*Conn)) {
 // Close tells the peer (HANDLE_CLOSE, which has no reply), closes the
 // stream, fails pending calls with ErrClosed, releases every local object
 // the peer held and waits for running handlers. It is idempotent: later
-// calls return nil.
+// calls, and calls made while another Close runs, wait for the connection
+// to end and return nil. It returns within about closeGrace (2 s) plus
+// closeGrace again for handlers, whatever the peer does.
 func (c *Conn) Close() error {
 	c.mu.Lock()
-	if c.closing {
+	if c.closing || c.closeStarted {
 		c.mu.Unlock()
+		<-c.done
 		return nil
 	}
+	c.closeStarted = true
 	root := c.remoteRoot
 	c.mu.Unlock()
 	if c.cfg.BeforeClosed != nil && root != nil {
@@ -297,11 +315,10 @@ func (c *Conn) Close() error {
 	}
 	var err error
 	if c.layout.Load() != 0 || !c.detect {
-		// A peer that stopped reading must not hold Close: bound the
-		// write of HANDLE_CLOSE (and of anything queued before it).
-		if d, ok := c.stream.(interface{ SetWriteDeadline(time.Time) error }); ok {
-			_ = d.SetWriteDeadline(time.Now().Add(closeGrace))
-		}
+		// A peer that stopped reading must not hold Close: no write, of
+		// HANDLE_CLOSE or of anything queued before it, may go on past
+		// closeGrace.
+		c.ch.LimitWrites(time.Now().Add(closeGrace))
 		err = c.sendRequest(message.HandleClose, nil, brine.Tuple{})
 	}
 	c.shutdown(ErrClosedLocally)
@@ -314,15 +331,25 @@ func (c *Conn) Close() error {
 
 // closeGrace bounds how long Close waits for running handlers: they see
 // their context cancelled, and most return at once; one that ignores it
-// must not hold Close forever.
+// must not hold Close forever. It also bounds the last writes of Close
+// and the wait for a reader whose stream does not end its Read on Close.
 const closeGrace = 2 * time.Second
 
-// wait blocks until the reader has finished and the handlers have (or
-// closeGrace has passed). Called from a handler (a service closing its own
-// connection), it does not wait for handlers: that one would be waiting
-// for itself.
+// wait blocks until the reader has finished and the handlers have, each
+// for at most closeGrace. Called from a handler (a service closing its
+// own connection), it does not wait for handlers: that one would be
+// waiting for itself.
 func (c *Conn) wait() {
-	<-c.readDone
+	t := time.NewTimer(closeGrace)
+	defer t.Stop()
+	select {
+	case <-c.readDone:
+	case <-t.C:
+		// A stream whose Read ignores Close (some pipes, a wrapped
+		// reader): the reader goroutine ends when that Read returns.
+		c.log.Warn("rpyc: close: the stream's Read did not return after Close")
+		return
+	}
 	if inHandler() {
 		return
 	}
@@ -331,8 +358,7 @@ func (c *Conn) wait() {
 		c.handlers.Wait()
 		close(done)
 	}()
-	t := time.NewTimer(closeGrace)
-	defer t.Stop()
+	t.Reset(closeGrace)
 	select {
 	case <-done:
 	case <-t.C:
@@ -341,12 +367,20 @@ func (c *Conn) wait() {
 }
 
 // inHandler reports whether the calling goroutine is serving a request:
-// whether serveRequest is on its stack. Only Close asks, so the cost of
-// walking the stack does not matter.
+// whether serveRequest is on its stack, however deep (a handler nested in
+// a thousand callbacks has tens of thousands of frames). Only Close asks,
+// so the cost of walking the stack does not matter.
 func inHandler() bool {
 	pcs := make([]uintptr, 256)
-	n := runtime.Callers(2, pcs)
-	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		n := runtime.Callers(2, pcs)
+		if n < len(pcs) {
+			pcs = pcs[:n]
+			break
+		}
+		pcs = make([]uintptr, 2*len(pcs))
+	}
+	frames := runtime.CallersFrames(pcs)
 	for {
 		f, more := frames.Next()
 		if strings.HasSuffix(f.Function, ".(*Conn).serveRequest") {
@@ -399,6 +433,36 @@ func (c *Conn) shutdown(cause error) {
 	}()
 }
 
+// frame is a message as the reader received it, with what it holds of
+// the budget (channel.RecvHeld).
+type frame struct {
+	data []byte
+	held int64
+}
+
+// recv reads the next frame. A server learns its peer's layout from the
+// first one here, before it is dispatched, so requests its service makes
+// meanwhile (an OnConnect that calls back) go out in that layout.
+func (c *Conn) recv() (frame, error) {
+	data, held, err := c.ch.RecvHeld()
+	if err != nil {
+		return frame{}, err
+	}
+	if c.detect && c.layout.Load() == 0 {
+		if l, ok := message.DetectLayout(data); ok {
+			c.setLayout(l)
+		}
+	}
+	return frame{data, held}, nil
+}
+
+// setLayout records the layout once it is known.
+func (c *Conn) setLayout(l message.Layout) {
+	if c.layout.CompareAndSwap(0, uint32(l)) {
+		close(c.layoutKnown)
+	}
+}
+
 // loop is the automatic reader: read, dispatch, repeat.
 func (c *Conn) loop() {
 	defer close(c.readDone)
@@ -416,12 +480,12 @@ func (c *Conn) loop() {
 				return
 			}
 		}
-		data, err := c.ch.Recv()
+		f, err := c.recv()
 		if err != nil {
 			c.readFailed(err)
 			return
 		}
-		if !c.handleFrame(data) {
+		if !c.handleFrame(f) {
 			return
 		}
 	}
@@ -439,22 +503,23 @@ func (c *Conn) expectingReply() bool {
 func (c *Conn) busy() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return !c.idle() || len(c.pending) > 0 || c.syncWaiting > 0
+	return !c.idle() || len(c.pending) > 0
 }
 
 // pump is the manual-mode reader: it only moves frames to dispatchers.
 func (c *Conn) pump() {
 	defer close(c.readDone)
 	for {
-		data, err := c.ch.Recv()
+		f, err := c.recv()
 		if err != nil {
 			close(c.frames)
 			c.readFailed(err)
 			return
 		}
 		select {
-		case c.frames <- data:
+		case c.frames <- f:
 		case <-c.done:
+			c.budget.Release(f.held)
 			return
 		}
 	}
@@ -464,7 +529,13 @@ func (c *Conn) readFailed(err error) {
 	if c.Closed() {
 		return
 	}
-	if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
+	if streampkg.IsClosed(err) {
+		// The peer went away (an end of stream, a reset, a close in the
+		// middle of a frame): a disconnect, not a protocol error.
+		c.log.Debug("rpyc: peer went away", "err", err)
+		if !errors.Is(err, io.EOF) {
+			err = fmt.Errorf("%w: %w", io.EOF, err)
+		}
 		c.shutdown(err)
 		return
 	}
@@ -472,27 +543,49 @@ func (c *Conn) readFailed(err error) {
 	c.shutdown(fmt.Errorf("%w: %w", ErrProtocol, err))
 }
 
+// chargeDecode is the decoder's Charge: the values a frame decodes into
+// are charged to the budget with the frame, so what a peer's messages
+// make us hold is counted as Go memory, not as wire bytes (a tuple of
+// one-tuples of None takes 28 times its size once decoded).
+func (c *Conn) chargeDecode(n int64) error {
+	if err := c.hold.Take(n); err != nil {
+		return fmt.Errorf("decoding a %s: %w", "message", err)
+	}
+	return nil
+}
+
 // handleFrame decodes and dispatches one frame. It reports false when the
-// connection must stop reading.
-func (c *Conn) handleFrame(data []byte) bool {
+// connection must stop reading. What the frame holds of the budget goes
+// with the request it carries, or is given back here.
+func (c *Conn) handleFrame(f frame) bool {
+	c.hold = channel.NewIncomingHold(c.budget, c.ctx, c.cfg.Limits.ReadTimeout, f.held)
+	data := f.data
 	layout := message.Layout(c.layout.Load())
 	var m message.Message
 	var err error
 	if layout == 0 {
 		if !c.detect {
 			layout = c.cfg.Layout
-			c.layout.Store(uint32(layout))
+			c.setLayout(layout)
 			m, err = message.DecodeLayout(data, layout, &c.dec)
 		} else {
 			m, layout, err = message.Decode(data, &c.dec)
 			if err == nil {
-				c.layout.Store(uint32(layout))
+				c.setLayout(layout)
 			}
 		}
 	} else {
 		m, err = message.DecodeLayout(data, layout, &c.dec)
 	}
 	if err != nil {
+		c.hold.Release()
+		if errors.Is(err, channel.ErrBudget) || c.Closed() {
+			if !c.Closed() {
+				c.log.Warn("rpyc: closing connection: a message decodes past the memory budget", "err", err, "len", len(data))
+			}
+			c.shutdown(fmt.Errorf("%w: %w", ErrProtocol, err))
+			return false
+		}
 		// Python 5.3 sends HANDLE_CLOSE and closes on a message it cannot
 		// read; so do we, with a log line naming the problem.
 		c.log.Warn("rpyc: closing connection: undecodable message", "err", err, "len", len(data))
@@ -504,10 +597,11 @@ func (c *Conn) handleFrame(data []byte) bool {
 	}
 	switch m.Type {
 	case message.Request:
-		return c.handleRequest(m.Seq, m.Payload, len(data))
+		return c.handleRequest(m.Seq, m.Payload, c.hold.Held())
 	case message.Reply, message.Exception:
 		c.handleReply(m)
 	}
+	c.hold.Release()
 	return true
 }
 
@@ -582,12 +676,12 @@ func (c *Conn) serveOne(ctx context.Context, stop <-chan struct{}) (bool, error)
 	}
 	defer func() { <-c.dispatch }()
 	select {
-	case data, ok := <-c.frames:
+	case f, ok := <-c.frames:
 		if !ok {
 			<-c.done
 			return false, c.Err()
 		}
-		c.handleFrame(data)
+		c.handleFrame(f)
 		return true, nil
 	case <-stop:
 		return false, nil

@@ -61,9 +61,21 @@ type DialOptions struct {
 	// what it learns). Leave it off: each probe of a 5.x server leaves a
 	// traceback in that server's log.
 	NoLayoutCache bool
+	// Attempts is how many times the TCP connect is tried (Python's
+	// attempts): a connect that times out or is refused is tried again
+	// after a random wait that doubles each time (see Backoff and
+	// dial_retry.go). With retries, Timeout bounds each attempt and zero
+	// means DefaultAttemptTimeout (3 s, Python's); ctx bounds them all.
+	// Zero or one: a single attempt, no retry.
+	Attempts int
+	// Backoff is the unit of the wait between attempts: after attempt n
+	// the wait is random in [0, Backoff·2^n), n capped at 10. Zero means
+	// DefaultDialBackoff (10 ms).
+	Backoff time.Duration
 }
 
-// DialWith is Dial with options (service, keepalive, connect timeout).
+// DialWith is Dial with options (service, keepalive, connect timeout,
+// connect retries).
 func DialWith(ctx context.Context, addr string, opts *DialOptions, cfg *Config) (*Conn, error) {
 	var o DialOptions
 	if opts != nil {
@@ -78,7 +90,7 @@ func DialWith(ctx context.Context, addr string, opts *DialOptions, cfg *Config) 
 		cfg:     cfg,
 		noCache: o.NoLayoutCache,
 		dial: func(ctx context.Context) (net.Conn, error) {
-			nc, err := stream.DialTCP(ctx, addr, sc)
+			nc, err := dialTCPRetrying(ctx, addr, sc, &o)
 			if err != nil {
 				return nil, fmt.Errorf("rpyc: dial %s: %w", addr, err)
 			}

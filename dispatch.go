@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 
 	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/channel"
 	"github.com/rpyc-go/rpyc/message"
 	"github.com/rpyc-go/rpyc/vinegar"
 )
@@ -16,7 +17,8 @@ type request struct {
 	seq  any
 	h    message.Handler
 	args brine.Tuple
-	size int64 // bytes of the frame it came in, for the parking budget
+	held int64  // what its frame and arguments hold of the budget
+	meta []byte // the peer's Outgoing metadata (observe.go), or nil
 }
 
 // handlerFunc serves one request. It runs on its own goroutine.
@@ -64,33 +66,42 @@ func init() {
 // handleRequest unboxes a request in arrival order and hands it to a
 // handler goroutine. It reports false when the connection must stop.
 // Requests answered here, without a handler (DEL acknowledgements and
-// requests refused before they run), are replied to by the reader itself,
-// with no goroutine: the write is bounded by the write queue and the write
-// timeout, so a peer that stops reading stops being read.
-func (c *Conn) handleRequest(seq any, payload any, size int) bool {
+// requests refused before they run), are answered by the reader itself,
+// with no goroutine, and without waiting behind a reply being written
+// (answer): the reader goes back to reading at once. held is what the
+// request holds of the budget; it goes with the request, or is given
+// back here.
+func (c *Conn) handleRequest(seq any, payload any, held int64) bool {
+	seq, meta := splitSeq(seq)
 	h, rawArgs, err := message.ParseRequest(payload)
 	if err != nil {
-		c.reply(seq, nil, vinegar.New("ValueError", err.Error()))
+		c.budget.Release(held)
+		c.answer(seq, vinegar.New("ValueError", err.Error()))
 		return true
 	}
 	if int(h) >= len(handlers) || h == 0 {
-		c.reply(seq, nil, vinegar.New("KeyError", int64(h)))
+		c.budget.Release(held)
+		c.answer(seq, vinegar.New("KeyError", int64(h)))
 		return true
 	}
 	if h == message.HandleDel {
 		// Decref right here, in arrival order, so no later request can find
 		// the object gone and no earlier one can miss it.
-		c.reply(seq, nil, c.handleDel(rawArgs))
+		err := c.handleDel(rawArgs)
+		c.budget.Release(held)
+		c.answer(seq, err)
 		return true
 	}
 	unboxed, err := c.unbox(rawArgs)
 	if err != nil {
-		c.reply(seq, nil, err)
+		c.budget.Release(held)
+		c.answer(seq, err)
 		return true
 	}
 	args, ok := unboxed.(brine.Tuple)
 	if !ok {
-		c.reply(seq, nil, vinegar.New("TypeError", fmt.Sprintf("%v argument after * must be an iterable, not %s", h, shortTypeName(unboxed))))
+		c.budget.Release(held)
+		c.answer(seq, vinegar.New("TypeError", fmt.Sprintf("%v argument after * must be an iterable, not %s", h, shortTypeName(unboxed))))
 		return true
 	}
 	if ar := handlerArity[h]; len(args) < ar[0] || len(args) > ar[1] {
@@ -98,7 +109,8 @@ func (c *Conn) handleRequest(seq any, payload any, size int) bool {
 		if ar[0] == ar[1] {
 			want = fmt.Sprintf("%d argument%s", ar[0], map[bool]string{true: "", false: "s"}[ar[0] == 1])
 		}
-		c.reply(seq, nil, vinegar.New("TypeError", fmt.Sprintf("%v takes %s but %d were given", h, want, len(args))))
+		c.budget.Release(held)
+		c.answer(seq, vinegar.New("TypeError", fmt.Sprintf("%v takes %s but %d were given", h, want, len(args))))
 		return true
 	}
 	if h == message.HandleClose {
@@ -107,11 +119,12 @@ func (c *Conn) handleRequest(seq any, payload any, size int) bool {
 		// the quick replies already queued (DEL, errors) go out first.
 		// Handlers still running are not waited for: one may be waiting on
 		// the departing peer.
+		c.budget.Release(held)
 		c.ch.Flush()
 		c.shutdown(ErrClosedByPeer)
 		return false
 	}
-	return c.admit(request{seq: seq, h: h, args: args, size: int64(size)})
+	return c.admit(request{seq: seq, h: h, args: args, held: held, meta: meta})
 }
 
 // handleDel serves HANDLE_DEL(obj, count=1) on the reader. obj must be a
@@ -143,6 +156,11 @@ func (c *Conn) handleDel(raw any) error {
 		if err != nil || cb.Label != message.LabelValue || !ok {
 			return vinegar.New("TypeError", "HANDLE_DEL count must be an int")
 		}
+		if v < 0 {
+			// Python would add the references instead, pinning the
+			// object for good; a count of 0 does nothing, as there.
+			return vinegar.New("ValueError", fmt.Sprintf("HANDLE_DEL count must not be negative, got %d", v))
+		}
 		n = v
 	}
 	c.objects.decref(id, n)
@@ -166,6 +184,9 @@ func (c *Conn) serveRequest(r request) {
 		}()
 		ctx := c.handlerCtx
 		if ic := c.cfg.Interceptor; ic != nil {
+			if r.meta != nil {
+				ctx = withRequestMetadata(ctx, r.meta)
+			}
 			info := &RequestInfo{Conn: c, Handler: r.h, Target: requestTarget(r.h, r.args)}
 			value, err = ic(ctx, info, func(ctx context.Context) (any, error) {
 				return handlers[r.h](c, ctx, r.args)
@@ -174,21 +195,33 @@ func (c *Conn) serveRequest(r request) {
 		}
 		value, err = handlers[r.h](c, ctx, r.args)
 	}()
+	// The request keeps its share of the budget until its reply is sent:
+	// the reply often refers to the arguments (a ping's echo). The reply
+	// takes its own share from the half of the budget requests cannot
+	// take (Budget.IncomingShare), so waiting for it cannot deadlock.
+	defer c.budget.Release(r.held)
+	r.args = nil
 	// When other requests are being served too (a pipelining peer), the
 	// reply joins the write queue and goes out in one write with theirs;
 	// a lone request's reply is written at once.
-	c.replyQueued(r.seq, value, err, c.othersInFlight())
+	mode := sendNow
+	if c.othersInFlight() {
+		mode = sendQueued
+	}
+	c.replyWith(r.seq, value, err, mode)
 }
 
-// reply sends a REPLY with the boxed value, or an EXCEPTION for err, and
-// waits for it to be written.
-func (c *Conn) reply(seq any, value any, err error) {
-	c.replyQueued(seq, value, err, false)
+// answer replies from the reader: an exception for err, else None. It
+// never waits behind another sender's write (channel.Post).
+func (c *Conn) answer(seq any, err error) {
+	c.replyWith(seq, nil, err, sendPosted)
 }
 
-// replyQueued sends a reply; queued ones join the write queue without
-// waiting for the write.
-func (c *Conn) replyQueued(seq any, value any, err error, queued bool) {
+// replyWith sends a REPLY with the boxed value, or an EXCEPTION for err.
+// A value that cannot be sent (an encoding error, the object table full)
+// is answered with the exception that says why, and every object boxed
+// for it is released again (see rollback).
+func (c *Conn) replyWith(seq any, value any, err error, mode sendMode) {
 	if err == nil {
 		size := valueSize(value)
 		big := size > largeReply
@@ -196,27 +229,32 @@ func (c *Conn) replyQueued(seq any, value any, err error, queued bool) {
 			// A large reply is written on its own, not queued, and one at
 			// a time per connection: the others wait with their values,
 			// not with a second, encoded copy each, while the peer reads.
-			queued = false
+			mode = sendNow
 			select {
 			case c.bigReply <- struct{}{}:
 			case <-c.done:
+				c.discard(value)
 				return
 			}
 		}
-		serr := c.sendEncoded(message.Reply, seq, -1, c.box(value), queued, size)
+		serr := c.sendReply(seq, value, mode, size)
 		if big {
 			<-c.bigReply
 		}
-		if serr == nil || !errors.Is(serr, brine.ErrUndumpable) && !isBoxError(serr) {
-			if serr != nil {
-				c.log.Debug("rpyc: reply not sent", "err", serr)
-			}
+		if serr == nil {
+			return
+		}
+		if !errors.Is(serr, brine.ErrUndumpable) && !isBoxError(serr) && !errors.Is(serr, channel.ErrBudget) {
+			c.log.Debug("rpyc: reply not sent", "err", serr)
 			return
 		}
 		var exc *vinegar.Exception
-		if errors.As(serr, &exc) {
+		switch {
+		case errors.As(serr, &exc):
 			err = exc // e.g. the MemoryError of a full object table
-		} else {
+		case errors.Is(serr, channel.ErrBudget):
+			err = vinegar.New("MemoryError", "the reply does not fit this server's memory budget now: "+serr.Error())
+		default:
 			err = vinegar.New("TypeError", fmt.Sprintf("cannot send the result: %v", serr))
 		}
 	}
@@ -230,10 +268,37 @@ func (c *Conn) replyQueued(seq any, value any, err error, queued bool) {
 		Traceback:        tracebackText(err),
 		Repr:             pyRepr,
 	})
-	if serr := c.sendMessage(message.Exception, seq, payload, queued); serr != nil {
+	if serr := c.sendEncoded(message.Exception, seq, -1, payload, mode, 0); serr != nil {
 		c.log.Debug("rpyc: exception reply not sent", "err", serr)
 	}
 }
+
+// sendReply boxes value into a REPLY and sends it. A large reply (size,
+// valueSize's estimate) takes its share of the budget before it is
+// encoded, for as long as its encoded copy lives.
+func (c *Conn) sendReply(seq any, value any, mode sendMode, size int) error {
+	if size >= chargedReply && c.budget != nil {
+		h := channel.NewHold(c.budget, c.ctx, c.cfg.Limits.WriteTimeout, 0)
+		if err := h.Take(int64(size)); err != nil {
+			c.discard(value)
+			return err
+		}
+		defer h.Release()
+	}
+	b := c.box(value)
+	err := c.sendEncoded(message.Reply, seq, -1, b, mode, size)
+	if err != nil {
+		// Nothing of it reached the peer, or the connection is broken:
+		// the objects boxed for it will never be released by the peer.
+		c.rollback(b, value)
+	}
+	return err
+}
+
+// chargedReply is the estimated size from which a reply is charged to the
+// budget while it is encoded and written; smaller ones are bounded by
+// MaxInFlight per connection.
+const chargedReply = 64 << 10
 
 // largeReply is the size past which a reply takes the connection's
 // large-reply slot before it is encoded.

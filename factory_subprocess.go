@@ -1,5 +1,3 @@
-//go:build unix
-
 package rpyc
 
 import (
@@ -13,7 +11,6 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/rpyc-go/rpyc/stream"
@@ -108,7 +105,7 @@ type procStream struct {
 func startProc(argv []string, o *SubprocessOptions, cfg *Config) (*procStream, error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env, cmd.Dir = o.Env, o.Dir
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	setProcessGroup(cmd)
 	cmd.WaitDelay = time.Second // a grandchild holding stderr cannot hold Wait
 	tail := &tailWriter{max: 2048}
 	var errOut io.Writer = o.Stderr
@@ -160,11 +157,11 @@ func (p *procStream) Close() error {
 		select {
 		case <-p.exited:
 		case <-t.C:
-			_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+			killProcessGroup(p.cmd)
 			<-p.exited
 		}
 		// Anything the program left behind in its group goes too.
-		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+		killProcessGroup(p.cmd)
 	})
 	return err
 }

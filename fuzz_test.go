@@ -51,7 +51,7 @@ func FuzzHandleFrame(f *testing.F) {
 		for _, obj := range []any{fuzzService{}.List(), fuzzService{}.Dict(), func(x int) int { return x }} {
 			_, _ = c.objects.add(obj, pyTypeName(obj))
 		}
-		c.handleFrame(data)
+		c.handleFrame(frame{data: data})
 		_ = c.Close()
 		_ = a.Close()
 	})

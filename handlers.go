@@ -43,7 +43,7 @@ func handleGetAttr(c *Conn, ctx context.Context, args brine.Tuple) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	return c.getattr(args[0], name)
+	return c.getattr(ctx, args[0], name)
 }
 
 func handleDelAttr(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
@@ -51,7 +51,7 @@ func handleDelAttr(c *Conn, ctx context.Context, args brine.Tuple) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	return nil, c.delattr(args[0], name)
+	return nil, c.delattr(ctx, args[0], name)
 }
 
 func handleSetAttr(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
@@ -59,7 +59,7 @@ func handleSetAttr(c *Conn, ctx context.Context, args brine.Tuple) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	return nil, c.setattr(args[0], name, args[2])
+	return nil, c.setattr(ctx, args[0], name, args[2])
 }
 
 // callArgs reads (args_tuple[, kwargs_pairs]) as Python's handlers do.

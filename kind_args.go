@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/vinegar"
 )
 
 // checkArgs checks a native method's arguments in Python's words: lo to
@@ -145,15 +146,23 @@ func iterableItems(ctx context.Context, v any, what string) ([]any, error) {
 		}
 		return out, nil
 	case *Netref:
+		// A peer's iterable may never end: stop past MaxBuildItems (one
+		// BUFFITER batch beyond it at most), as Python would run out of
+		// memory.
+		max := buildLimit(ctx)
 		var out []any
 		for item, err := range x.Iter(ctx) {
 			if err != nil {
 				return nil, err
 			}
 			out = append(out, item)
+			if max > 0 && len(out) > max {
+				return nil, buildLimitError("iterating "+x.TypeName(), max)
+			}
 		}
 		return out, nil
 	case *goIterator:
+		max := buildLimit(ctx)
 		var out []any
 		for {
 			chunk := x.take(1024)
@@ -161,6 +170,9 @@ func iterableItems(ctx context.Context, v any, what string) ([]any, error) {
 				return out, nil
 			}
 			out = append(out, chunk...)
+			if max > 0 && len(out) > max {
+				return nil, buildLimitError("iterating", max)
+			}
 		}
 	}
 	rv := reflect.ValueOf(v)
@@ -183,6 +195,21 @@ func iterableItems(ctx context.Context, v any, what string) ([]any, error) {
 		what = fmt.Sprintf("'%s' object is not iterable", pyTypeOf(v))
 	}
 	return nil, typeError("%s", what)
+}
+
+// buildLimit is Limits.MaxBuildItems of the connection whose request ctx
+// serves (0, no limit, outside a request).
+func buildLimit(ctx context.Context) int {
+	if c, ok := ConnFromContext(ctx); ok {
+		return c.cfg.Limits.MaxBuildItems
+	}
+	return 0
+}
+
+// buildLimitError is the MemoryError of a request that would build more
+// than max items.
+func buildLimitError(op string, max int) error {
+	return vinegar.New("MemoryError", fmt.Sprintf("%s: more than %d items, over this server's limit (Limits.MaxBuildItems)", op, max))
 }
 
 // snapshotSeq copies the items of a slice, array, or pointer to a slice.

@@ -30,7 +30,8 @@ type Limits struct {
 	MaxParkedBytes int64
 	// MaxQueuedBytes bounds encoded frames waiting to be written on this
 	// connection. A handler whose reply does not fit waits, and no new
-	// request starts, until the peer reads. Default 32 MiB.
+	// request starts, until the peer reads. Default 32 MiB; negative: no
+	// bound.
 	MaxQueuedBytes int64
 	// MaxObjects bounds the local objects the peer holds references to
 	// (Python's _local_objects). A request that would pass it fails with
@@ -41,9 +42,10 @@ type Limits struct {
 	// it the request fails with a MemoryError. Default 4,194,304.
 	MaxBuildItems int
 	// MaxCallbackDepth bounds handlers that wait for the peer's reply to a
-	// callback; they do not count against MaxInFlight, so nested callbacks
-	// go this deep in each direction. Default 1,100 (Python's recursion
-	// limit of 1,000 stops a Python peer first).
+	// callback (made with the context the handler was given); they do not
+	// count against MaxInFlight, so nested callbacks go this deep in each
+	// direction. Default 1,100 (Python's recursion limit of 1,000 stops a
+	// Python peer first); negative: no bound.
 	MaxCallbackDepth int
 	// MaxPending bounds this side's requests awaiting the peer's replies.
 	// A peer that never answers would otherwise make asynchronous calls
@@ -52,9 +54,12 @@ type Limits struct {
 	// ErrTooManyPending. Default 65,536.
 	MaxPending int
 	// Budget, when set, is shared by connections (a server sets one for
-	// all of its connections): frames being read and inflated, parked
-	// requests and queued replies take from it, so the total a group of
-	// peers can make the process hold is bounded. nil means none.
+	// all of its connections), so the total a group of peers can make the
+	// process hold is bounded. What peers send takes from its incoming
+	// half (Budget.IncomingShare): frames as their bytes arrive, inflated
+	// messages, the Go values they decode into, each request until its
+	// reply is sent. Replies being encoded and frames queued to be
+	// written take from the whole. nil means none.
 	Budget *Budget
 }
 

@@ -6,10 +6,12 @@ import (
 	"github.com/rpyc-go/rpyc"
 )
 
-// ParseLiteral reads arguments as a Python user writes them, as the rpyc
-// command does for `rpyc call HOST METHOD ARGS...`.
+// ParseLiteral reads arguments as a Python user writes them (what
+// ast.literal_eval accepts), as the rpyc command does for
+// `rpyc call HOST METHOD ARGS...`.
 func ExampleParseLiteral() {
-	for _, s := range []string{"12", "-2.5", `"it's"`, "b'\\x00'", "[1, (2, 'x')]", "{'k': None}", "2**8"} {
+	for _, s := range []string{"12", "-0x10", "1_000", "1e400", "1+2j", `"it's"`, `r'\d'`, "'a' 'b'",
+		"b'\\x00'", "[1, (2, 'x')]", "{'k': None}", "{3, 1}", "2**8"} {
 		v, err := rpyc.ParseLiteral(s)
 		if err != nil {
 			fmt.Println("error:", err)
@@ -19,10 +21,16 @@ func ExampleParseLiteral() {
 	}
 	// Output:
 	// int64 12
-	// float64 -2.5
+	// int64 -16
+	// int64 1000
+	// float64 +Inf
+	// complex128 (1+2i)
 	// string it's
+	// string \d
+	// string ab
 	// []uint8 [0]
 	// []interface {} [1 (2, 'x')]
 	// map[interface {}]interface {} map[k:<nil>]
-	// error: rpyc: "2**8" is not a Python literal (write 'text' with quotes, 12, 1.5, [1, 2], {'k': 1}, True, None): not a plain-data literal
+	// brine.FrozenSet frozenset({3, 1})
+	// error: rpyc: "2**8" is not a Python literal: unexpected '*' after the value (column 2)
 }

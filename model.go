@@ -211,9 +211,9 @@ func fieldValue(rv reflect.Value, f *fieldInfo) (reflect.Value, error) {
 
 // getattr serves HANDLE_GETATTR: methods come back as bound methods (by
 // reference), fields as their values.
-func (c *Conn) getattr(obj any, name string) (any, error) {
+func (c *Conn) getattr(ctx context.Context, obj any, name string) (any, error) {
 	if n, ok := obj.(*Netref); ok {
-		return n.GetAttr(c.ctx, name)
+		return n.GetAttr(ctx, name) // a netref of another connection, chained
 	}
 	name, r, err := c.lookup(obj, name)
 	if err != nil {
@@ -289,9 +289,9 @@ func funcSignature(t reflect.Type) (*signature, error) {
 // setattr serves HANDLE_SETATTR: only fields marked `rpyc:"name,rw"` (or
 // any exported field under AllowPublicAttrs) can be set, and only when
 // AllowSetattr.
-func (c *Conn) setattr(obj any, name string, value any) error {
+func (c *Conn) setattr(ctx context.Context, obj any, name string, value any) error {
 	if n, ok := obj.(*Netref); ok {
-		return n.SetAttr(c.ctx, name, value)
+		return n.SetAttr(ctx, name, value)
 	}
 	name, err := c.checkName(name, accessSet)
 	if err != nil {
@@ -330,9 +330,9 @@ func (c *Conn) setattr(obj any, name string, value any) error {
 }
 
 // delattr serves HANDLE_DELATTR. Go values have no deletable attributes.
-func (c *Conn) delattr(obj any, name string) error {
+func (c *Conn) delattr(ctx context.Context, obj any, name string) error {
 	if n, ok := obj.(*Netref); ok {
-		return n.DelAttr(c.ctx, name)
+		return n.DelAttr(ctx, name)
 	}
 	name, err := c.checkName(name, accessDel)
 	if err != nil {

@@ -48,7 +48,7 @@ func (r *Netref) String() string {
 // garbage collector notices. Later operations return ErrReleased. It is
 // idempotent and safe to call on a closed connection.
 func (r *Netref) Release() {
-	r.state.release()
+	r.state.release(false)
 }
 
 // Released reports whether Release was called (or the connection ended).

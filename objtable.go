@@ -2,6 +2,8 @@ package rpyc
 
 import (
 	"fmt"
+
+	"github.com/rpyc-go/rpyc/brine"
 	"reflect"
 	"sync"
 
@@ -19,6 +21,11 @@ type objTable struct {
 	byIdent map[identKey]*objEntry
 	classes map[reflect.Type]int64
 	nextID  int64
+	closed  bool // cleared at shutdown: nothing enters any more
+
+	relMu      sync.Mutex // protects the following
+	relQueue   []any      // objects to tell they were released
+	relRunning bool       // a goroutine works through relQueue
 }
 
 type objEntry struct {
@@ -85,6 +92,11 @@ func (t *objTable) add(obj any, name string) (message.IDPack, error) {
 	key, keyed := identOf(obj)
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.closed {
+		// The connection ended while a message was being encoded: the
+		// object would never be released.
+		return message.IDPack{}, ErrClosed
+	}
 	if keyed {
 		if e := t.byIdent[key]; e != nil {
 			e.refs++
@@ -147,7 +159,7 @@ func (t *objTable) decref(id message.IDPack, n int64) {
 		if e.keyed {
 			delete(t.byIdent, e.ident)
 		}
-		go t.released(e.obj) // never under the table lock
+		t.queueRelease(e.obj) // run later, never under the table lock
 		// Dropping a bound method may free the object it was bound to.
 		o := e.owner
 		if o != nil {
@@ -160,6 +172,7 @@ func (t *objTable) decref(id message.IDPack, n int64) {
 // clear drops everything (connection closed).
 func (t *objTable) clear() {
 	t.mu.Lock()
+	t.closed = true
 	objs := make([]any, 0, len(t.byID))
 	for _, e := range t.byID {
 		objs = append(objs, e.obj)
@@ -170,6 +183,62 @@ func (t *objTable) clear() {
 	for _, o := range objs {
 		t.released(o)
 	}
+}
+
+// queueRelease has obj told, on the table's one release goroutine, that
+// the peer released it. One goroutine per connection, started when there
+// is work, serves a storm of DELs without a goroutine per object, and
+// keeps the reader from running user code.
+func (t *objTable) queueRelease(obj any) {
+	if !releasable(obj) {
+		return
+	}
+	t.relMu.Lock()
+	t.relQueue = append(t.relQueue, obj)
+	start := !t.relRunning
+	t.relRunning = true
+	t.relMu.Unlock()
+	if start {
+		go t.releaseLoop()
+	}
+}
+
+func (t *objTable) releaseLoop() {
+	for {
+		t.relMu.Lock()
+		q := t.relQueue
+		t.relQueue = nil
+		if len(q) == 0 {
+			t.relRunning = false
+			t.relMu.Unlock()
+			return
+		}
+		t.relMu.Unlock()
+		for _, o := range q {
+			t.released(o)
+		}
+	}
+}
+
+// releasable reports whether obj wants to hear that it was released.
+func releasable(obj any) bool {
+	switch obj.(type) {
+	case releaser, Releaser:
+		return true
+	}
+	return false
+}
+
+// holds reports whether obj has an entry in the table (objects without a
+// Go identity never do, as far as this can tell).
+func (t *objTable) holds(obj any) bool {
+	key, ok := identOf(obj)
+	if !ok {
+		return false
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.byIdent[key] != nil
 }
 
 // released tells an object the peer no longer holds it.
@@ -211,3 +280,49 @@ func (t *objTable) len() int {
 func (c *Conn) LocalObjects() int { return c.objects.len() }
 
 func (e *objEntry) String() string { return fmt.Sprintf("%v x%d", e.id, e.refs) }
+
+// rollback takes back the references that p, a message that never reached
+// the peer, put in the object table (an object whose count falls to zero
+// is released), then discards what else value, the result that message
+// carried, holds.
+func (c *Conn) rollback(p logged, value any) {
+	log := p.entered()
+	for _, id := range log.ids {
+		c.objects.decref(id, 1)
+	}
+	if value != nil {
+		c.discardExcept(value, log.objs)
+	}
+}
+
+// discard tells the objects of value, a result that will never reach the
+// peer (refused at a limit, not encodable, its connection gone), that
+// nobody holds them: a service that made a file or a lock for the reply
+// gets it back through RPyCRelease, as it would have after the peer's
+// DEL. Objects the table still holds (the peer has them from earlier)
+// are left alone.
+func (c *Conn) discard(value any) { c.discardExcept(value, nil) }
+
+// discardExcept is discard for the objects of v not in handled (those a
+// rollback already released through the table).
+func (c *Conn) discardExcept(v any, handled []any) {
+	switch x := v.(type) {
+	case brine.Tuple:
+		for _, e := range x {
+			c.discardExcept(e, handled)
+		}
+		return
+	case nil, *Netref:
+		return
+	}
+	v = asIterator(normalize(v))
+	if !releasable(v) || c.objects.holds(v) {
+		return
+	}
+	for _, h := range handled {
+		if sameObject(h, v) || safeEqual(h, v) {
+			return
+		}
+	}
+	c.objects.released(v)
+}

@@ -65,11 +65,14 @@ func (c *Conn) proxy(id message.IDPack) *Netref {
 
 // collected runs after a Netref became unreachable without Release.
 func (st *refState) collected() {
-	st.release()
+	st.release(true)
 }
 
-// release sends DEL for every arrival of this id_pack, once.
-func (st *refState) release() {
+// release sends DEL for every arrival of this id_pack, once. From a
+// cleanup, the DEL is left to the connection's DEL sender (queueDel); an
+// explicit Release queues it at once, so a call made after it goes out
+// after it, as in Python.
+func (st *refState) release(cleanup bool) {
 	if !st.released.CompareAndSwap(false, true) {
 		return
 	}
@@ -84,9 +87,53 @@ func (st *refState) release() {
 	if n <= 0 || c.Closed() {
 		return
 	}
-	// Asynchronous, like Python's netref __del__: nobody waits for the
-	// reply, which the reader drops.
-	_ = c.request(message.HandleDel, nil, brine.Tuple{localRef(st.id), n}, true)
+	if !cleanup {
+		_ = c.request(message.HandleDel, nil, brine.Tuple{localRef(st.id), n}, sendQueued)
+		return
+	}
+	c.queueDel(st.id, n)
+}
+
+// pendingDel is a DEL waiting to be sent.
+type pendingDel struct {
+	id message.IDPack
+	n  int64
+}
+
+// queueDel sends HANDLE_DEL(id, n) soon, from the connection's one DEL
+// sender, never from the caller: release runs on the runtime's cleanup
+// goroutine, which serves every cleanup of the process and must never
+// wait for a peer that stopped reading. Asynchronous, like Python's
+// netref __del__: nobody waits for the reply, which the reader drops.
+func (c *Conn) queueDel(id message.IDPack, n int64) {
+	c.delMu.Lock()
+	c.dels = append(c.dels, pendingDel{id, n})
+	start := !c.delSending
+	c.delSending = true
+	c.delMu.Unlock()
+	if start {
+		go c.sendDels()
+	}
+}
+
+// sendDels sends queued DELs until none is left.
+func (c *Conn) sendDels() {
+	for {
+		c.delMu.Lock()
+		batch := c.dels
+		c.dels = nil
+		if len(batch) == 0 || c.Closed() {
+			c.delSending = false
+			c.delMu.Unlock()
+			return
+		}
+		c.delMu.Unlock()
+		for _, d := range batch {
+			if err := c.request(message.HandleDel, nil, brine.Tuple{localRef(d.id), d.n}, sendQueued); err != nil {
+				break // the connection ended
+			}
+		}
+	}
 }
 
 // localRef marks an id_pack the peer owns, so box sends it as LOCAL_REF

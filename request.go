@@ -17,12 +17,19 @@ import (
 // bufPool holds encoding buffers for outgoing messages.
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
-// sendMessage encodes and writes one message; queued messages go out with
-// the next batch instead of waiting for their own write (see
-// channel.Queue), which turns bursts of async calls into few writes.
-func (c *Conn) sendMessage(t message.Type, seq any, payload any, queued bool) error {
-	return c.sendEncoded(t, seq, -1, payload, queued, 0)
-}
+// sendMode says how a message is handed to the channel.
+type sendMode uint8
+
+const (
+	// sendNow writes at once and waits for the write (channel.Send).
+	sendNow sendMode = iota
+	// sendQueued joins the write queue and goes out with the next batch
+	// (channel.Queue), which turns bursts of async calls into few writes.
+	sendQueued
+	// sendPosted writes at once unless another sender is writing, and
+	// never waits behind it (channel.Post): the reader's own answers.
+	sendPosted
+)
 
 // sendEncoded encodes and writes one message whose seq is seq, or, when
 // seq is nil, the int n (our own requests, whose seq need not be put in
@@ -31,7 +38,7 @@ func (c *Conn) sendMessage(t message.Type, seq any, payload any, queued bool) er
 // hint, when positive, is the expected size of the message: a large
 // reply is encoded into one buffer of that size instead of one that
 // doubles its way there (and leaves each smaller copy as garbage).
-func (c *Conn) sendEncoded(t message.Type, seq any, n int64, payload any, queued bool, hint int) error {
+func (c *Conn) sendEncoded(t message.Type, seq any, n int64, payload any, mode sendMode, hint int) error {
 	layout := message.Layout(c.layout.Load())
 	if layout == 0 {
 		layout = c.cfg.Layout
@@ -50,10 +57,15 @@ func (c *Conn) sendEncoded(t message.Type, seq any, n int64, payload any, queued
 	}
 	if err != nil {
 		err = &encodeError{err: err}
-	} else if queued {
-		err = c.ch.Queue(buf)
 	} else {
-		err = c.ch.Send(buf)
+		switch mode {
+		case sendQueued:
+			err = c.ch.Queue(buf)
+		case sendPosted:
+			err = c.ch.Post(buf)
+		default:
+			err = c.ch.Send(buf)
+		}
 	}
 	if cap(buf) <= 1<<16 {
 		*bp = buf[:0]
@@ -93,12 +105,12 @@ func (c *Conn) writeFailed(err error) {
 // registered under the new seq before sending, so the reply cannot race
 // past it.
 func (c *Conn) sendRequest(h message.Handler, res *AsyncResult, args brine.Tuple) error {
-	return c.request(h, res, args, false)
+	return c.request(h, res, args, sendNow)
 }
 
 // request sends a request, queued or written at once.
-func (c *Conn) request(h message.Handler, res *AsyncResult, args brine.Tuple, queued bool) error {
-	return c.requestPayload(&argsPayload{c: c, h: h, args: args}, res, queued)
+func (c *Conn) request(h message.Handler, res *AsyncResult, args brine.Tuple, mode sendMode) error {
+	return c.requestPayload(&argsPayload{c: c, h: h, args: args}, res, mode)
 }
 
 // outgoing is the payload of one of our requests, encoded straight into
@@ -111,7 +123,13 @@ type outgoing interface {
 
 // requestPayload registers res (when not nil) under a new seq, then sends
 // p. The reply cannot race past the registration.
-func (c *Conn) requestPayload(p outgoing, res *AsyncResult, queued bool) error {
+func (c *Conn) requestPayload(p outgoing, res *AsyncResult, mode sendMode) error {
+	return c.requestMeta(p, res, nil, mode)
+}
+
+// requestMeta is requestPayload carrying meta (Outgoing's metadata, when
+// not nil) in the message's seq: see observe.go.
+func (c *Conn) requestMeta(p outgoing, res *AsyncResult, meta []byte, mode sendMode) error {
 	h := p.handler()
 	seq := c.seq.Add(1) - 1
 	if res != nil {
@@ -132,9 +150,18 @@ func (c *Conn) requestPayload(p outgoing, res *AsyncResult, queued bool) error {
 	} else if c.Closed() {
 		return c.Err()
 	}
-	if err := c.sendEncoded(message.Request, nil, seq, p, queued, 0); err != nil {
+	var err error
+	if meta == nil {
+		err = c.sendEncoded(message.Request, nil, seq, p, mode, 0)
+	} else {
+		err = c.sendEncoded(message.Request, brine.Tuple{seq, meta}, -1, p, mode, 0)
+	}
+	if err != nil {
 		if res != nil {
 			c.forget(seq)
+		}
+		if l, ok := p.(logged); ok {
+			c.rollback(l, nil)
 		}
 		return err
 	}
@@ -158,7 +185,10 @@ type argsPayload struct {
 	c    *Conn
 	h    message.Handler
 	args brine.Tuple
+	log  boxLog
 }
+
+func (p *argsPayload) entered() *boxLog { return &p.log }
 
 func (p *argsPayload) handler() message.Handler { return p.h }
 func (p *argsPayload) target() string           { return requestTarget(p.h, p.args) }
@@ -166,7 +196,7 @@ func (p *argsPayload) target() string           { return requestTarget(p.h, p.ar
 func (p *argsPayload) AppendBrine(dst []byte) ([]byte, error) {
 	dst = append(dst, brine.TagTuple2)
 	dst = brine.AppendInt(dst, int64(p.h))
-	return p.c.appendBox(dst, p.args)
+	return p.c.appendBox(dst, p.args, &p.log)
 }
 
 // callAttrPayload is HANDLE_CALLATTR(obj, name, args, kwargs), the
@@ -177,7 +207,10 @@ type callAttrPayload struct {
 	obj     *Netref
 	name    string
 	pos, kw brine.Tuple
+	log     boxLog
 }
+
+func (p *callAttrPayload) entered() *boxLog { return &p.log }
 
 func (p *callAttrPayload) handler() message.Handler { return message.HandleCallAttr }
 func (p *callAttrPayload) target() string           { return p.name }
@@ -196,10 +229,10 @@ func (p *callAttrPayload) AppendBrine(dst []byte) ([]byte, error) {
 	}
 	dst = brine.AppendString(dst, p.name)
 	var err error
-	if dst, err = c.appendBox(dst, p.pos); err != nil {
+	if dst, err = c.appendBox(dst, p.pos, &p.log); err != nil {
 		return dst, err
 	}
-	return c.appendBox(dst, p.kw)
+	return c.appendBox(dst, p.kw, &p.log)
 }
 
 // forget drops a pending call; its reply, if it comes, is discarded.
@@ -226,7 +259,27 @@ func (c *Conn) asyncRequest(h message.Handler, args brine.Tuple, queued bool) *A
 // asyncPayload sends p and returns its future.
 func (c *Conn) asyncPayload(p outgoing, queued bool) *AsyncResult {
 	res := newAsyncResult(c)
-	if err := c.requestPayload(p, res, queued); err != nil {
+	meta, done := c.observe(context.Background(), p)
+	if done != nil {
+		res.AddCallback(func(r *AsyncResult) {
+			_, err, _ := r.Result()
+			done(err)
+		})
+	}
+	if c.detect && c.layout.Load() == 0 {
+		ctx, cancel := c.requestContext(context.Background())
+		err := c.awaitLayout(ctx, p)
+		cancel()
+		if err != nil {
+			res.deliver(nil, err)
+			return res
+		}
+	}
+	mode := sendNow
+	if queued {
+		mode = sendQueued
+	}
+	if err := c.requestMeta(p, res, meta, mode); err != nil {
 		res.deliver(nil, err)
 	}
 	return res
@@ -241,17 +294,70 @@ func (c *Conn) Request(ctx context.Context, h message.Handler, args ...any) (any
 }
 
 // syncPayload sends p and waits for its result.
-func (c *Conn) syncPayload(ctx context.Context, p outgoing) (any, error) {
-	// While this call waits, the peer may call back into us (a nested
-	// callback): let one more of its requests run meanwhile.
-	c.callbackStarted()
-	res := c.asyncPayload(p, false)
-	v, err := res.wait(ctx, c.cfg.SyncRequestTimeout)
-	c.callbackDone()
+func (c *Conn) syncPayload(ctx context.Context, p outgoing) (v any, err error) {
+	meta, done := c.observe(ctx, p)
+	if done != nil {
+		defer func() { done(err) }()
+	}
+	// A handler of ours calling back into the peer: while it waits, the
+	// peer may call back into us (a nested callback), so let one more of
+	// its requests run meanwhile.
+	if h, ok := ConnFromContext(ctx); ok && h == c {
+		c.handlerWaits()
+		defer c.handlerResumes()
+	}
+	if c.detect && c.layout.Load() == 0 {
+		wctx, cancel := c.requestContext(ctx)
+		err := c.awaitLayout(wctx, p)
+		cancel()
+		if err != nil {
+			return nil, err
+		}
+	}
+	res := newAsyncResult(c)
+	if err := c.requestMeta(p, res, meta, sendNow); err != nil {
+		res.deliver(nil, err)
+	}
+	v, err = res.wait(ctx, c.cfg.SyncRequestTimeout)
 	if err != nil && !res.Ready() {
 		c.forget(res.seq) // nobody will read it now: drop the late reply
 	}
 	return v, err
+}
+
+// requestContext is ctx, bounded by SyncRequestTimeout when it has no
+// deadline of its own.
+func (c *Conn) requestContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok || c.cfg.SyncRequestTimeout <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, c.cfg.SyncRequestTimeout)
+}
+
+// awaitLayout waits, on a server connection that has not yet seen its
+// peer's first message, until it has: a request made before then (an
+// OnConnect hook that calls back, `self.client_root = conn.root` in
+// Python) must go out in the layout the peer speaks, or a 5.x peer hangs
+// up. A connection nobody started is read meanwhile, as a synchronous call
+// would read it.
+func (c *Conn) awaitLayout(ctx context.Context, p outgoing) error {
+	if !c.auto.Load() {
+		c.startManual()
+	}
+	select {
+	case <-c.layoutKnown:
+		return nil
+	case <-c.done:
+		return c.Err()
+	case <-ctx.Done():
+		return fmt.Errorf("rpyc: %s: the peer sent nothing to tell its protocol version (5.x or 6.x) before %w", describeOutgoing(p), ctx.Err())
+	}
+}
+
+// describeOutgoing names a request as the user made it, for errors.
+func describeOutgoing(p outgoing) string {
+	r := &AsyncResult{handler: p.handler(), target: p.target()}
+	return r.what()
 }
 
 // handleReply delivers a reply or exception to its caller. It runs on the

@@ -69,4 +69,16 @@ for pkg in $(go list ./...); do
   done
 done
 
+echo "== cross-build (go vet for every OS and architecture the library supports)"
+# Build and vet the library, the commands, the examples and the tests for
+# Linux, macOS and Windows on amd64 and arm64: what cannot work on an OS
+# is left out by build tags and fails at run time with a clear error, so
+# each target must build.
+for os in linux darwin windows; do
+  for arch in amd64 arm64; do
+    echo "-- $os/$arch"
+    GOOS=$os GOARCH=$arch go vet ./...
+  done
+done
+
 echo "== all tests passed"

@@ -7,8 +7,14 @@
 # Usage (from anywhere):  bench/run.sh
 # Environment:
 #   REPS=3 DUR=1        repetitions per measurement, seconds per timed loop
-#   PIN=split           servers on CPU 0, clients on CPU 1 (default when
-#                       taskset exists and there are 2+ CPUs); PIN=none: no pinning
+#   PIN=both            the whole run twice, pinned (split: servers on CPU 0,
+#                       clients on CPU 1, each Go process then runs with
+#                       GOMAXPROCS 1) and unpinned (none: the configuration
+#                       users run), tables side by side; PIN=split or
+#                       PIN=none runs one
+#   SYSCALLS=0          with PIN=both, skip counting the servers' system
+#                       calls per call and per connection (bench/syscalls,
+#                       which needs strace: apt-get install strace)
 #   SHARED=../shared    the shared peers, relative to the repo root (the
 #                       peers are in $SHARED/bench); missing ones are skipped
 #   PY=/usr/bin/python3 a Python with rpyc 5.x
@@ -27,7 +33,21 @@ mkdir -p "$OUT" "$BIN"
 OUT=$(cd "$OUT" && pwd)
 rm -f "$OUT"/*.json "$OUT"/*.log
 
-PIN=${PIN:-split}
+PIN=${PIN:-both}
+if [ "$PIN" = both ]; then
+  # Each half writes its own results; the tables are printed together.
+  BASE=$OUT
+  for p in split none; do
+    PIN=$p OUT="$BASE/$p" SYSCALLS=0 "$0" >/dev/null || exit 1
+  done
+  for p in split none; do
+    echo; echo "### PIN=$p"; echo; cat "$BASE/$p/table.md"
+  done | tee "$BASE/table.md"
+  if [ "${SYSCALLS:-1}" = 1 ]; then
+    echo; go run ./bench/syscalls -pin none | tee "$BASE/syscalls.md"
+  fi
+  exit 0
+fi
 S=""; C=""
 if [ "$PIN" = split ]; then
   if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then

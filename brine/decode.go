@@ -37,9 +37,27 @@ type Decoder struct {
 	// allocation each. A Decoder that interns must not be used by several
 	// goroutines at once.
 	InternStrings bool
+	// Charge, when set, is told of the Go memory decoding allocates as it
+	// goes (an estimate: item slots, tuple headers, copied strs and
+	// bytes, boxed numbers), in steps of at least ChargeStep bytes; an
+	// error it returns stops decoding with that error. Decoded values can
+	// take some 28 times their wire size (a tuple of one-tuples of None),
+	// so a caller that bounds memory bounds the decode, not the frame.
+	// Decodes that allocate less than one step are never charged.
+	Charge func(n int64) error
+	// ChargeStep is the granularity of Charge; zero means 64 KiB.
+	ChargeStep int64
 
 	intern *internTable
+	cost   int64 // estimate for the last decode
 }
+
+// LastCost returns the estimated Go memory the last decode allocated,
+// the sum of what Charge was told and what was below one step. It is
+// kept only by a Decoder with Charge or InternStrings set, which must not
+// be shared by goroutines anyway; other Decoders are safe for concurrent
+// use and report 0.
+func (d *Decoder) LastCost() int64 { return d.cost }
 
 // Decode decodes exactly one value filling all of data, with the default
 // limits.
@@ -77,7 +95,20 @@ func (d *Decoder) DecodePrefix(data []byte) (any, int, error) {
 	if st.maxDigits <= 0 {
 		st.maxDigits = DefaultMaxIntDigits
 	}
+	if d.Charge != nil {
+		st.charge = d.Charge
+		st.step = d.ChargeStep
+		if st.step <= 0 {
+			st.step = 64 << 10
+		}
+	}
 	v, err := st.value(0)
+	if d.Charge != nil || d.InternStrings {
+		d.cost = st.cost // such a Decoder is not shared between goroutines
+	}
+	if err == nil {
+		err = st.chargeErr
+	}
 	if err != nil {
 		return nil, st.pos, err
 	}
@@ -93,6 +124,26 @@ type decodeState struct {
 	slab      []any   // see slab.go
 	hdrs      []Tuple // see slab.go
 	intern    *internTable
+
+	cost      int64 // estimated bytes allocated so far
+	charged   int64 // of which told to charge
+	step      int64
+	charge    func(int64) error
+	chargeErr error
+}
+
+// spend adds n bytes to the decode's cost and charges whole steps. Once a
+// charge fails, decoding stops at the next item.
+func (s *decodeState) spend(n int64) {
+	s.cost += n
+	if s.charge == nil || s.chargeErr != nil || s.cost-s.charged < s.step {
+		return
+	}
+	d := s.cost - s.charged
+	s.charged = s.cost
+	if err := s.charge(d); err != nil {
+		s.chargeErr = err
+	}
 }
 
 func (s *decodeState) fail(off int, msg string) error {
@@ -181,6 +232,7 @@ func (s *decodeState) value(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
+		s.spend(8)
 		return math.Float64frombits(binary.BigEndian.Uint64(b)), nil
 	case tag == TagComplex:
 		b, err := s.take(16, "complex")
@@ -189,6 +241,7 @@ func (s *decodeState) value(depth int) (any, error) {
 		}
 		re := math.Float64frombits(binary.BigEndian.Uint64(b))
 		im := math.Float64frombits(binary.BigEndian.Uint64(b[8:]))
+		s.spend(16)
 		return complex(re, im), nil
 	case tag == TagSlice:
 		return s.slice(start, depth)
@@ -204,8 +257,10 @@ func (s *decodeState) bytes(n int) ([]byte, error) {
 		return nil, err
 	}
 	if s.alias {
+		s.spend(24) // the slice header, boxed
 		return b[:len(b):len(b)], nil
 	}
+	s.spend(int64(24 + n))
 	return append([]byte(nil), b...), nil
 }
 
@@ -237,9 +292,10 @@ func (s *decodeState) unicode(start int) (any, error) {
 	if !utf8.Valid(b) {
 		return nil, s.fail(start, "str is not valid UTF-8")
 	}
-	if s.intern != nil {
+	if s.intern != nil && len(b) <= internMaxLen {
 		return s.intern.str(b), nil
 	}
+	s.spend(int64(16 + len(b)))
 	return string(b), nil
 }
 
@@ -253,7 +309,13 @@ func (s *decodeState) items(n, depth int, what string) ([]any, error) {
 		return nil, s.fail(s.pos, "truncated "+what+": "+strconv.Itoa(n)+" items declared, "+strconv.Itoa(len(s.data)-s.pos)+" bytes left")
 	}
 	out := s.itemsFor(n)
+	if s.chargeErr != nil {
+		return nil, s.chargeErr
+	}
 	for i := range out {
+		if s.chargeErr != nil {
+			return nil, s.chargeErr
+		}
 		v, err := s.value(depth + 1)
 		if err != nil {
 			return nil, err
@@ -304,6 +366,7 @@ func (s *decodeState) slice(start, depth int) (any, error) {
 	if len(items) != 3 {
 		return nil, s.fail(start, "slice needs 3 items, got "+strconv.Itoa(len(items)))
 	}
+	s.spend(48)
 	return Slice{Start: items[0], Stop: items[1], Step: items[2]}, nil
 }
 
@@ -317,6 +380,7 @@ func (s *decodeState) frozenSet(start, depth int) (any, error) {
 			return nil, s.fail(start, "frozenset holds an unhashable "+typeName(e))
 		}
 	}
+	s.spend(24)
 	return FrozenSet(items), nil
 }
 
@@ -365,11 +429,14 @@ func (s *decodeState) intText(n int) (any, error) {
 	}
 	if len(b) <= 18 {
 		v, _ := strconv.ParseInt(string(b), 10, 64)
+		s.spend(8)
 		return v, nil
 	}
 	if v, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+		s.spend(8)
 		return v, nil
 	}
+	s.spend(int64(40 + len(b)/2))
 	z, ok := new(big.Int).SetString(string(b), 10)
 	if !ok {
 		return nil, s.fail(off, "int text "+strconv.Quote(string(b))+" is not decimal")

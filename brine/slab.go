@@ -19,12 +19,16 @@ const (
 // itemsFor returns room for n decoded items.
 func (s *decodeState) itemsFor(n int) []any {
 	if n > slabMaxLen {
+		if s.spend(int64(16 * n)); s.chargeErr != nil {
+			return nil // refused: do not allocate it
+		}
 		return make([]any, n)
 	}
 	if len(s.slab) < n {
 		// Every item takes at least a byte, and most take two or more:
 		// half of what is left bounds what the message can still need.
 		s.slab = make([]any, max(n, min(slabItems, (len(s.data)-s.pos)/2)))
+		s.spend(int64(16 * len(s.slab)))
 	}
 	out := s.slab[:n:n]
 	s.slab = s.slab[n:]
@@ -54,6 +58,7 @@ func (s *decodeState) boxTuple(t Tuple) any {
 		// Headers are taken as tuples end, so size the slab by the whole
 		// message: about one tuple per five bytes in RPyC's messages.
 		s.hdrs = make([]Tuple, max(1, min(slabHdrs, len(s.data)/5+1)))
+		s.spend(int64(24 * len(s.hdrs)))
 	}
 	h := &s.hdrs[0]
 	s.hdrs = s.hdrs[1:]

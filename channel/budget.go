@@ -3,9 +3,7 @@ package channel
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
-	"time"
 )
 
 // Budget is a count of bytes shared by several channels (or connections),
@@ -53,25 +51,57 @@ func (b *Budget) TryAcquire(n int64) bool {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.take(n)
+	return b.take(n, b.limit)
 }
 
-func (b *Budget) take(n int64) bool {
-	if b.used+n <= b.limit || b.used == 0 {
+// tryBelow is TryAcquire keeping the budget's use within ceiling.
+func (b *Budget) tryBelow(n, ceiling int64) bool {
+	if b == nil || n <= 0 {
+		return true
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.take(n, ceiling)
+}
+
+// take takes n bytes if the budget's use stays within ceiling (b.mu held).
+func (b *Budget) take(n, ceiling int64) bool {
+	if b.used+n <= ceiling || b.used == 0 {
 		b.used += n
 		return true
 	}
 	return false
 }
 
+// IncomingShare is the part of a Budget that what peers send (frames
+// being received, the values they decode into, requests being served)
+// may take: half. The other half is left for replies and queued frames,
+// so a reply is never refused room by the requests waiting for replies
+// (which would deadlock them), and what is held at once stays within
+// the budget: a request's message and its reply's encoded copy, both.
+func (b *Budget) IncomingShare() int64 {
+	if b == nil {
+		return 0
+	}
+	return b.limit / 2
+}
+
 // Acquire takes n bytes, waiting until they are free or ctx ends (then it
 // returns ctx's error and takes nothing).
 func (b *Budget) Acquire(ctx context.Context, n int64) error {
+	if b == nil {
+		return nil
+	}
+	return b.acquireBelow(ctx, n, b.limit)
+}
+
+// acquireBelow is Acquire keeping the budget's use within ceiling.
+func (b *Budget) acquireBelow(ctx context.Context, n, ceiling int64) error {
 	if b == nil || n <= 0 {
 		return nil
 	}
 	b.mu.Lock()
-	if b.take(n) {
+	if b.take(n, ceiling) {
 		b.mu.Unlock()
 		return nil
 	}
@@ -81,7 +111,7 @@ func (b *Budget) Acquire(ctx context.Context, n int64) error {
 		b.mu.Unlock()
 	})
 	defer stop()
-	for !b.take(n) {
+	for !b.take(n, ceiling) {
 		if err := ctx.Err(); err != nil {
 			b.mu.Unlock()
 			return err
@@ -110,20 +140,3 @@ func (b *Budget) Release(n int64) {
 // Budget stayed exhausted: the process holds as much for its peers as it
 // was allowed to.
 var ErrBudget = errors.New("channel: shared memory budget exhausted")
-
-// acquireFor takes n bytes, waiting at most wait (30 s when not positive)
-// for them.
-func (b *Budget) acquireFor(n int64, wait time.Duration) error {
-	if b == nil || n <= 0 || b.TryAcquire(n) {
-		return nil
-	}
-	if wait <= 0 {
-		wait = 30 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
-	defer cancel()
-	if err := b.Acquire(ctx, n); err != nil {
-		return fmt.Errorf("channel: %d bytes for a frame not available within %v: %w", n, wait, ErrBudget)
-	}
-	return nil
-}

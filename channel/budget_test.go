@@ -70,8 +70,9 @@ func TestBudgetWaitsThenGivesUp(t *testing.T) {
 	if err := b.Acquire(ctx, 90); err == nil {
 		t.Fatal("Acquire beyond the budget succeeded")
 	}
-	if err := b.acquireFor(1000, 10*time.Millisecond); err == nil {
-		t.Fatal("acquireFor beyond the budget succeeded")
+	ch := Hold{b: b, wait: 10 * time.Millisecond}
+	if err := ch.take(1000); err == nil {
+		t.Fatal("a charge beyond the budget succeeded")
 	}
 	b.Release(30)
 	if !b.TryAcquire(1000) { // larger than the budget, but nothing else is taken

@@ -2,6 +2,7 @@ package channel
 
 import (
 	"bufio"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -54,7 +55,13 @@ type Channel struct {
 	readDeadline bool
 	readArmed    time.Time
 
-	closed atomic.Bool
+	closed   atomic.Bool
+	closeCtx context.Context // cancelled by Close: ends waits for the budget
+	cancel   context.CancelFunc
+	// writeLimit, when set, is a deadline no write may pass (Close's
+	// grace), whatever WriteTimeout would allow; unix nanoseconds.
+	writeLimit atomic.Int64
+	notified   bool // OnWriteError was called (sendMu)
 
 	// ExpectingReply, if set before the first receive, reports whether this
 	// side is waiting for the peer's reply; it lets a stream that can send
@@ -77,6 +84,7 @@ func New(rw io.ReadWriteCloser, cfg *Config) *Channel {
 	}
 	c.dl, _ = rw.(deadliner)
 	c.qa, _ = rw.(quickAcker)
+	c.closeCtx, c.cancel = context.WithCancel(context.Background())
 	c.br = bufio.NewReaderSize(timedReader{c}, readBufferSize)
 	c.sendCond = sync.NewCond(&c.sendMu)
 	return c
@@ -183,7 +191,8 @@ func (c *Channel) roomFor(n int) error {
 	// charge is given back when they are written (flushPending).
 	if b := c.s.budget; b != nil && !b.TryAcquire(int64(n)) {
 		c.sendMu.Unlock()
-		err := b.acquireFor(int64(n), c.s.writeTimeout)
+		ch := Hold{b: b, ctx: c.closeCtx, wait: c.s.writeTimeout}
+		err := ch.take(int64(n))
 		c.sendMu.Lock()
 		if err != nil {
 			return err
@@ -264,6 +273,54 @@ func (c *Channel) Queue(msg []byte) error {
 	return err
 }
 
+// Post sends msg without waiting behind another sender: when nobody is
+// writing, it writes the frame itself, at once (as Send would); when a
+// sender is writing, the frame joins the queue that sender writes next,
+// and Post returns (as Queue would, but with no goroutine to start). It
+// is for a goroutine that must go back to reading (the reader answering
+// a request on its own): it never waits for another sender's write, only
+// for room in the queue (MaxQueuedBytes) or for its own write. A write
+// error is returned when Post wrote, else reported to OnWriteError.
+func (c *Channel) Post(msg []byte) error {
+	if c.closed.Load() {
+		return fmt.Errorf("channel: send: %w", net.ErrClosed)
+	}
+	bp := sendBufPool.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= maxPooledBuffer {
+			sendBufPool.Put(bp)
+		}
+	}()
+	frame, err := appendFrame((*bp)[:0], msg, &c.s, c.s.shouldCompress(msg))
+	if err != nil {
+		return err
+	}
+	*bp = frame[:0]
+	c.sendMu.Lock()
+	if c.sendErr != nil {
+		err := c.sendErr
+		c.sendMu.Unlock()
+		return err
+	}
+	if !c.writing {
+		// Nobody writes: write now, after what Queue left, in order.
+		return c.lead(func() error { return c.write(frame) })
+	}
+	if err := c.roomFor(len(frame)); err != nil {
+		c.sendMu.Unlock()
+		return err
+	}
+	if !c.writing {
+		// The writer finished while we waited for room.
+		c.s.budget.Release(int64(len(frame)))
+		return c.lead(func() error { return c.write(frame) })
+	}
+	// The writer flushes everything queued before it lets go (lead).
+	c.pending = append(c.pending, frame...)
+	c.sendMu.Unlock()
+	return nil
+}
+
 // flush writes what Queue left, unless a sender already did.
 func (c *Channel) flush() {
 	c.sendMu.Lock()
@@ -272,9 +329,7 @@ func (c *Channel) flush() {
 		c.sendMu.Unlock()
 		return
 	}
-	if err := c.lead(nil); err != nil && c.OnWriteError != nil {
-		c.OnWriteError(err)
-	}
+	_ = c.lead(nil) // a failure reaches OnWriteError
 }
 
 // lead is called with sendMu held and no leader: it writes what is queued,
@@ -285,14 +340,18 @@ func (c *Channel) lead(first func() error) error {
 	c.writing = true
 	c.flushPending()
 	var ownErr error
+	ran := false
 	if first != nil && c.sendErr == nil {
 		c.sendMu.Unlock()
 		err := first()
 		c.sendMu.Lock()
 		ownErr = c.fail(err)
+		ran = true
 	}
 	c.flushPending()
-	if first == nil {
+	if !ran {
+		// No frame of ours, or one never written because frames queued
+		// before it failed: report the send error.
 		ownErr = c.sendErr
 	}
 	if cap(c.spare) > maxPooledBuffer {
@@ -300,7 +359,17 @@ func (c *Channel) lead(first func() error) error {
 	}
 	c.writing = false
 	c.sendCond.Broadcast()
+	notify := c.sendErr != nil && !c.notified && c.OnWriteError != nil
+	if notify {
+		c.notified = true
+	}
+	err := c.sendErr
 	c.sendMu.Unlock()
+	if notify {
+		// Frames queued without a waiting caller may have been lost: say
+		// so once, whoever's write found out.
+		c.OnWriteError(err)
+	}
 	return ownErr
 }
 
@@ -373,41 +442,54 @@ func (c *Channel) sendVectored(msg []byte) error {
 // end inside a frame gives an error wrapping io.ErrUnexpectedEOF. Call it
 // from one goroutine.
 func (c *Channel) Recv() ([]byte, error) {
+	msg, held, err := c.RecvHeld()
+	c.s.budget.Release(held)
+	return msg, err
+}
+
+// RecvHeld is Recv for callers that go on holding the message's memory
+// (decoding it, serving the request it carries): held is what the
+// message still takes of Config.Budget, which the caller must give back
+// with Budget.Release once the message and what was decoded from it are
+// no longer needed. Without a Budget, held is 0.
+func (c *Channel) RecvHeld() (msg []byte, held int64, err error) {
 	c.recvMu.Lock()
 	defer c.recvMu.Unlock()
 	for {
 		if c.recvErr != nil {
-			return nil, c.recvErr
+			return nil, 0, c.recvErr
 		}
 		if c.closed.Load() {
-			return nil, fmt.Errorf("channel: recv: %w", net.ErrClosed)
+			return nil, 0, fmt.Errorf("channel: recv: %w", net.ErrClosed)
 		}
 		// Wait for the frame's first byte without a deadline; from there
 		// on, every read must make progress within ReadTimeout.
 		if _, err := c.br.Peek(1); err != nil && c.br.Buffered() == 0 {
 			if c.closed.Load() {
-				return nil, fmt.Errorf("channel: recv: %w", net.ErrClosed)
+				return nil, 0, fmt.Errorf("channel: recv: %w", net.ErrClosed)
 			}
 			if err == io.EOF {
 				c.recvErr = err
 			}
-			return nil, err
+			return nil, 0, err
 		}
 		c.inFrame = true
-		msg, started, err := readFrame(c.br, &c.s, &c.rscrap)
+		ch := Hold{b: c.s.budget, ctx: c.closeCtx, wait: c.s.readTimeout, incoming: true}
+		msg, started, err := readFrame(c.br, &c.s, &c.rscrap, &ch)
 		c.inFrame = false
 		if err != nil {
 			if c.closed.Load() {
-				return nil, fmt.Errorf("channel: recv: %w", net.ErrClosed)
+				return nil, 0, fmt.Errorf("channel: recv: %w", net.ErrClosed)
 			}
 			if err == io.EOF || (started && !isDecodeError(err)) {
 				c.recvErr = err
 			}
-			return nil, err
+			return nil, 0, err
 		}
 		if len(msg) > 0 {
-			return msg, nil
+			return msg, ch.n, nil
 		}
+		ch.release()
 	}
 }
 
@@ -416,6 +498,10 @@ func (c *Channel) Recv() ([]byte, error) {
 func isDecodeError(err error) bool {
 	return errors.Is(err, ErrBadCompression) || errors.Is(err, ErrInflatedTooLarge)
 }
+
+// Budget returns the budget frames are charged to (Config.Budget), to
+// which RecvHeld's held bytes are given back.
+func (c *Channel) Budget() *Budget { return c.s.budget }
 
 // Stream returns the stream the channel frames.
 func (c *Channel) Stream() io.ReadWriteCloser { return c.rw }
@@ -432,5 +518,17 @@ func (c *Channel) Close() error {
 	if !c.closed.CompareAndSwap(false, true) {
 		return nil
 	}
+	c.cancel()
 	return c.rw.Close()
+}
+
+// LimitWrites makes every write, from now on, fail once deadline has
+// passed, whatever WriteTimeout would allow: a connection being closed
+// gives its last writes a bounded grace, even to a peer that stopped
+// reading. It needs a stream with SetWriteDeadline.
+func (c *Channel) LimitWrites(deadline time.Time) {
+	c.writeLimit.Store(deadline.UnixNano())
+	if c.dl != nil {
+		_ = c.dl.SetWriteDeadline(deadline)
+	}
 }

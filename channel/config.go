@@ -62,7 +62,8 @@ type Config struct {
 	// MaxQueuedBytes bounds the frames waiting to be written (by Queue, or
 	// by senders waiting for a write in progress). A sender that does not
 	// fit waits, so a peer that stops reading stops its senders instead of
-	// growing the queue. Zero or negative means DefaultMaxQueuedBytes.
+	// growing the queue. Zero means DefaultMaxQueuedBytes; negative means
+	// no bound.
 	MaxQueuedBytes int64
 
 	// FrameWrites writes every frame with its own Write call, never two
@@ -75,8 +76,10 @@ type Config struct {
 	FrameWrites bool
 
 	// Budget, when set, is charged for every frame being received (its
-	// declared length, and its inflated size as it grows) until Recv
-	// returns it: a process-wide bound on what peers' frames can hold.
+	// buffer as the bytes arrive, then its inflated message) until Recv
+	// returns it (RecvHeld hands the charge to its caller), and for
+	// frames queued to be written: a process-wide bound on what peers'
+	// frames can make it hold.
 	Budget *Budget
 }
 
@@ -125,8 +128,11 @@ func resolve(cfg *Config) settings {
 		budget:       cfg.Budget,
 		frameWrites:  cfg.FrameWrites,
 	}
-	if s.maxQueued <= 0 {
+	switch {
+	case s.maxQueued == 0:
 		s.maxQueued = DefaultMaxQueuedBytes
+	case s.maxQueued < 0:
+		s.maxQueued = math.MaxInt64
 	}
 	if s.threshold == 0 {
 		s.threshold = DefaultCompressThreshold

@@ -55,10 +55,11 @@ const (
 	readBufferSize = 8 << 10
 
 	// firstReadChunk is the largest buffer allocated for a frame body before
-	// any of its bytes have arrived. Bigger bodies grow the buffer by
-	// doubling as data actually arrives, so a peer that lies about the
-	// length cannot make us allocate more than about twice what it sent.
-	firstReadChunk = 1 << 20
+	// its bytes have arrived (more when more is already buffered). Bigger
+	// bodies grow the buffer by doubling as data actually arrives, so a
+	// peer that lies about the length cannot make us allocate more than
+	// about twice what it sent.
+	firstReadChunk = 16 << 10
 
 	// vectoredWriteMin is the uncompressed message size from which Send
 	// writes header, message and trailer as separate buffers (writev on a

@@ -62,14 +62,23 @@ func frameTooLargeToSend(n uint64) error {
 func ReadFrame(r io.Reader, cfg *Config) ([]byte, error) {
 	s := resolve(cfg)
 	var scratch [HeaderSize]byte
-	msg, _, err := readFrame(r, &s, &scratch)
+	ch := Hold{b: s.budget, wait: s.readTimeout, incoming: true}
+	defer ch.release()
+	msg, _, err := readFrame(r, &s, &scratch, &ch)
 	return msg, err
 }
 
-// readFrame decodes one frame using scratch for the header. started reports
-// whether any byte of the frame was consumed, i.e. whether a failure has
-// left r in the middle of a frame.
-func readFrame(r io.Reader, s *settings, scratch *[HeaderSize]byte) (msg []byte, started bool, err error) {
+// readFrame decodes one frame using scratch for the header, charging ch
+// for the memory it takes as it takes it: on success ch holds the
+// message's bytes (the caller gives them back), on failure nothing.
+// started reports whether any byte of the frame was consumed, i.e.
+// whether a failure has left r in the middle of a frame.
+func readFrame(r io.Reader, s *settings, scratch *[HeaderSize]byte, ch *Hold) (msg []byte, started bool, err error) {
+	defer func() {
+		if err != nil {
+			ch.release()
+		}
+	}()
 	n, err := io.ReadFull(r, scratch[:])
 	if err != nil {
 		if err == io.EOF {
@@ -83,12 +92,11 @@ func readFrame(r io.Reader, s *settings, scratch *[HeaderSize]byte) (msg []byte,
 		return nil, true, fmt.Errorf("channel: declared body length %d exceeds limit %d: %w",
 			length, s.maxFrame, ErrFrameTooLarge)
 	}
-	if err := s.budget.acquireFor(length, s.readTimeout); err != nil {
-		return nil, true, err
-	}
-	defer s.budget.Release(length)
-	body, err := readBody(r, int(length))
+	body, err := readBody(r, int(length), ch)
 	if err != nil {
+		if errors.Is(err, ErrBudget) {
+			return nil, true, err
+		}
 		return nil, true, readError("body", err)
 	}
 	// The trailer is read but, like Python, never checked.
@@ -103,20 +111,26 @@ func readFrame(r io.Reader, s *settings, scratch *[HeaderSize]byte) (msg []byte,
 	if !compressed {
 		return body, true, nil
 	}
-	msg, err = inflate(body, s.maxInflated, s)
+	msg, err = inflate(body, s.maxInflated, ch)
 	return msg, true, err
 }
 
-// readBody reads an n-byte body. Small bodies get one exact allocation;
-// larger ones start at firstReadChunk and double as bytes arrive, so memory
-// tracks what the peer actually sent rather than what it declared.
-func readBody(r io.Reader, n int) ([]byte, error) {
-	// Up to 2*firstReadChunk the body is allocated at once: a peer can make
-	// us commit that much before sending, no more. Beyond, the buffer
-	// grows (doubling, exactly, by copy) only as bytes arrive.
+// readBody reads an n-byte body into memory charged to ch as it grows.
+// The first buffer holds what is already buffered, at least
+// firstReadChunk (all of a body that small); past that it doubles as
+// bytes arrive, so memory (and the budget) tracks what the peer actually
+// sent rather than what it declared: thousands of peers that declare
+// large frames and send a byte each hold a few KiB apiece.
+func readBody(r io.Reader, n int, ch *Hold) ([]byte, error) {
 	size := n
-	if n > 2*firstReadChunk {
+	if n > firstReadChunk {
 		size = firstReadChunk
+		if b, ok := r.(interface{ Buffered() int }); ok {
+			size = min(n, max(size, b.Buffered()))
+		}
+	}
+	if err := ch.take(int64(size)); err != nil {
+		return nil, err
 	}
 	buf := make([]byte, size)
 	got := 0
@@ -129,7 +143,15 @@ func readBody(r io.Reader, n int) ([]byte, error) {
 		if got == n {
 			return buf, nil
 		}
-		next := make([]byte, min(doubled(len(buf)), n))
+		// The old buffer's charge moves to the new one (the copy's brief
+		// overlap is not charged: a frame near the whole budget must not
+		// be refused for it).
+		grown := min(doubled(len(buf)), n)
+		ch.drop(int64(len(buf)))
+		if err := ch.take(int64(grown)); err != nil {
+			return nil, err
+		}
+		next := make([]byte, grown)
 		copy(next, buf)
 		buf = next
 	}

@@ -24,7 +24,7 @@ const writeChunk = 1 << 20
 // write writes p to the stream, enforcing the write timeout as "no
 // progress for WriteTimeout" when the stream supports deadlines.
 func (c *Channel) write(p []byte) error {
-	if c.s.writeTimeout <= 0 || c.dl == nil {
+	if (c.s.writeTimeout <= 0 && c.writeLimit.Load() == 0) || c.dl == nil {
 		_, err := c.rw.Write(p)
 		return err
 	}
@@ -42,7 +42,7 @@ func (c *Channel) write(p []byte) error {
 
 // writeBuffers writes header, message and trailer, as write does.
 func (c *Channel) writeBuffers(bufs net.Buffers) error {
-	if c.s.writeTimeout <= 0 || c.dl == nil {
+	if (c.s.writeTimeout <= 0 && c.writeLimit.Load() == 0) || c.dl == nil {
 		_, err := bufs.WriteTo(c.rw)
 		return err
 	}
@@ -63,7 +63,11 @@ func (c *Channel) armWrite() {
 		return
 	}
 	c.writeArmed = now
-	_ = c.dl.SetWriteDeadline(now.Add(c.s.writeTimeout))
+	d := now.Add(c.s.writeTimeout)
+	if lim := c.writeLimit.Load(); lim != 0 && d.UnixNano() > lim {
+		d = time.Unix(0, lim) // LimitWrites: Close's grace
+	}
+	_ = c.dl.SetWriteDeadline(d)
 }
 
 func (c *Channel) writeTimeoutError(err error) error {
@@ -134,6 +138,9 @@ func (c *Channel) AwaitFrame(d time.Duration) error {
 	if c.dl != nil && d > 0 {
 		c.idleArmed = true
 		c.readDeadline = true
+		// The idle deadline must not stay for the frame that ends the
+		// wait: make the frame's first read set its own.
+		c.readArmed = time.Time{}
 		_ = c.dl.SetReadDeadline(time.Now().Add(d))
 	}
 	_, err := c.br.Peek(1)

@@ -93,7 +93,10 @@ var inflaterPool = sync.Pool{New: func() any { return new(inflater) }}
 // again into a buffer of the exact size, so a large frame costs its body
 // plus its message, never a second copy of the message for joining, and a
 // bomb is refused at limit without holding it.
-func inflate(body []byte, limit int64, s *settings) ([]byte, error) {
+//
+// ch holds body's bytes on entry; on success it holds the message's
+// instead (the body, garbage from then on, is given back).
+func inflate(body []byte, limit int64, ch *Hold) ([]byte, error) {
 	inf := inflaterPool.Get().(*inflater)
 	defer func() {
 		inf.src.Reset(nil)
@@ -110,12 +113,16 @@ func inflate(body []byte, limit int64, s *settings) ([]byte, error) {
 		return fmt.Errorf("channel: frame inflates to more than %d bytes: %w", limit, ErrInflatedTooLarge)
 	}
 	first := int(min(probe, int64(max(512, min(firstInflateChunk, doubled(len(body)))))))
+	if err := ch.take(int64(first)); err != nil {
+		return nil, err
+	}
 	out := make([]byte, first)
 	n := 0
 	for n < len(out) {
 		m, err := inf.zr.Read(out[n:])
 		n += m
 		if err == io.EOF {
+			ch.drop(int64(len(body)))
 			return out[:n], nil
 		}
 		if err != nil {
@@ -127,6 +134,7 @@ func inflate(body []byte, limit int64, s *settings) ([]byte, error) {
 	}
 	// Count the rest.
 	out = nil
+	ch.drop(int64(first))
 	total := int64(n)
 	scratch := make([]byte, 256<<10)
 	for {
@@ -143,10 +151,9 @@ func inflate(body []byte, limit int64, s *settings) ([]byte, error) {
 		}
 	}
 	scratch = nil
-	if err := s.budget.acquireFor(total, s.readTimeout); err != nil {
+	if err := ch.take(total); err != nil {
 		return nil, err
 	}
-	defer s.budget.Release(total)
 	if err := inf.reset(body); err != nil {
 		return nil, err
 	}
@@ -154,6 +161,7 @@ func inflate(body []byte, limit int64, s *settings) ([]byte, error) {
 	if _, err := io.ReadFull(inf.zr, out); err != nil {
 		return nil, badCompression(err)
 	}
+	ch.drop(int64(len(body)))
 	return out, nil
 }
 

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"os/signal"
 	"strconv"
 	"sync"
+	"syscall"
 
 	"github.com/rpyc-go/rpyc"
 	"github.com/rpyc-go/rpyc/message"
-	"github.com/rpyc-go/rpyc/stream"
 )
 
 // Default ports of rpyc_classic, as in Python's rpyc.utils.classic.
@@ -104,19 +106,29 @@ func ConnectTLS(ctx context.Context, addr string, tlsConfig *tls.Config, cfg *rp
 // ConnectStdPipes speaks RPyC over this process's standard input and
 // output: for a Go program started by a Python peer that holds the other
 // ends of its pipes (Python's connect_stdpipes). Nothing else may use
-// os.Stdin or os.Stdout afterwards. cfg.Layout zero means the 5.x layout,
-// which both Python 5.x and this package's servers read; set
-// message.LayoutV6 for a Python 6.x peer.
+// os.Stdin or os.Stdout afterwards. The layout is as for ConnectStream:
+// cfg.Layout, 6.x when zero; under a Python 5.x parent set
+// message.LayoutV5 (the error says so when it is needed). Like
+// rpyc.ConnectStdPipes it ignores SIGPIPE for the process, so a write
+// after the parent hung up fails instead of killing the program.
 func ConnectStdPipes(ctx context.Context, cfg *rpyc.Config) (*Conn, error) {
-	return ConnectStream(ctx, stream.Stdio(), cfg)
+	signal.Ignore(syscall.SIGPIPE)
+	c, err := rpyc.ConnectPipes(ctx, os.Stdin, os.Stdout, newLocalService(), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("classic: connect over stdio: %w", err)
+	}
+	return wrap(ctx, c, nil)
 }
 
 // ConnectStream speaks RPyC over an established stream (a pair of pipes
-// from stream.Pipe, an SSH channel, ...). cfg.Layout zero means the 5.x
-// layout here (a stream cannot be redialled to find out).
+// from stream.Pipe, an SSH channel, ...) and fetches the server's root,
+// bounded by ctx. A stream cannot be redialled to learn which message
+// layout the peer speaks, so it is cfg.Layout, and zero means the 6.x
+// layout, as everywhere in rpyc-go (Go servers read either; Python 6.x
+// needs it). A Python 5.x peer hangs up on it: the error is then a
+// *rpyc.LayoutError saying to set cfg.Layout = message.LayoutV5.
 func ConnectStream(ctx context.Context, s io.ReadWriteCloser, cfg *rpyc.Config) (*Conn, error) {
-	cfg = layoutOr(cfg, message.LayoutV5)
-	c, err := rpyc.Connect(s, newLocalService(), cfg)
+	c, err := rpyc.ConnectPipes(ctx, s, s, newLocalService(), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("classic: connect: %w", err)
 	}

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -57,8 +56,17 @@ type TransferOptions struct {
 	// from the transferring goroutine.
 	Progress func(Progress)
 	// IgnoreInvalid skips a source that is neither a file nor a directory
-	// (Python's ignore_invalid) instead of failing.
+	// (Python's ignore_invalid), and on upload a symbolic link that points
+	// nowhere, instead of failing.
 	IgnoreInvalid bool
+	// KeepSymlinks makes an upload copy the symbolic links inside a tree
+	// as links (os.symlink on the server, the target as written) instead
+	// of what they point to, which is the default, as in Python's
+	// rpyc.classic.upload. The top itself is always followed. The server
+	// must have os.symlink (an upload to one without fails before writing
+	// anything) and be allowed to make links (Windows asks for a
+	// privilege).
+	KeepSymlinks bool
 }
 
 // Progress reports a transfer's state for one file.
@@ -154,74 +162,6 @@ func partName(target string) string {
 	return target + partSuffix + hex.EncodeToString(b[:])
 }
 
-// Upload copies a local file or directory tree to remote on the server.
-// A directory is copied into remote (created with its parents), keeping
-// its structure; Filter chooses what is copied. Files are written under a
-// temporary name and renamed when complete.
-func (c *Conn) Upload(ctx context.Context, local, remote string, opts *TransferOptions) error {
-	st, err := os.Stat(local)
-	if err != nil {
-		return fmt.Errorf("classic: upload: %w", err)
-	}
-	switch {
-	case st.Mode().IsRegular():
-		return c.uploadFile(ctx, local, remote, st.Size(), opts)
-	case st.IsDir():
-		return c.uploadDir(ctx, local, remote, opts)
-	case opts != nil && opts.IgnoreInvalid:
-		return nil
-	}
-	return fmt.Errorf("%w: %s (upload)", ErrInvalidSource, local)
-}
-
-func (c *Conn) uploadDir(ctx context.Context, local, remote string, opts *TransferOptions) error {
-	if err := c.MkdirAll(ctx, remote); err != nil {
-		return err
-	}
-	return filepath.WalkDir(local, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if p == local {
-			return nil
-		}
-		if !opts.keep(p, d.IsDir()) {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		rel, err := filepath.Rel(local, p)
-		if err != nil {
-			return err
-		}
-		target := path.Join(remote, filepath.ToSlash(rel))
-		if d.IsDir() {
-			return c.MkdirAll(ctx, target)
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		if !info.Mode().IsRegular() {
-			if opts != nil && opts.IgnoreInvalid {
-				return nil
-			}
-			return fmt.Errorf("%w: %s (upload)", ErrInvalidSource, p)
-		}
-		return c.uploadFile(ctx, p, target, info.Size(), opts)
-	})
-}
-
-func (c *Conn) uploadFile(ctx context.Context, local, remote string, size int64, opts *TransferOptions) error {
-	f, err := os.Open(local)
-	if err != nil {
-		return fmt.Errorf("classic: upload: %w", err)
-	}
-	defer f.Close()
-	return c.upload(ctx, local, f, remote, size, opts)
-}
-
 // uploadBytes writes data to remote, atomically (WriteFile).
 func (c *Conn) uploadBytes(ctx context.Context, remote string, data []byte, opts *TransferOptions) error {
 	return c.upload(ctx, remote, bytes.NewReader(data), remote, int64(len(data)), opts)
@@ -238,9 +178,14 @@ func (c *Conn) upload(ctx context.Context, name string, r io.Reader, remote stri
 		return err
 	}
 	part := partName(remote)
+	// Errors name the target, never the temporary name (a Python
+	// exception's text does: it is rewritten).
+	fail := func(what string, err error) error {
+		return &explained{err: err, msg: strings.ReplaceAll(fmt.Sprintf("classic: upload %s to %s: %s: %v", name, remote, what, err), part, remote)}
+	}
 	fdv, err := osm.CallMethod(ctx, "open", part, info.writeFlags, 0o666)
 	if err != nil {
-		return fmt.Errorf("classic: upload %s: creating %s: %w", name, part, err)
+		return fail("creating it", err)
 	}
 	fd, _ := fdv.(int64)
 	closed := false
@@ -273,15 +218,15 @@ func (c *Conn) upload(ctx context.Context, name string, r io.Reader, remote stri
 		queue = queue[1:]
 		n, err := rpyc.As[int64](q.res.Value(ctx))
 		if err != nil {
-			return fmt.Errorf("classic: upload %s: writing at %d: %w", name, q.off, err)
+			return fail(fmt.Sprintf("writing at %d", q.off), err)
 		}
 		for n < int64(len(q.data)) { // short write: finish it in order
 			m, err := rpyc.As[int64](osm.CallMethod(ctx, "pwrite", fd, q.data[n:], q.off+n))
 			if err != nil {
-				return fmt.Errorf("classic: upload %s: writing at %d: %w", name, q.off+n, err)
+				return fail(fmt.Sprintf("writing at %d", q.off+n), err)
 			}
 			if m <= 0 {
-				return fmt.Errorf("classic: upload %s: the server wrote nothing at %d", name, q.off+n)
+				return fmt.Errorf("classic: upload %s to %s: the server wrote nothing at %d", name, remote, q.off+n)
 			}
 			n += m
 		}
@@ -313,7 +258,7 @@ func (c *Conn) upload(ctx context.Context, name string, r io.Reader, remote stri
 			break
 		}
 		if rerr != nil {
-			return fmt.Errorf("classic: upload %s: %w", name, rerr)
+			return fmt.Errorf("classic: upload %s to %s: %w", name, remote, rerr)
 		}
 	}
 	for len(queue) > 0 {
@@ -323,10 +268,10 @@ func (c *Conn) upload(ctx context.Context, name string, r io.Reader, remote stri
 	}
 	closed = true
 	if _, err := osm.CallMethod(ctx, "close", fd); err != nil {
-		return fmt.Errorf("classic: upload %s: closing %s: %w", name, part, err)
+		return fail("closing it", err)
 	}
 	if _, err := osm.CallMethod(ctx, "replace", part, remote); err != nil {
-		return fmt.Errorf("classic: upload %s: renaming %s to %s: %w", name, part, remote, err)
+		return fail("putting it in place", err)
 	}
 	return nil
 }

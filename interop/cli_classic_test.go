@@ -1,3 +1,5 @@
+//go:build unix
+
 package interop
 
 import (
@@ -61,6 +63,7 @@ func TestCLITransfer(t *testing.T) {
 
 		// On a terminal, a progress bar.
 		cmd := exec.Command(bin, "upload", addr, filepath.Join(src, "big.bin"), filepath.Join(remote, "again.bin"))
+		cmd.Env = cliEnv(t)
 		tty, err := pty.Start(cmd)
 		if err != nil {
 			t.Fatal(err)
@@ -174,6 +177,7 @@ type ptyShell struct {
 func startPTYShell(t *testing.T, bin string, args ...string) *ptyShell {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"shell"}, args...)...)
+	cmd.Env = cliEnv(t)
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 160})
 	if err != nil {
 		t.Fatal(err)
@@ -275,17 +279,22 @@ func TestCLIShell(t *testing.T) {
 }
 
 // TestCLIShellPiped: without a terminal the shell reads lines from its
-// input, so scripts can pipe code to it.
+// input, so scripts can pipe code to it (TestCLIShellScript has what a
+// failing line does).
 func TestCLIShellPiped(t *testing.T) {
 	bin := buildGo(t, "./cmd/rpyc")
 	cliClassicLayouts(t, func(t *testing.T, addr string) {
 		cmd := exec.Command(bin, "shell", addr)
-		cmd.Stdin = strings.NewReader("y = [1, 2]\ny + [3]\nprint('printed', len(y))\nundefined_name\nexit()\n")
+		cmd.Env = cliEnv(t)
+		cmd.Stdin = strings.NewReader("y = [1, 2]\ny + [3]\nprint('printed', len(y))\nexit()\nprint('after exit')\n")
 		got, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("shell: %v\n%s", err, got)
 		}
-		wantLines(t, string(got), "[1, 2, 3]\n", "printed 2\n", "NameError")
+		wantLines(t, string(got), "[1, 2, 3]\n", "printed 2\n")
+		if strings.Contains(string(got), "after exit") {
+			t.Errorf("a line after exit() ran:\n%s", got)
+		}
 	})
 }
 
@@ -307,6 +316,7 @@ func TestCLIClassicTransports(t *testing.T) {
 			t.Errorf("sha256 after the round trip %s, want %s", a, b)
 		}
 		cmd := exec.Command(bin, append([]string{"shell"}, conn...)...)
+		cmd.Env = cliEnv(t)
 		cmd.Stdin = strings.NewReader("6 * 7\n")
 		out, err := cmd.CombinedOutput()
 		if err != nil || !strings.Contains(string(out), ">>> 42\n") {

@@ -1,3 +1,5 @@
+//go:build unix
+
 package interop
 
 import (
@@ -87,7 +89,7 @@ func startCLIEtcd(t *testing.T) string {
 // TestCLIEtcd: rpyc list and discover read the registry kept in etcd by
 // registry/etcd's Registrar.
 func TestCLIEtcd(t *testing.T) {
-	bin := buildGo(t, "./cmd/rpyc")
+	bin := buildGoTags(t, "./cmd/rpyc", "etcd")
 	endpoint := startCLIEtcd(t)
 	cli, err := clientv3.New(clientv3.Config{Endpoints: []string{endpoint}, DialTimeout: 5 * time.Second})
 	if err != nil {
@@ -130,5 +132,18 @@ func TestCLIEtcd(t *testing.T) {
 	}
 	if r := runCLI(t, bin, append([]string{"discover", "NOPE"}, flags...)...); r.code != 4 {
 		t.Errorf("discover NOPE via etcd: want exit 4, got %v", r)
+	}
+}
+
+// TestCLIEtcdNotBuiltIn: the default rpyc does not link the etcd client
+// (half its size) and says how to get one that does.
+func TestCLIEtcdNotBuiltIn(t *testing.T) {
+	bin := buildGo(t, "./cmd/rpyc")
+	r := runCLI(t, bin, "list", "--registry-type", "etcd", "--etcd-endpoints", "127.0.0.1:1")
+	if r.code != 2 || !strings.Contains(r.stderr, "go install -tags etcd github.com/rpyc-go/rpyc/cmd/rpyc@latest") {
+		t.Errorf("list --registry-type etcd without the etcd build: got %v, want exit 2 and the install hint", r)
+	}
+	if r := runCLI(t, bin, "list", "--help"); !strings.Contains(r.stdout, "etcd needs an rpyc built with -tags etcd") {
+		t.Errorf("list --help: got %q, want the -tags etcd note", r.stdout)
 	}
 }

@@ -1,3 +1,5 @@
+//go:build unix
+
 package interop
 
 import (
@@ -20,6 +22,13 @@ import (
 // every build after the first a link.
 func buildGo(t *testing.T, pkg string) string {
 	t.Helper()
+	return buildGoTags(t, pkg, "")
+}
+
+// buildGoTags is buildGo with build tags ("etcd" for the rpyc command
+// that speaks to etcd).
+func buildGoTags(t *testing.T, pkg, tags string) string {
+	t.Helper()
 	root, err := confModuleRoot()
 	if err != nil {
 		t.Fatal(err)
@@ -30,6 +39,9 @@ func buildGo(t *testing.T, pkg string) string {
 	args := []string{"build", "-o", bin}
 	if os.Getenv(confRaceEnv) == "1" {
 		args = append(args, "-race")
+	}
+	if tags != "" {
+		args = append(args, "-tags", tags)
 	}
 	cmd := exec.CommandContext(ctx, goToolPath(), append(args, pkg)...)
 	cmd.Dir = root
@@ -116,12 +128,27 @@ func (r cliResult) String() string {
 	return fmt.Sprintf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 }
 
-// runCLI runs the rpyc binary to completion (60 s at most).
+// runCLI runs the rpyc binary to completion (60 s at most), with a
+// layout cache of its own (so every run learns the layout afresh, and
+// nothing is left in the user's cache directory).
 func runCLI(t *testing.T, bin string, args ...string) cliResult {
+	t.Helper()
+	return runCLIEnv(t, bin, nil, args...)
+}
+
+// cliEnv is the environment the rpyc binary runs in: a layout cache of
+// its own in a temporary directory, no RPYC_LAYOUT, and env on top.
+func cliEnv(t *testing.T, env ...string) []string {
+	return append(append(os.Environ(), "XDG_CACHE_HOME="+t.TempDir(), "RPYC_LAYOUT="), env...)
+}
+
+// runCLIEnv is runCLI with env added to the environment.
+func runCLIEnv(t *testing.T, bin string, env []string, args ...string) cliResult {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), RunTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = cliEnv(t, env...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()

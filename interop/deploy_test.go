@@ -1,3 +1,5 @@
+//go:build unix
+
 package interop
 
 import (
@@ -217,7 +219,7 @@ func testDeployCommand(t *testing.T, sshd *testSSHD, bin string, extra ...string
 	waitNoLeftovers(t, parent, dir)
 }
 
-func splitAddr(t *testing.T, addr string) (string, string) {
+func splitAddr(t testing.TB, addr string) (string, string) {
 	t.Helper()
 	i := strings.LastIndexByte(addr, ':')
 	if i < 0 {

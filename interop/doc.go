@@ -32,6 +32,10 @@
 //   - [Run] runs a client script to completion and returns its output.
 //   - [ScriptPath] finds a script under interop/testdata from any package.
 //
+// The tests build on Unix systems only (they drive process groups,
+// signals, sshd and etcd); the helpers build everywhere, so other
+// packages' tests that use them still compile for Windows.
+//
 // Peers run with PYTHONUNBUFFERED and PYTHONDONTWRITEBYTECODE set, so
 // output arrives promptly and no __pycache__ is left behind.
 package interop

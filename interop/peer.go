@@ -12,7 +12,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -199,7 +198,7 @@ func Start(t testing.TB, opts PeerOptions) *Peer {
 	argv := command(t, opts.Script, opts.Layout6, opts.Args)
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = pythonEnv(opts.Env)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	newProcessGroup(cmd)
 	cmd.WaitDelay = ioGrace
 	p := &Peer{
 		name:   filepath.Base(opts.Script),
@@ -283,14 +282,14 @@ func (p *Peer) stop(t testing.TB) {
 		p.Stdin.Close()
 	}
 	// Signal the group even if the leader is gone: children may remain.
-	_ = syscall.Kill(-pgid, syscall.SIGTERM)
+	signalGroup(pgid, false)
 	select {
 	case <-p.done:
 	case <-time.After(termGrace):
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		signalGroup(pgid, true)
 		<-p.done
 	}
-	_ = syscall.Kill(-pgid, syscall.SIGKILL) // stragglers that ignored SIGTERM
+	signalGroup(pgid, true) // stragglers that ignored SIGTERM
 	if !p.reported && (t.Failed() || (exitedAlone && p.werr != nil)) {
 		how := "stopped"
 		if exitedAlone {
@@ -311,9 +310,10 @@ func Run(t testing.TB, script string, layout6 bool, args ...string) (stdout stri
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env = pythonEnv(nil)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	newProcessGroup(cmd)
 	cmd.Cancel = func() error {
-		return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		signalGroup(cmd.Process.Pid, true)
+		return nil
 	}
 	cmd.WaitDelay = ioGrace
 	var out, errOut bytes.Buffer
@@ -321,7 +321,7 @@ func Run(t testing.TB, script string, layout6 bool, args ...string) (stdout stri
 	cmd.Stderr = &errOut
 	err := cmd.Run()
 	if cmd.Process != nil {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // anything it left behind
+		signalGroup(cmd.Process.Pid, true) // anything it left behind
 	}
 	if err != nil {
 		if ctx.Err() != nil {

@@ -25,6 +25,22 @@ type Config struct {
 	// MaxTCPConns bounds TCP requests served at once; more wait in the
 	// listen backlog. Zero means 64.
 	MaxTCPConns int
+	// OnServiceAdded, when set, is called each time a server joins a
+	// service name: its first REGISTER under that name, not the
+	// re-registrations that keep it listed (Python's on_service_added).
+	// name is upper case, as the registry keeps it.
+	OnServiceAdded func(name string, server ServerAddr)
+	// OnServiceRemoved, when set, is called each time a server leaves a
+	// name: it sent UNREGISTER, or it was pruned after PruningTimeout
+	// without re-registering, which the registry notices at the next
+	// request it serves (Python's on_service_removed).
+	//
+	// Both hooks run one at a time, in the order of the changes, on a
+	// goroutine serving a request (usually the one that caused the
+	// change, before it is answered): keep them short, or hand the work
+	// to a goroutine. They may call the Server's Query and Services. A
+	// panic in a hook is logged and the registry goes on.
+	OnServiceRemoved func(name string, server ServerAddr)
 	// Logger gets one line per dropped request and, at debug level, one per
 	// request served. Nil means slog.Default().
 	Logger *slog.Logger

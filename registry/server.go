@@ -35,10 +35,12 @@ type Server struct {
 // defaults). It does no I/O: hand it sockets with ServeUDP and ServeTCP.
 func NewServer(cfg *Config) *Server {
 	c := cfg.withDefaults()
+	t := newTable(c.PruningTimeout, c.MaxEntries)
+	t.hooks = hooks{added: c.OnServiceAdded, removed: c.OnServiceRemoved, log: c.Logger}
 	return &Server{
 		cfg:     c,
 		log:     c.Logger,
-		table:   newTable(c.PruningTimeout, c.MaxEntries),
+		table:   t,
 		closers: map[interface{ Close() error }]struct{}{},
 	}
 }

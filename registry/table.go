@@ -33,6 +33,7 @@ type table struct {
 	prune      time.Duration
 	maxEntries int
 	now        func() time.Time
+	hooks      hooks // Config.OnServiceAdded and OnServiceRemoved
 }
 
 func newTable(prune time.Duration, maxEntries int) *table {
@@ -50,7 +51,7 @@ func newTable(prune time.Duration, maxEntries int) *table {
 // pairs are always refreshed).
 func (t *table) register(names []string, addr ServerAddr) (refused int) {
 	t.mu.Lock()
-	defer t.mu.Unlock()
+	defer t.unlockAndCall()
 	now := t.now()
 	t.sweepLocked(now, false)
 	for _, n := range names {
@@ -73,6 +74,7 @@ func (t *table) register(names []string, addr ServerAddr) (refused int) {
 			}
 			t.names[addr][key] = struct{}{}
 			t.entries++
+			t.hooks.note(true, key, addr)
 		}
 		m[addr] = now
 	}
@@ -83,7 +85,7 @@ func (t *table) register(names []string, addr ServerAddr) (refused int) {
 // under, not a scan of the table, so a flood of UNREGISTERs stays cheap.
 func (t *table) unregister(addr ServerAddr) {
 	t.mu.Lock()
-	defer t.mu.Unlock()
+	defer t.unlockAndCall()
 	for key := range t.names[addr] {
 		t.removeLocked(key, t.services[key], addr)
 	}
@@ -95,6 +97,7 @@ func (t *table) removeLocked(key string, m map[ServerAddr]time.Time, addr Server
 	}
 	delete(m, addr)
 	t.entries--
+	t.hooks.note(false, key, addr)
 	if len(m) == 0 {
 		delete(t.services, key)
 	}
@@ -108,7 +111,7 @@ func (t *table) removeLocked(key string, m map[ServerAddr]time.Time, addr Server
 // Python orders them.
 func (t *table) query(name string) []ServerAddr {
 	t.mu.Lock()
-	defer t.mu.Unlock()
+	defer t.unlockAndCall()
 	now := t.now()
 	t.sweepLocked(now, false)
 	key := strings.ToUpper(name)
@@ -142,7 +145,7 @@ func (t *table) query(name string) []ServerAddr {
 // with a server on filterHost, sorted.
 func (t *table) list(filterHost string) []string {
 	t.mu.Lock()
-	defer t.mu.Unlock()
+	defer t.unlockAndCall()
 	t.sweepLocked(t.now(), true)
 	var out []string
 	for key, m := range t.services {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
 	"io"
 	"log/slog"
@@ -148,26 +147,16 @@ func (s *Server) connConfig(creds any) *rpyc.Config {
 	return &cfg
 }
 
-// tune sets TCP_NODELAY and the keep-alive period on a TCP connection
-// (looking through TLS); other connections are left alone.
+// tune sets TCP_NODELAY and the liveness settings (keep-alive, and
+// TCP_USER_TIMEOUT on Linux) on a TCP connection, looking through TLS;
+// other connections are left alone.
 func (s *Server) tune(nc net.Conn) {
 	_ = stream.TuneTCP(nc)
-	if tc, ok := nc.(*tls.Conn); ok {
-		nc = tc.NetConn()
-	}
-	tc, ok := nc.(*net.TCPConn)
-	if !ok {
-		return
-	}
-	if s.KeepAlive < 0 {
-		_ = tc.SetKeepAlive(false)
-		return
-	}
 	period := s.KeepAlive
 	if period == 0 {
 		period = DefaultKeepAlive
 	}
-	_ = tc.SetKeepAliveConfig(net.KeepAliveConfig{Enable: true, Idle: period, Interval: period, Count: 9})
+	_ = stream.SetLiveness(nc, period)
 }
 
 func remoteAddr(nc net.Conn) string {

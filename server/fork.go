@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -80,18 +81,19 @@ const childExitGrace = 5 * time.Second
 // the connection ends the child; one still alive childExitGrace (5 s)
 // later is killed.
 func StartChild(ctx context.Context, cfg *rpyc.Config) (*rpyc.Conn, error) {
+	if !canFork {
+		return nil, fmt.Errorf("%w (on %s)", ErrNoChildProcesses, runtime.GOOS)
+	}
 	if _, ok := ctx.Deadline(); !ok {
 		// A child that does not serve never answers: do not wait forever.
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, childStartTimeout)
 		defer cancel()
 	}
-	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	mine, theirs, err := socketPair()
 	if err != nil {
 		return nil, fmt.Errorf("rpyc/server: socket pair for a child: %w", err)
 	}
-	mine := os.NewFile(uintptr(fds[0]), "rpyc-child")
-	theirs := os.NewFile(uintptr(fds[1]), "rpyc-parent")
 	nc, err := net.FileConn(mine)
 	_ = mine.Close()
 	if err != nil {

@@ -91,13 +91,23 @@ func (s *Server) unregister(addr string) {
 // unregisterAll stops every register loop and unregisters each address
 // within ctx.
 func (s *Server) unregisterAll(ctx context.Context) {
+	s.takeRegs()(ctx)
+}
+
+// takeRegs stops every register loop and returns the function that
+// unregisters their addresses within ctx.
+func (s *Server) takeRegs() func(ctx context.Context) {
 	s.mu.Lock()
 	regs := s.regs
 	s.regs = map[string]context.CancelFunc{}
 	s.mu.Unlock()
-	for addr, stop := range regs {
+	for _, stop := range regs {
 		stop()
-		s.unregisterOne(ctx, addr)
+	}
+	return func(ctx context.Context) {
+		for addr := range regs {
+			s.unregisterOne(ctx, addr)
+		}
 	}
 }
 

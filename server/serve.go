@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"runtime"
 	"time"
 
 	"github.com/rpyc-go/rpyc/stream"
@@ -43,6 +44,10 @@ func (s *Server) ListenAndServeUnix(ctx context.Context, path string) error {
 // Accepting never waits for a client's handshake: the Authenticator runs
 // on the connection's own goroutine.
 func (s *Server) Serve(l net.Listener) error {
+	if s.Kind == Forking && !canFork {
+		_ = l.Close()
+		return fmt.Errorf("%w (on %s)", ErrNoChildProcesses, runtime.GOOS)
+	}
 	s.init()
 	s.mu.Lock()
 	if s.closing {

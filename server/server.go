@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rpyc-go/rpyc"
+	"github.com/rpyc-go/rpyc/stream"
 )
 
 // ErrServerClosed is returned by Serve and ListenAndServe after Shutdown
@@ -31,8 +32,9 @@ const (
 	// RegisterInterval is zero: Python's REREGISTER_INTERVAL.
 	DefaultRegisterInterval = 60 * time.Second
 	// DefaultKeepAlive is the TCP keep-alive period when KeepAlive is
-	// zero, as Go's own default.
-	DefaultKeepAlive = 15 * time.Second
+	// zero: a vanished client is released within
+	// stream.DeadPeerBound(DefaultKeepAlive), 40 s.
+	DefaultKeepAlive = stream.DefaultKeepAlive
 )
 
 // Server serves one service to every connection it accepts. The zero
@@ -88,8 +90,10 @@ type Server struct {
 	// connections are long-lived).
 	IdleTimeout time.Duration
 	// KeepAlive is the TCP keep-alive period set on every accepted TCP
-	// connection, so a peer that vanished without a FIN is noticed. Zero
-	// means DefaultKeepAlive; negative turns keep-alive off.
+	// connection, so a peer that vanished without a FIN is noticed within
+	// stream.DeadPeerBound(KeepAlive), whether the connection is idle or
+	// a reply is being written to it (TCP_USER_TIMEOUT on Linux). Zero
+	// means DefaultKeepAlive (10 s: 40 s); negative turns both off.
 	KeepAlive time.Duration
 	// Interceptor wraps every request of every connection: it sees the
 	// handler, the target name, and can time next and see its error,
@@ -102,7 +106,19 @@ type Server struct {
 	// queued replies): what all peers together can make the server hold.
 	// It becomes each connection's Config.Limits.Budget unless that is
 	// set. Zero means DefaultMemoryBudget (1 GiB); negative means none.
+	// What peers send may take half of it (rpyc.Budget.IncomingShare), the
+	// replies being written the rest. With the default budget, hostile
+	// peers held the process's RSS near 1 GiB in the stress scenarios
+	// (README, "Limits").
 	MemoryBudget int64
+	// RuntimeMemoryLimit is the Go runtime's soft memory limit the server
+	// sets when it starts serving (debug.SetMemoryLimit), so that garbage
+	// is collected before the budget is the only bound: without one, the
+	// heap may grow to twice what is live before a collection. Zero means
+	// MemoryBudget x 5/4 + 64 MiB, set only when the process has no limit
+	// of its own (no GOMEMLIMIT, nothing set before); negative leaves the
+	// runtime alone. A limit the server set is put back on Shutdown.
+	RuntimeMemoryLimit int64
 	// Registrar, when set, announces the server to a registry: on Serve,
 	// again every RegisterInterval, and Unregister on Shutdown or Close.
 	// The aliases are rpyc.ServiceAliases(Service). nil means none.
@@ -117,6 +133,7 @@ type Server struct {
 
 	initOnce sync.Once
 	budget   *rpyc.Budget
+	memLimit memLimit      // what the server did to the runtime's limit
 	gate     chan struct{} // ThreadPool slots
 	slots    chan struct{} // MaxConnections slots; nil = no limit
 	done     chan struct{} // closed when Shutdown or Close starts
@@ -141,6 +158,7 @@ func (s *Server) init() {
 		case s.MemoryBudget > 0:
 			s.budget = rpyc.NewBudget(s.MemoryBudget)
 		}
+		s.memLimit.set(s.RuntimeMemoryLimit, s.budget)
 		if s.Kind == ThreadPool {
 			n := s.PoolSize
 			if n <= 0 {

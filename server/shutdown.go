@@ -35,7 +35,15 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	for _, p := range kids {
 		_ = p.Signal(syscall.SIGTERM)
 	}
-	s.unregisterAll(ctx)
+	// Unregistering runs beside the calls' grace period, not before it:
+	// a registry that is gone (a UDP unregister waits for an "OK" that
+	// never comes) costs the calls nothing, and is no failure of ours.
+	unregister := s.takeRegs() // now, before Serve's own unregister can race it
+	unregistered := make(chan struct{})
+	go func() {
+		defer close(unregistered)
+		unregister(ctx)
+	}()
 	done := make(chan struct{})
 	go func() {
 		s.wg.Wait()
@@ -43,10 +51,18 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}()
 	select {
 	case <-done:
+		<-unregistered
 		return nil
 	case <-ctx.Done():
+		select {
+		case <-done: // finished as the deadline passed: a clean stop
+			<-unregistered
+			return nil
+		default:
+		}
 		s.closeNow()
 		<-done
+		<-unregistered
 		return ctx.Err()
 	}
 }
@@ -73,6 +89,7 @@ func (s *Server) beginClose() ([]*rpyc.Conn, []net.Conn, []*os.Process) {
 	if !s.closing {
 		s.closing = true
 		close(s.done)
+		s.memLimit.restore()
 	}
 	for l := range s.listeners {
 		_ = l.Close()

@@ -2,6 +2,7 @@ package stream
 
 import (
 	"net"
+	"syscall"
 	"time"
 )
 
@@ -15,11 +16,13 @@ type Config struct {
 	// that only have context.Background. Zero means no extra bound.
 	DialTimeout time.Duration
 
-	// KeepAlive controls TCP keep-alive probes, which let a long-lived but
-	// idle RPyC connection notice a peer that vanished without closing.
-	// It follows net.Dialer.KeepAlive: zero enables probes with Go's default
-	// period (currently 15 seconds), a positive value enables them with that
-	// idle time and interval, and a negative value disables them.
+	// KeepAlive is the TCP keep-alive period, which lets a long-lived RPyC
+	// connection notice a peer that vanished without closing: probes
+	// after KeepAlive of silence, every KeepAlive, three unanswered end
+	// the connection, and on Linux TCP_USER_TIMEOUT ends it when data
+	// stays unacknowledged as long, so a dead peer is noticed within
+	// DeadPeerBound(KeepAlive), idle or mid-call. Zero means
+	// DefaultKeepAlive (10 s, so 40 s); negative disables both.
 	KeepAlive time.Duration
 }
 
@@ -32,16 +35,32 @@ func (c *Config) dialTimeout() time.Duration {
 	return c.DialTimeout
 }
 
-// keepAlive returns the configured keep-alive period, treating a nil Config
-// as the zero Config.
+// keepAlive returns the keep-alive period, DefaultKeepAlive for a nil or
+// zero Config.
 func (c *Config) keepAlive() time.Duration {
-	if c == nil {
-		return 0
+	if c == nil || c.KeepAlive == 0 {
+		return DefaultKeepAlive
 	}
 	return c.KeepAlive
 }
 
+// keepAliveConfig is the net package's form of keepAlive.
+func (c *Config) keepAliveConfig() net.KeepAliveConfig {
+	if p := c.keepAlive(); p > 0 {
+		return keepAliveConfig(p)
+	}
+	return net.KeepAliveConfig{Enable: false}
+}
+
+// control sets TCP_USER_TIMEOUT on sockets before they connect or listen.
+func (c *Config) control(_, _ string, rc syscall.RawConn) error {
+	if p := c.keepAlive(); p > 0 {
+		return userTimeoutControl(rc, DeadPeerBound(p))
+	}
+	return nil
+}
+
 // dialer builds the net.Dialer that DialTCP uses.
 func (c *Config) dialer() *net.Dialer {
-	return &net.Dialer{Timeout: c.dialTimeout(), KeepAlive: c.keepAlive()}
+	return &net.Dialer{Timeout: c.dialTimeout(), KeepAlive: c.keepAlive(), KeepAliveConfig: c.keepAliveConfig(), Control: c.control}
 }

@@ -46,7 +46,7 @@ func TuneTCP(c net.Conn) error {
 // passed through TuneTCP and use cfg's keep-alive setting, so a server gets
 // the same socket behaviour as a client using DialTCP.
 func ListenTCP(ctx context.Context, addr string, cfg *Config) (net.Listener, error) {
-	lc := net.ListenConfig{KeepAlive: cfg.keepAlive()}
+	lc := net.ListenConfig{KeepAlive: cfg.keepAlive(), KeepAliveConfig: cfg.keepAliveConfig(), Control: cfg.control}
 	l, err := lc.Listen(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err

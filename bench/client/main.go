@@ -25,7 +25,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/rpyc-go/rpyc"
@@ -100,14 +99,6 @@ type probe struct {
 	serverPID int
 	t0        time.Time
 	c0, s0    float64
-}
-
-func selfCPU() float64 {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return math.NaN()
-	}
-	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }
 
 func procCPU(pid int) float64 {

@@ -25,7 +25,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/rpyc-go/rpyc"
@@ -91,23 +90,11 @@ type result struct {
 
 func main() {
 	flag.Parse()
-	// As a server that must stay within its budget would run: the Go
-	// runtime told its memory limit (GOMEMLIMIT), collecting harder as the
-	// heap nears it. A GOMEMLIMIT in the environment wins.
-	debug.SetGCPercent(50)
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(1 << 30)
-	}
-	// 10,000 connections need 20,000 descriptors (both ends are here).
-	var lim syscall.Rlimit
-	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim) == nil && lim.Cur < 65536 {
-		want := lim
-		want.Cur, want.Max = 65536, max(lim.Max, 65536) // raising Max needs root
-		if syscall.Setrlimit(syscall.RLIMIT_NOFILE, &want) != nil {
-			lim.Cur = lim.Max
-			_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
-		}
-	}
+	// The servers run as a user's would: with the Go runtime's memory
+	// limit they set from their budget (server.RuntimeMemoryLimit), and
+	// the default GC percentage. A GOMEMLIMIT or GOGC in the environment
+	// wins, as it would for them.
+	raiseFileLimit()
 	scale := 1
 	if *short {
 		scale = 10
@@ -115,47 +102,79 @@ func main() {
 	type scenario struct {
 		name string
 		run  func(addr string, r *result, srv *server.Server, svc *service)
+		// config, when set, is the server's Config: nil for every
+		// default limit, where the scenario is about what they promise.
+		// Without it, short read and write timeouts make the scenarios
+		// quick.
+		config func() *rpyc.Config
 	}
+	defaults := func() *rpyc.Config { return nil }
 	scenarios := []scenario{
 		{"unread refusals", func(addr string, r *result, srv *server.Server, _ *service) {
 			n := 120000 // cheap, and more replies than socket buffers hold
 			flood(addr, r, srv, n, func(int) any { return brine.Tuple{int64(999), brine.Tuple{}} })
-		}},
+		}, nil},
 		{"unread DELs", func(addr string, r *result, srv *server.Server, _ *service) {
 			n := 120000 // cheap, and more replies than socket buffers hold
 			flood(addr, r, srv, n, func(int) any {
 				ref := brine.Tuple{int64(message.LabelLocalRef), brine.Tuple{"x", int64(1), int64(2)}}
 				return brine.Tuple{int64(message.HandleDel), brine.Tuple{int64(message.LabelTuple), brine.Tuple{ref}}}
 			})
-		}},
+		}, nil},
 		{"large replies unread", func(addr string, r *result, srv *server.Server, _ *service) {
 			size := 16 << 20
 			if *short {
 				size = 4 << 20
 			}
 			largeUnread(addr, r, 300, size, srv)
-		}},
+		}, nil},
 		{"vanished behind full slots", func(addr string, r *result, _ *server.Server, svc *service) {
 			vanish(addr, r, svc, 300/scale*scale)
-		}},
+		}, nil},
 		{"deep callbacks", func(addr string, r *result, _ *server.Server, _ *service) {
 			deepCallbacks(addr, r, 1000)
-		}},
+		}, nil},
 		{"list * k", func(addr string, r *result, _ *server.Server, _ *service) {
 			amplify(addr, r)
-		}},
+		}, nil},
 		{"stalled mid-frame", func(addr string, r *result, _ *server.Server, _ *service) {
 			stalled(addr, r, 2200/scale)
+		}, nil},
+		{"slowloris", func(addr string, r *result, _ *server.Server, _ *service) {
+			slowloris(addr, r, 2000, 2<<20)
+		}, defaults},
+		{"inflated pings", func(addr string, r *result, srv *server.Server, _ *service) {
+			size := 250 << 20
+			if *short {
+				size = 64 << 20
+			}
+			inflatedPings(addr, r, srv, 8, size)
+		}, defaults},
+		{"one-tuples of None", func(addr string, r *result, _ *server.Server, _ *service) {
+			size := int(channel.DefaultMaxFrameSize) - 64
+			if *short {
+				size = 32 << 20
+			}
+			oneTuples(addr, r, size)
+		}, defaults},
+		{"endless extend", func(addr string, r *result, _ *server.Server, _ *service) {
+			endlessExtend(addr, r, buildItems())
+		}, func() *rpyc.Config {
+			// The default (4,194,304) costs a round trip per item: minutes.
+			// -short checks the same bound at a smaller limit.
+			if *short {
+				return &rpyc.Config{Limits: rpyc.Limits{MaxBuildItems: buildItems()}}
+			}
+			return nil
 		}},
 		{"idle connections", func(addr string, r *result, _ *server.Server, _ *service) {
 			// Both ends live in this process: two descriptors a connection.
 			n := 10000 / scale
-			var lim syscall.Rlimit
-			if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim) == nil && int(lim.Cur) < 2*n+500 {
-				n = (int(lim.Cur) - 500) / 2
+			if lim := fileLimit(); lim > 0 && lim < 2*n+500 {
+				n = (lim - 500) / 2
 			}
 			idle(addr, r, n)
-		}},
+		}, nil},
 	}
 	fmt.Printf("%-28s %10s %10s %10s %8s %6s %10s  %s\n", "scenario", "RSS before", "peak", "after", "gorout.", "fds", "add() max", "")
 	failed := false
@@ -163,7 +182,7 @@ func main() {
 		if *only != "" && !strings.Contains(sc.name, *only) {
 			continue
 		}
-		r := runScenario(sc.name, sc.run)
+		r := runScenario(sc.name, sc.run, sc.config)
 		fmt.Printf("%-28s %9.1fM %9.1fM %9.1fM %8d %6d %10v  %s\n", r.name, mib(r.rssBefore), mib(r.peak), mib(r.rssAfter),
 			r.goroutinesPeak, r.fdsPeak, r.latency.Round(time.Microsecond), r.note)
 		for _, f := range r.failed {
@@ -179,9 +198,17 @@ func main() {
 
 func mib(n int64) float64 { return float64(n) / (1 << 20) }
 
+// buildItems is the MaxBuildItems of the endless-extend scenario.
+func buildItems() int {
+	if *short {
+		return 10000
+	}
+	return rpyc.DefaultMaxBuildItems
+}
+
 // runScenario starts a server, samples it while run works, and shuts it
 // down.
-func runScenario(name string, run func(addr string, r *result, srv *server.Server, svc *service)) result {
+func runScenario(name string, run func(addr string, r *result, srv *server.Server, svc *service), config func() *rpyc.Config) result {
 	r := result{name: name}
 	svc := &service{}
 	srv := &server.Server{
@@ -191,6 +218,9 @@ func runScenario(name string, run func(addr string, r *result, srv *server.Serve
 			WriteTimeout: writeTimeout,
 			ReadTimeout:  time.Second,
 		}},
+	}
+	if config != nil {
+		srv.Config = config()
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -258,10 +288,19 @@ func runScenario(name string, run func(addr string, r *result, srv *server.Serve
 	if grow := r.peak - r.rssBefore; grow > budgetFor(name) {
 		r.failed = append(r.failed, fmt.Sprintf("RSS grew by %.0f MiB, bound %.0f MiB", mib(grow), mib(budgetFor(name))))
 	}
-	if r.latency > 2*time.Second {
-		r.failed = append(r.failed, fmt.Sprintf("a normal client's add() took %v meanwhile", r.latency))
+	if bound := latencyBound(name); r.latency > bound {
+		r.failed = append(r.failed, fmt.Sprintf("a normal client's add() took %v meanwhile, bound %v", r.latency, bound))
 	}
 	return r
+}
+
+// latencyBound is how long a normal client's add() may take while a
+// scenario runs.
+func latencyBound(name string) time.Duration {
+	if name == "slowloris" {
+		return 100 * time.Millisecond
+	}
+	return 2 * time.Second
 }
 
 // budgetFor is the RSS growth a scenario must stay under: the default
@@ -273,8 +312,14 @@ func budgetFor(name string) int64 {
 		return 5 << 28 // 1.25 GiB: the live bound is checked by the scenario
 	case "list * k":
 		return 1 << 30
+	case "inflated pings", "one-tuples of None":
+		// MemoryBudget (1 GiB) x 1.5 + 100 MiB, the bound.
+		return server.DefaultMemoryBudget*3/2 + 100<<20
 	case "idle connections":
 		return 10000 * 30 << 10 // 30 KiB each
+	case "endless extend":
+		// MaxBuildItems items pulled, on both ends (one process).
+		return 512 << 20
 	}
 	return 256 << 20
 }

@@ -5,11 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strings"
+	"time"
 
 	"github.com/rpyc-go/rpyc"
 	"github.com/rpyc-go/rpyc/vinegar"
 )
+
+// bareWord matches an argument that is a name, which a user most likely
+// meant as a string.
+var bareWord = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
 
 // keywordArg matches name=literal.
 var keywordArg = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)=(.*)$`)
@@ -21,19 +25,13 @@ func runCall(e *env, args []string) error {
 	fs := newFlagSet(e, "call", "HOST[:PORT] METHOD [ARG|KEY=ARG]...",
 		"Call METHOD of the server's root (a dotted path such as counter.increment reaches\n"+
 			"attributes) and print the result as Python's repr, or as JSON with -o json.\n"+
-			"Each ARG is a Python literal: 12, -2.5, 'text' (quote it for the shell: \"'text'\"),\n"+
-			"b'raw', [1, 2], (1,), {'k': 1}, True, None; NAME=ARG passes a keyword argument.\n"+
+			"Each ARG is a Python literal, as ast.literal_eval reads it: 12, 0x40, -2.5, 1e400, 1+2j,\n"+
+			"'text' (quote it for the shell: \"'text'\"), r'\\d', b'raw', [1, 2], (1,), {'k': 1}, {1, 2}\n"+
+			"(sent as a frozenset), True, None; NAME=ARG passes a keyword argument.\n"+
 			"Example: rpyc call 127.0.0.1:18870 concat \"'a'\" \"'b'\" sep=\"'-'\"")
 	cf.add(fs)
-	pos, out, err := parseWithOutput(fs, args)
+	addr, rest, out, err := cf.parseTarget(fs, args, defaultServicePort, 1, -1, "METHOD and its arguments")
 	if err != nil {
-		return err
-	}
-	addr, rest, err := cf.target(fs, pos, defaultServicePort)
-	if err != nil {
-		return err
-	}
-	if err := wantArgs(fs, rest, 1, -1, "METHOD and its arguments"); err != nil {
 		return err
 	}
 	method := rest[0]
@@ -41,6 +39,18 @@ func runCall(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	return withRoot(e, &cf, addr, func(ctx context.Context, root *rpyc.Netref) error {
+		v, err := rpyc.CallPath(ctx, root, method, callArgs...)
+		if err != nil {
+			return remoteErr(method+"()", err, cf.timeout)
+		}
+		return printResult(ctx, e, v, out)
+	})
+}
+
+// withRoot connects, fetches the server's root and runs f with it under
+// --timeout.
+func withRoot(e *env, cf *connFlags, addr string, f func(ctx context.Context, root *rpyc.Netref) error) error {
 	ctx := context.Background()
 	conn, err := cf.dial(ctx, addr, e.stderr)
 	if err != nil {
@@ -51,24 +61,34 @@ func runCall(e *env, args []string) error {
 	defer cancel()
 	root, err := conn.Root(cctx)
 	if err != nil {
-		return &connError{fmt.Errorf("fetching the root of %s: %w", cf.where(addr), err)}
+		return cf.connectError(addr, err, false)
 	}
-	v, err := rpyc.CallPath(cctx, root, method, callArgs...)
+	return f(cctx, root)
+}
+
+// remoteErr names what failed in a request's error: a Python exception
+// does not name the method, a timeout says how long it waited.
+func remoteErr(what string, err error, timeout time.Duration) error {
 	var exc *vinegar.Exception
-	if errors.As(err, &exc) {
-		return fmt.Errorf("%s(): %w", method, err) // the exception does not name the method
+	switch {
+	case errors.As(err, &exc):
+		return fmt.Errorf("%s: %w", what, err)
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, rpyc.ErrTimeout):
+		return noReply(what, timeout)
 	}
-	if err != nil {
-		return err
-	}
+	return fmt.Errorf("%s: %s", what, trimPrefixes(err.Error()))
+}
+
+// printResult prints a result as Python's repr, or as JSON.
+func printResult(ctx context.Context, e *env, v any, out string) error {
 	if out == "json" {
-		jv, err := jsonValue(cctx, v)
+		jv, err := jsonValue(ctx, v)
 		if err != nil {
 			return err
 		}
 		return writeJSON(e.stdout, jv)
 	}
-	s, err := repr(cctx, v)
+	s, err := repr(ctx, v)
 	if err != nil {
 		return err
 	}
@@ -85,7 +105,7 @@ func parseCallArgs(args []string) ([]any, error) {
 		if m := keywordArg.FindStringSubmatch(a); m != nil {
 			v, err := rpyc.ParseLiteral(m[2])
 			if err != nil {
-				return nil, &usageError{fmt.Sprintf("keyword %s (argument %d): %v", m[1], i+1, err)}
+				return nil, &usageError{fmt.Sprintf("keyword %s (argument %d): %s", m[1], i+1, trimPrefixes(err.Error()))}
 			}
 			if kw == nil {
 				kw = rpyc.Kwargs{}
@@ -98,11 +118,11 @@ func parseCallArgs(args []string) ([]any, error) {
 		}
 		v, err := rpyc.ParseLiteral(a)
 		if err != nil {
-			hint := ""
-			if !strings.ContainsAny(a, "'\"") {
-				hint = fmt.Sprintf(" (a string needs quotes: \"'%s'\")", a)
+			if bareWord.MatchString(a) {
+				// A string without its quotes (the shell took them).
+				return nil, &usageError{fmt.Sprintf("argument %d: %s is not a Python literal; a string needs quotes, which the shell removes unless quoted: \"'%s'\"", i+1, a, a)}
 			}
-			return nil, &usageError{fmt.Sprintf("argument %d: %v%s", i+1, err, hint)}
+			return nil, &usageError{fmt.Sprintf("argument %d: %s", i+1, trimPrefixes(err.Error()))}
 		}
 		out = append(out, v)
 	}

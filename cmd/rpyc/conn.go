@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -48,7 +50,7 @@ func (c *connFlags) add(fs *flag.FlagSet) {
 	fs.BoolVar(&c.insecure, "tls-insecure", false, "accept any server certificate (tests only: anyone on the path can read the traffic)")
 	fs.StringVar(&c.unix, "unix", "", "connect to this Unix socket instead of HOST[:PORT]")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "bound on connecting and on each request")
-	fs.StringVar(&c.layout, "layout", "auto", "message layout: auto (learn it from the server), 5 (rpyc 5.x) or 6 (rpyc 6.x)")
+	fs.StringVar(&c.layout, "layout", defaultLayout(), "message layout: auto (learn it from the server, and remember it), 5 (rpyc 5.x) or 6 (rpyc 6.x); the default is $"+layoutEnv+", else auto")
 	fs.BoolVar(&c.verbose, "v", false, "log connection events to stderr")
 }
 
@@ -60,15 +62,14 @@ func (c *connFlags) tlsOn() bool {
 // config builds the connection's rpyc.Config.
 func (c *connFlags) config(stderr io.Writer) (*rpyc.Config, error) {
 	cfg := &rpyc.Config{SyncRequestTimeout: c.timeout}
-	switch c.layout {
-	case "auto", "":
-	case "5", "v5", "5.x":
-		cfg.Layout = message.LayoutV5
-	case "6", "v6", "6.x":
-		cfg.Layout = message.LayoutV6
-	default:
+	l, ok := parseLayout(c.layout)
+	if !ok {
+		if os.Getenv(layoutEnv) == c.layout {
+			return nil, &usageError{fmt.Sprintf("%s=%s: use auto, 5 or 6", layoutEnv, c.layout)}
+		}
 		return nil, &usageError{fmt.Sprintf("--layout %q: use auto, 5 or 6", c.layout)}
 	}
+	cfg.Layout = l
 	if c.timeout <= 0 {
 		return nil, &usageError{fmt.Sprintf("--timeout %v: give a positive duration such as 5s", c.timeout)}
 	}
@@ -91,7 +92,7 @@ func (c *connFlags) target(fs *flag.FlagSet, pos []string, port int) (string, []
 		return "", pos, nil
 	}
 	if len(pos) == 0 {
-		return "", nil, &usageError{fmt.Sprintf("%s: give the server as HOST[:PORT] (or --unix PATH)", fs.Name())}
+		return "", nil, &usageError{fmt.Sprintf("give the server as HOST[:PORT] (or --unix PATH); %s --help shows the arguments", fs.Name())}
 	}
 	return withPort(pos[0], port), pos[1:], nil
 }
@@ -112,54 +113,103 @@ func (c *connFlags) where(addr string) string {
 	return addr
 }
 
-// dial connects to a service (ping, info, call).
+// dial connects to a service (ping, info, call, get).
 func (c *connFlags) dial(ctx context.Context, addr string, stderr io.Writer) (*rpyc.Conn, error) {
-	cfg, err := c.config(stderr)
+	var conn *rpyc.Conn
+	err := c.connect(ctx, addr, stderr, func(ctx context.Context, cfg *rpyc.Config) (err error) {
+		switch {
+		case c.unix != "":
+			conn, err = rpyc.DialUnix(ctx, c.unix, cfg)
+		case c.tlsOn():
+			conn, err = rpyc.DialTLS(ctx, addr, c.tlsOptions(), cfg)
+		default:
+			conn, err = rpyc.Dial(ctx, addr, cfg)
+		}
+		return err
+	}, func() message.Layout { return conn.Layout() })
+	return conn, err
+}
+
+// dialClassic connects to a classic server (upload, download, shell)
+// and checks that it is one.
+func (c *connFlags) dialClassic(ctx context.Context, addr string, stderr io.Writer) (*classic.Conn, error) {
+	var conn *classic.Conn
+	var tc *tls.Config
+	if c.tlsOn() {
+		var err error
+		if tc, err = c.tlsOptions().TLSConfig(); err != nil {
+			return nil, &usageError{err.Error()}
+		}
+	}
+	err := c.connect(ctx, addr, stderr, func(ctx context.Context, cfg *rpyc.Config) (err error) {
+		switch {
+		case c.unix != "":
+			conn, err = classic.ConnectUnix(ctx, c.unix, cfg)
+		case c.tlsOn():
+			conn, err = classic.ConnectTLS(ctx, addr, tc, cfg)
+		default:
+			conn, err = classic.Connect(ctx, addr, cfg)
+		}
+		return err
+	}, func() message.Layout { return conn.Layout() })
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	cctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	var conn *rpyc.Conn
-	switch {
-	case c.unix != "":
-		conn, err = rpyc.DialUnix(ctx, c.unix, cfg)
-	case c.tlsOn():
-		conn, err = rpyc.DialTLS(ctx, addr, c.tlsOptions(), cfg)
-	default:
-		conn, err = rpyc.Dial(ctx, addr, cfg)
-	}
-	if err != nil {
-		return nil, &connError{fmt.Errorf("cannot connect to %s: %w", c.where(addr), err)}
+	if err := checkClassic(cctx, conn.ServiceRoot(), c.where(addr)); err != nil {
+		_ = conn.Close()
+		return nil, err
 	}
 	return conn, nil
 }
 
-// dialClassic connects to a classic server (upload, download, shell).
-func (c *connFlags) dialClassic(ctx context.Context, addr string, stderr io.Writer) (*classic.Conn, error) {
+// connect runs open (one of the dialing functions) with the layout the
+// flags, RPYC_LAYOUT or the layout cache say, and explains a failure in
+// the command's terms. With --layout auto, a cached layout the server no
+// longer speaks is learnt again, and what was learnt is saved.
+func (c *connFlags) connect(ctx context.Context, addr string, stderr io.Writer,
+	open func(context.Context, *rpyc.Config) error, layout func() message.Layout) error {
 	cfg, err := c.config(stderr)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	var conn *classic.Conn
-	switch {
-	case c.unix != "":
-		conn, err = classic.ConnectUnix(ctx, c.unix, cfg)
-	case c.tlsOn():
-		var tc *tls.Config
-		if tc, err = c.tlsOptions().TLSConfig(); err != nil {
-			return nil, &usageError{err.Error()}
-		}
-		conn, err = classic.ConnectTLS(ctx, addr, tc, cfg)
-	default:
-		conn, err = classic.Connect(ctx, addr, cfg)
+	auto := cfg.Layout == 0
+	var cache *layoutCache
+	key := c.cacheKey(addr)
+	if auto {
+		cache = loadLayoutCache()
+		cfg.Layout = cache.get(key)
+	}
+	err = open(ctx, cfg)
+	var le *rpyc.LayoutError
+	if err != nil && auto && cfg.Layout != 0 && errors.As(err, &le) {
+		// The server changed its rpyc version since: learn it again.
+		cfg.Layout = 0
+		err = open(ctx, cfg)
 	}
 	if err != nil {
-		return nil, &connError{fmt.Errorf("cannot connect to %s: %w", c.where(addr), err)}
+		return c.connectError(addr, err, !auto)
 	}
-	return conn, nil
+	if auto {
+		if err := cache.remember(key, layout()); err != nil && c.verbose {
+			fmt.Fprintf(stderr, "rpyc: cannot save the layout cache %s: %v\n", cache.path, err)
+		}
+	}
+	return nil
+}
+
+// cacheKey names the server in the layout cache.
+func (c *connFlags) cacheKey(addr string) string {
+	switch {
+	case c.unix != "":
+		return "unix " + c.unix
+	case c.tlsOn():
+		return "tls " + addr
+	}
+	return "tcp " + addr
 }
 
 // classicPort is the default port of the classic commands.

@@ -90,7 +90,26 @@ func parseWithOutput(fs *flag.FlagSet, args []string) (pos []string, out string,
 // wantArgs checks the number of positional arguments.
 func wantArgs(fs *flag.FlagSet, pos []string, min, max int, what string) error {
 	if len(pos) < min || (max >= 0 && len(pos) > max) {
-		return &usageError{fmt.Sprintf("%s expects %s, got %d argument(s) %q (%s --help)", fs.Name(), what, len(pos), pos, fs.Name())}
+		return &usageError{fmt.Sprintf("expects %s, got %d argument(s) %q (%s --help)", what, len(pos), pos, fs.Name())}
 	}
 	return nil
+}
+
+// parseTarget parses a server command's line: the flags (with -o)
+// wherever they stand, then HOST[:PORT] (port when it has none) and
+// between min and max more arguments (max < 0: any number), what names
+// them for the error. It returns the address, those arguments and the
+// output format.
+func (c *connFlags) parseTarget(fs *flag.FlagSet, args []string, port, min, max int, what string) (addr string, rest []string, out string, err error) {
+	pos, out, err := parseWithOutput(fs, args)
+	if err != nil {
+		return "", nil, "", err
+	}
+	if addr, rest, err = c.target(fs, pos, port); err != nil {
+		return "", nil, "", err
+	}
+	if err := wantArgs(fs, rest, min, max, what); err != nil {
+		return "", nil, "", err
+	}
+	return addr, rest, out, nil
 }

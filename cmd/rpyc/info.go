@@ -38,15 +38,8 @@ func runInfo(e *env, args []string) error {
 			"speaks, and what its root exposes (dir(root)), with each method's first doc line\n"+
 			"where the server offers one.")
 	cf.add(fs)
-	pos, out, err := parseWithOutput(fs, args)
+	addr, _, out, err := cf.parseTarget(fs, args, defaultServicePort, 0, 0, "only HOST[:PORT]")
 	if err != nil {
-		return err
-	}
-	addr, rest, err := cf.target(fs, pos, defaultServicePort)
-	if err != nil {
-		return err
-	}
-	if err := wantArgs(fs, rest, 0, 0, "only HOST[:PORT]"); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*cf.timeout)
@@ -58,7 +51,7 @@ func runInfo(e *env, args []string) error {
 	defer conn.Close()
 	root, err := conn.Root(ctx)
 	if err != nil {
-		return &connError{fmt.Errorf("fetching the root of %s: %w", cf.where(addr), err)}
+		return cf.connectError(addr, err, false)
 	}
 	info := serviceInfo{Server: cf.where(addr), Layout: conn.Layout().String()}
 	if info.Service, err = rpyc.As[string](root.CallMethod(ctx, "get_service_name")); err != nil {

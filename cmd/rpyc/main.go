@@ -8,18 +8,20 @@
 //	rpyc ping     [flags] HOST[:PORT]
 //	rpyc info     [flags] HOST[:PORT]
 //	rpyc call     [flags] HOST[:PORT] METHOD [ARG|KEY=ARG]...
+//	rpyc get      [flags] HOST[:PORT] ATTR
 //	rpyc list     [flags] [FILTER_HOST]
 //	rpyc discover [flags] NAME
 //	rpyc upload   [flags] HOST[:PORT] LOCAL REMOTE
 //	rpyc download [flags] HOST[:PORT] REMOTE LOCAL
 //	rpyc shell    [flags] HOST[:PORT]
 //
-// Arguments of call are Python literals: 1, -2.5, 'text', b'raw',
-// [1, 2], (1,), {'k': 1}, True, None, and name=literal for keywords.
+// Arguments of call are Python literals, as ast.literal_eval reads them:
+// 1, 0x40, -2.5, 1+2j, 'text', b'raw', [1, 2], (1,), {'k': 1}, {1, 2},
+// True, None, and name=literal for keywords.
 // Results print as Python's repr, or as JSON with -o json.
 //
 // Default ports follow rpyc: 18861 (the port rpyc's documentation gives
-// services) for ping, info and call; 18812 (rpyc_classic) for upload,
+// services) for ping, info, call and get; 18812 (rpyc_classic) for upload,
 // download and shell, 18821 with TLS; 18811 for the registry.
 //
 // Exit codes, for scripts:
@@ -36,6 +38,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+
+	"github.com/rpyc-go/rpyc/internal/cmdversion"
 )
 
 // Exit codes; the package comment lists them for users.
@@ -58,6 +63,7 @@ var commands = []command{
 	{"ping", "check a server answers: layout and round-trip time", runPing},
 	{"info", "service name, aliases, layout, version and what the root offers", runInfo},
 	{"call", "call a method of the root with Python-literal arguments", runCall},
+	{"get", "read an attribute of the root", runGet},
 	{"list", "list the services a registry knows", runList},
 	{"discover", "list the servers a registry knows for a service", runDiscover},
 	{"upload", "copy a local file or directory to a classic server", runUpload},
@@ -87,6 +93,9 @@ func run(args []string, e *env) int {
 	case "-h", "-help", "--help", "help":
 		usage(e.stdout)
 		return exitOK
+	case "--version", "-version", "version":
+		cmdversion.Fprint(e.stdout, "rpyc")
+		return exitOK
 	}
 	for _, c := range commands {
 		if c.name == name {
@@ -101,7 +110,7 @@ func run(args []string, e *env) int {
 			return code
 		}
 	}
-	fmt.Fprintf(e.stderr, "rpyc: unknown command %q (one of ping, info, call, list, discover, upload, download, shell; rpyc --help)\n", name)
+	fmt.Fprintf(e.stderr, "rpyc: unknown command %q (one of %s; rpyc --help)\n", name, commandNames())
 	return exitUsage
 }
 
@@ -109,6 +118,7 @@ func usage(w io.Writer) {
 	fmt.Fprintf(w, `rpyc: talk to any RPyC server (Python's or Go's) from the shell.
 
 Usage: rpyc COMMAND [flags] ARGS...   (rpyc COMMAND --help for its flags)
+       rpyc --version
 
 Commands:
 `)
@@ -116,11 +126,22 @@ Commands:
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, `
-Ports: 18861 for ping/info/call, 18812 (18821 with TLS) for upload/download/shell,
-18811 for the registry. Arguments of call are Python literals ('text', 12, 1.5,
-[1, 2], {'k': 1}, True, None) and key=literal keywords.
+Ports: 18861 for ping/info/call/get, 18812 (18821 with TLS) for upload/download/shell,
+18811 for the registry. Arguments of call are Python literals ('text', 12, 0x40,
+1.5, [1, 2], {'k': 1}, True, None) and key=literal keywords. --layout's default
+comes from RPYC_LAYOUT (auto, 5 or 6); what auto learns is kept in the user's
+cache directory (rpyc/layouts).
 
 Exit codes: 0 ok, 1 the server answered with an error, 2 usage, 3 connection
 (cannot connect, TLS, timeout, lost), 4 not found (discover).
 `)
+}
+
+// commandNames lists the commands for messages.
+func commandNames() string {
+	names := make([]string, len(commands))
+	for i, c := range commands {
+		names[i] = c.name
+	}
+	return strings.Join(names, ", ")
 }

@@ -14,19 +14,12 @@ func runPing(e *env, args []string) error {
 		"Connect to an RPyC server (port 18861 by default), send -c echo requests (Python's\nconn.ping) and print the message layout it speaks and each round-trip time.")
 	cf.add(fs)
 	count := fs.Int("c", 1, "how many pings to send")
-	pos, out, err := parseWithOutput(fs, args)
+	addr, _, out, err := cf.parseTarget(fs, args, defaultServicePort, 0, 0, "only HOST[:PORT]")
 	if err != nil {
 		return err
 	}
 	if *count < 1 {
 		return &usageError{fmt.Sprintf("-c %d: send at least one ping", *count)}
-	}
-	addr, rest, err := cf.target(fs, pos, defaultServicePort)
-	if err != nil {
-		return err
-	}
-	if err := wantArgs(fs, rest, 0, 0, "only HOST[:PORT]"); err != nil {
-		return err
 	}
 	ctx := context.Background()
 	start := time.Now()

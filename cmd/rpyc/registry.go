@@ -5,16 +5,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/rpyc-go/rpyc/registry"
-	"github.com/rpyc-go/rpyc/registry/etcd"
-	clientv3 "go.etcd.io/etcd/client/v3"
-	"go.uber.org/zap"
 )
 
 // regFlags choose the registry.
@@ -28,11 +24,15 @@ type regFlags struct {
 }
 
 func (r *regFlags) add(fs *flag.FlagSet) {
-	fs.StringVar(&r.kind, "registry-type", "udp", "udp, tcp (Python's rpyc_registry and ours) or etcd")
+	kinds := "udp, tcp (Python's rpyc_registry and ours) or etcd"
+	if !etcdBuilt {
+		kinds += " (etcd needs an rpyc built with -tags etcd)"
+	}
+	fs.StringVar(&r.kind, "registry-type", "udp", kinds)
 	fs.StringVar(&r.host, "registry-host", "", "registry address (udp default: broadcast to 255.255.255.255 as Python does; tcp default: 127.0.0.1)")
 	fs.IntVar(&r.port, "registry-port", registry.DefaultPort, "registry port (udp and tcp)")
 	fs.StringVar(&r.endpoints, "etcd-endpoints", "127.0.0.1:2379", "comma-separated etcd endpoints (etcd)")
-	fs.StringVar(&r.prefix, "etcd-prefix", etcd.DefaultPrefix, "key prefix the servers register under (etcd)")
+	fs.StringVar(&r.prefix, "etcd-prefix", etcdDefaultPrefix, "key prefix the servers register under (etcd)")
 	fs.DurationVar(&r.timeout, "timeout", 5*time.Second, "bound on the registry's answer")
 }
 
@@ -54,17 +54,7 @@ func (r *regFlags) open(ctx context.Context) (registryClient, func(), error) {
 		}
 		return &registry.TCPClient{Host: host, Port: r.port, Timeout: r.timeout}, func() {}, nil
 	case "etcd":
-		cli, err := clientv3.New(clientv3.Config{
-			Endpoints:   strings.Split(r.endpoints, ","),
-			DialTimeout: r.timeout,
-			Logger:      zap.NewNop(), // its retries would print JSON on stderr
-		})
-		if err != nil {
-			return nil, nil, &connError{fmt.Errorf("etcd %s: %w", r.endpoints, err)}
-		}
-		d := etcd.NewDiscoverer(cli, &etcd.Config{Prefix: r.prefix, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-		d.Start()
-		return d, func() { _ = d.Close(); _ = cli.Close() }, nil
+		return r.openEtcd()
 	}
 	return nil, nil, &usageError{fmt.Sprintf("--registry-type %q: use udp, tcp or etcd", r.kind)}
 }
@@ -113,7 +103,7 @@ func runList(e *env, args []string) error {
 	defer done()
 	names, err := registry.ListServices(ctx, cl, filter)
 	if err != nil {
-		return registryErr(&rf, "list", err)
+		return registryErr(&rf, err)
 	}
 	if names == nil {
 		names = []string{}
@@ -150,7 +140,7 @@ func runDiscover(e *env, args []string) error {
 	defer done()
 	addrs, err := cl.Discover(ctx, pos[0])
 	if err != nil {
-		return registryErr(&rf, "discover "+pos[0], err)
+		return registryErr(&rf, err)
 	}
 	if len(addrs) == 0 {
 		if out == "json" {
@@ -173,13 +163,18 @@ func runDiscover(e *env, args []string) error {
 
 // registryErr classifies a registry failure: no reply is a connection
 // problem (exit 3).
-func registryErr(rf *regFlags, what string, err error) error {
+func registryErr(rf *regFlags, err error) error {
+	const hint = "(is a registry running there? set --registry-host, --registry-port or --registry-type)"
 	var op *net.OpError
-	if errors.Is(err, registry.ErrNoReply) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &op) {
-		return &connError{fmt.Errorf("%s: no answer from the %s: %w (is a registry running there? set --registry-host/--registry-type)", what, rf.where(), err)}
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return &connError{fmt.Errorf("the %s refused the connection %s", rf.where(), hint)}
+	case errors.Is(err, registry.ErrNoReply), errors.Is(err, context.DeadlineExceeded):
+		return &connError{fmt.Errorf("no answer from the %s within %s %s", rf.where(), seconds(rf.timeout), hint)}
+	case errors.As(err, &op):
+		return &connError{fmt.Errorf("the %s: %v %s", rf.where(), op.Err, hint)}
+	case errors.Is(err, registry.ErrListingDisabled):
+		return fmt.Errorf("the %s does not allow listing (start it with listing allowed: rpyc_registry --listing)", rf.where())
 	}
-	if errors.Is(err, registry.ErrListingDisabled) {
-		return fmt.Errorf("%s: %s: %w (start it with listing allowed: rpyc_registry --listing)", what, rf.where(), err)
-	}
-	return fmt.Errorf("%s: %s: %w", what, rf.where(), err)
+	return fmt.Errorf("the %s: %w", rf.where(), err)
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/rpyc-go/rpyc"
 	"github.com/rpyc-go/rpyc/classic"
 	"github.com/rpyc-go/rpyc/vinegar"
 	"golang.org/x/term"
@@ -21,7 +22,8 @@ func runShell(e *env, args []string) error {
 		"An interactive prompt on a classic server (rpyc_classic, port 18812): each line is\n"+
 			"evaluated remotely (conn.eval; statements go to conn.execute) and the result\n"+
 			"printed with repr; what the server prints shows here. A line ending in ':'\n"+
-			"opens a block, ended by an empty line. On a terminal: line editing and history\n"+
+			"opens a block, ended by an empty line. Piped lines run as a script: the first remote\n"+
+			"exception ends it with exit status 1. On a terminal: line editing and history\n"+
 			"(arrows, Ctrl-A/E/K/U/W), kept across sessions in --history, and Tab completes names\n"+
 			"from the server (dir()). Ctrl-D or exit() leaves.")
 	cf.add(fs)
@@ -70,7 +72,7 @@ func runShell(e *env, args []string) error {
 	} else {
 		in = &plainReader{sc: bufio.NewScanner(e.stdin), w: e.stdout}
 	}
-	sh := &shell{conn: conn, in: in, out: out, timeout: cf}
+	sh := &shell{conn: conn, in: in, out: out, timeout: cf, interactive: in != nil && isTerm(in)}
 	fmt.Fprintf(out, "rpyc shell on %s (layout %s); Ctrl-D or exit() leaves\n", cf.where(addr), conn.Layout())
 	if restore, err := conn.RedirectStdio(ctx, out, out); err == nil {
 		defer func() { _ = restore() }()
@@ -109,12 +111,24 @@ func (r *plainReader) readLine(prompt string) (string, error) {
 	return r.sc.Text(), nil
 }
 
+// isTerm reports whether lines come from a terminal.
+func isTerm(in lineReader) bool {
+	_, ok := in.(termReader)
+	return ok
+}
+
 // shell is the read-eval-print loop.
 type shell struct {
 	conn    *classic.Conn
 	in      lineReader
 	out     io.Writer
 	timeout connFlags
+	// interactive: a remote exception is printed and the prompt comes
+	// back. Otherwise (lines piped in, a script) the first one ends the
+	// shell with exit status 1, as python3 < script stops at its first
+	// uncaught exception.
+	interactive bool
+	line        int // lines read, for messages
 }
 
 func (s *shell) loop(ctx context.Context) error {
@@ -126,6 +140,8 @@ func (s *shell) loop(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		s.line++
+		start := s.line
 		code := strings.TrimRight(line, " \t")
 		if strings.TrimSpace(code) == "" {
 			continue
@@ -142,7 +158,7 @@ func (s *shell) loop(ctx context.Context) error {
 				return err
 			}
 		}
-		if err := s.run(ctx, code); err != nil {
+		if err := s.run(ctx, code, start); err != nil {
 			return err
 		}
 		if s.conn.Closed() {
@@ -159,6 +175,7 @@ func (s *shell) block(first string) (string, error) {
 		if err != nil {
 			return "", err
 		}
+		s.line++
 		if strings.TrimSpace(line) == "" {
 			return strings.Join(lines, "\n") + "\n", nil
 		}
@@ -167,9 +184,10 @@ func (s *shell) block(first string) (string, error) {
 }
 
 // run evaluates code remotely: as an expression when it is one, else as
-// statements; the result's repr is printed unless it is None. Remote
-// exceptions are printed, and only a lost connection ends the shell.
-func (s *shell) run(ctx context.Context, code string) error {
+// statements; the result's repr is printed unless it is None. A remote
+// exception is printed on a terminal; piped, it ends the shell (exit 1).
+// A lost connection always does. line is where code starts, for errors.
+func (s *shell) run(ctx context.Context, code string, line int) error {
 	cctx, cancel := context.WithTimeout(ctx, s.timeout.timeout)
 	defer cancel()
 	v, err := s.conn.Eval(cctx, code)
@@ -179,9 +197,14 @@ func (s *shell) run(ctx context.Context, code string) error {
 	}
 	if err != nil {
 		var exc *vinegar.Exception
-		if errors.As(err, &exc) {
+		switch {
+		case errors.As(err, &exc) && s.interactive:
 			fmt.Fprintf(s.out, "%s\n", exc.Error())
 			return nil
+		case errors.As(err, &exc):
+			return fmt.Errorf("line %d: %w", line, exc)
+		case errors.Is(err, context.DeadlineExceeded), errors.Is(err, rpyc.ErrTimeout):
+			return noReply(fmt.Sprintf("line %d", line), s.timeout.timeout)
 		}
 		return &connError{err}
 	}

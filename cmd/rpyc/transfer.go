@@ -27,13 +27,19 @@ func transfer(e *env, args []string, up bool) error {
 		"Copy REMOTE (a file or a directory tree) from a classic server (rpyc_classic, port\n18812) to LOCAL, as Python's rpyc.classic.download does."
 	if up {
 		name, order, about = "upload", "HOST[:PORT] LOCAL REMOTE",
-			"Copy LOCAL (a file or a directory tree) to REMOTE on a classic server (rpyc_classic,\nport 18812), as Python's rpyc.classic.upload does."
+			"Copy LOCAL (a file or a directory tree) to REMOTE on a classic server (rpyc_classic,\nport 18812), as Python's rpyc.classic.upload does: symbolic links are followed\n"+
+				"(--links copies them as links), REMOTE's directory is made when missing, and the\n"+
+				"whole tree is checked first: a dangling link, a loop or an unreadable file stops\nthe upload before anything is written."
 	}
 	about += "\nA progress bar shows on a terminal (stderr); -q or a pipe keeps it quiet."
 	var cf connFlags
 	fs := newFlagSet(e, name, order, about)
 	cf.add(fs)
 	quiet := fs.Bool("q", false, "no progress bar")
+	var links *bool
+	if up {
+		links = fs.Bool("links", false, "copy symbolic links inside the tree as links (os.symlink on the server) instead of what they point to")
+	}
 	window := fs.Int("window", 0, "chunks in flight at once (0: the library's default, classic.DefaultWindow)")
 	pos, out, err := parseWithOutput(fs, args)
 	if err != nil {
@@ -69,6 +75,9 @@ func transfer(e *env, args []string, up bool) error {
 		stall.Reset(cf.timeout)
 		bar.update(p)
 	}}
+	if links != nil {
+		opts.KeepSymlinks = *links
+	}
 	start := time.Now()
 	if up {
 		err = conn.Upload(tctx, src, dst, opts)
@@ -80,6 +89,9 @@ func transfer(e *env, args []string, up bool) error {
 		err = cause
 	}
 	if err != nil {
+		if strings.HasPrefix(err.Error(), "classic: "+name+" ") {
+			return tidy(err) // it names what and where already
+		}
 		return fmt.Errorf("%s %s to %s: %w", name, src, dst, err)
 	}
 	files, bytes := bar.totals()

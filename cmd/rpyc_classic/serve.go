@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/rpyc-go/rpyc/internal/cmdversion"
 	"github.com/rpyc-go/rpyc/registry"
 	"github.com/rpyc-go/rpyc/server"
 	"github.com/rpyc-go/rpyc/slave"
@@ -62,6 +63,8 @@ elsewhere.
       --registry-host H   registry address (UDP default 255.255.255.255;
                           required for TCP)
   -h, --help              show this help
+      --version           print the version and the RPyC protocol versions
+                          spoken
 
 "rpyc_classic deploy --help" explains zero-deploy over SSH.
 `
@@ -71,6 +74,7 @@ type options struct {
 	mode, host, logfile        string
 	port                       int
 	ipv6, quiet, register      bool
+	version                    bool
 	keyFile, certFile, caFile  string
 	registryType, registryHost string
 	registryPort               int
@@ -92,6 +96,7 @@ func parse(args []string, stdout io.Writer) (*options, error) {
 	fs.str(&o.registryType, "UDP", "UDP|TCP", "registry-type")
 	fs.integer(&o.registryPort, registry.DefaultPort, "registry port", "registry-port")
 	fs.str(&o.registryHost, "", "registry host", "registry-host")
+	fs.boolean(&o.version, "print the version", "version")
 	if err := fs.parseArgs(args, stdout, usage); err != nil {
 		return nil, err
 	}
@@ -197,6 +202,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, err := parse(args, stdout)
 	if err != nil {
 		return err
+	}
+	if o.version {
+		cmdversion.Fprint(stdout, "rpyc_classic")
+		return nil
 	}
 	logger, done, err := o.logger(stderr)
 	if err != nil {

@@ -26,6 +26,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/rpyc-go/rpyc/internal/cmdversion"
 	"github.com/rpyc-go/rpyc/registry"
 )
 
@@ -52,9 +53,11 @@ register their services with it, clients discover them through it.
   -l, --listing        answer LIST requests (off by default, as in Python:
                        listing tells anyone what runs where)
   -f, --logfile PATH   append logs to PATH instead of standard error
-  -q, --quiet          log errors only
+  -q, --quiet          log errors only (Python's spellings, -q VALUE and
+                       --quiet=VALUE, work too)
   -v, --verbose        log every request
   -h, --help           show this help
+      --version        print the version and the RPyC protocol versions spoken
 
 It prints "listening on HOST:PORT" once it serves, and stops
 cleanly on SIGINT or SIGTERM.
@@ -71,6 +74,7 @@ type options struct {
 	verbose bool
 	timeout int
 	listing bool
+	version bool
 }
 
 func parse(args []string, stdout io.Writer) (options, error) {
@@ -101,8 +105,9 @@ func parse(args []string, stdout io.Writer) (options, error) {
 	boolean(&o.verbose, "log every request", "v", "verbose")
 	integer(&o.timeout, int(registry.DefaultPruningTimeout/time.Second), "pruning timeout in seconds: forget servers not heard from for this long", "t", "timeout")
 	boolean(&o.listing, "answer LIST requests (off by default: listing tells anyone what runs where)", "l", "listing")
+	boolean(&o.version, "print the version", "version")
 	fs.Usage = func() {}
-	if err := fs.Parse(pythonStyle(args)); err != nil {
+	if err := fs.Parse(pythonStyle(fs, args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stdout, usage)
 			return o, err
@@ -131,19 +136,49 @@ func parse(args []string, stdout io.Writer) (options, error) {
 	return o, nil
 }
 
-// pythonStyle rewrites Python's "-l true" (its --listing takes a value)
-// into Go's "-l=true", so command lines written for Python's
-// rpyc_registry work unchanged.
-func pythonStyle(args []string) []string {
+// pythonStyle rewrites the spellings of Python's rpyc_registry (5.3 and
+// 6.0.1 alike), whose --listing and --quiet take a value, into Go's, so
+// command lines written for it work unchanged:
+//
+//	-l true, --listing false    -> -l=true, --listing=false
+//	-lTrue                      -> -l=true
+//	-q 1, --quiet yes, -qx,     -> -q=true (Python: any value means quiet)
+//	--quiet=yes
+//
+// Go's own spellings (-l, -q, -q=false) keep their meaning.
+func pythonStyle(fs *flag.FlagSet, args []string) []string {
+	// attached reports whether a is a one-letter flag with its value
+	// attached ("-lTrue", "-qx") rather than a flag of its own.
+	attached := func(a, letter string) bool {
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		return strings.HasPrefix(a, "-"+letter) && len(a) > 2 && a[2] != '=' && fs.Lookup(name) == nil
+	}
 	out := make([]string, 0, len(args))
 	for i := 0; i < len(args); i++ {
 		a := args[i]
-		if (a == "-l" || a == "--listing" || a == "-listing") && i+1 < len(args) {
+		name, value, hasValue := strings.Cut(a, "=")
+		switch {
+		case (a == "-l" || a == "--listing" || a == "-listing") && i+1 < len(args):
 			if v, err := strconv.ParseBool(args[i+1]); err == nil {
 				out = append(out, a+"="+strconv.FormatBool(v))
 				i++
 				continue
 			}
+		case attached(a, "l"):
+			out = append(out, "-l=true")
+			continue
+		case (a == "-q" || a == "--quiet" || a == "-quiet") && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-"):
+			out = append(out, a+"=true")
+			i++
+			continue
+		case (name == "-q" || name == "--quiet" || name == "-quiet") && hasValue:
+			if _, err := strconv.ParseBool(value); err != nil {
+				out = append(out, name+"=true")
+				continue
+			}
+		case attached(a, "q"):
+			out = append(out, "-q=true")
+			continue
 		}
 		out = append(out, a)
 	}
@@ -154,6 +189,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	o, err := parse(args, stdout)
 	if err != nil {
 		return err
+	}
+	if o.version {
+		cmdversion.Fprint(stdout, "rpyc_registry")
+		return nil
 	}
 	logw := stderr
 	if o.logfile != "" {

@@ -193,3 +193,63 @@ func TestPythonStyleListing(t *testing.T) {
 		}
 	}
 }
+
+// TestPythonStyleQuiet: Python's rpyc_registry (5.3 and 6.0.1) takes a
+// value after -q/--quiet, and any value means quiet; -lTrue attaches
+// --listing's value. Go's spellings keep their meaning.
+func TestPythonStyleQuiet(t *testing.T) {
+	for _, tc := range []struct {
+		args           []string
+		quiet, listing bool
+	}{
+		{[]string{"-q"}, true, false},
+		{[]string{"--quiet"}, true, false},
+		{[]string{"-q", "1"}, true, false},
+		{[]string{"-q", "yes", "-p", "1"}, true, false},
+		{[]string{"--quiet=yes"}, true, false},
+		{[]string{"--quiet", "on", "-l", "true"}, true, true},
+		{[]string{"-qx"}, true, false},
+		{[]string{"-q=false"}, false, false},
+		{[]string{"-q", "-l"}, true, true},
+		{[]string{"-lTrue"}, false, true},
+		{[]string{"-logfile", "/dev/null"}, false, false},
+	} {
+		o, err := parse(tc.args, io.Discard)
+		if err != nil || o.quiet != tc.quiet || o.listing != tc.listing {
+			t.Errorf("parse(%q): quiet %v listing %v, %v; want quiet %v listing %v", tc.args, o.quiet, o.listing, err, tc.quiet, tc.listing)
+		}
+	}
+}
+
+// TestCommandPythonSpelling: the binary started as Python's
+// rpyc_registry documentation spells it (-q VALUE, -l VALUE) serves, is
+// quiet (no info lines) and lists; --version prints the version.
+func TestCommandPythonSpelling(t *testing.T) {
+	bin := buildCmd(t)
+	for _, args := range [][]string{{"-q", "1", "-l", "true"}, {"--quiet=yes", "-lTrue"}} {
+		logfile := filepath.Join(t.TempDir(), "reg.log")
+		cmd, addr := startCmd(t, bin, append([]string{"--host", "127.0.0.1", "-p", "0", "--logfile", logfile}, args...)...)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		c := &registry.UDPClient{Host: "127.0.0.1", Port: atoi(t, addr[strings.LastIndex(addr, ":")+1:])}
+		if err := c.Register(ctx, []string{"PYSPELL"}, "0.0.0.0:4242"); err != nil {
+			t.Fatalf("%q: Register: %v", args, err)
+		}
+		if names, err := c.List(ctx, ""); err != nil || len(names) != 1 {
+			t.Errorf("%q: List = %v, %v; want the one name (listing on)", args, names, err)
+		}
+		cancel()
+		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("%q: exit after SIGTERM: %v", args, err)
+		}
+		if log, _ := os.ReadFile(logfile); strings.Contains(string(log), "level=INFO") {
+			t.Errorf("%q: quiet, yet the log has info lines:\n%s", args, log)
+		}
+	}
+	out, err := exec.Command(bin, "--version").Output()
+	if err != nil || !strings.HasPrefix(string(out), "rpyc_registry ") || !strings.Contains(string(out), "6.0.1-go") {
+		t.Errorf("--version: %v\n%s", err, out)
+	}
+}

@@ -1,4 +1,5 @@
-"""A Python service with documented methods, for `rpyc info`.
+"""A Python service with documented methods and plain attributes, for
+`rpyc info` and `rpyc get`.
 
 Usage: cli_service.py
 Serves on 127.0.0.1 (free port) and prints "listening on 127.0.0.1:PORT".
@@ -7,8 +8,14 @@ import rpyc
 from rpyc.utils.server import ThreadedServer
 
 
+class Limits:
+    exposed_max_rows = 1000
+
+
 class DocumentedService(rpyc.Service):
     ALIASES = ["DOCUMENTED", "DOCS"]
+    exposed_version = "1.2.3"
+    exposed_limits = Limits()
 
     def exposed_scale(self, x, factor=2):
         """scale(x, factor=2) -> x * factor

@@ -1,11 +1,13 @@
 """Python's discovery functions, run against a registry the Go tests start.
 
-Usage: registry_client.py udp|tcp HOST PORT ACTION NAME
+Usage: registry_client.py udp|tcp HOST PORT ACTION NAME [PORT2]
 ACTION is one of:
   discover   print the servers of NAME, one "host:port" a line
   connect    connect_by_service(NAME) and print root.whoami()
   list       list_services(), one name a line ("FORBIDDEN" if refused)
   missing    print "NOTFOUND" if discover(NAME) raises DiscoveryError
+  register   register NAME at port PORT2 (the next argument); print the result
+  unregister unregister port PORT2; print the result
 Every registrar names HOST explicitly: nothing is broadcast.
 """
 import sys
@@ -41,6 +43,10 @@ def main():
             print("FOUND")
         except DiscoveryError:
             print("NOTFOUND")
+    elif action == "register":
+        print(reg.register((name,), int(sys.argv[6])))
+    elif action == "unregister":
+        print(reg.unregister(int(sys.argv[6])))
     else:
         raise SystemExit("unknown action " + action)
 

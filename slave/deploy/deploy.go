@@ -79,6 +79,7 @@ var ErrDeploy = errors.New("rpyc/deploy")
 // Deployment is a Go classic server running on a remote host. It is safe
 // for concurrent use; Close ends it.
 type Deployment struct {
+	host       string // the SSH address given to Deploy
 	client     *ssh.Client
 	stdio      bool
 	session    *ssh.Session
@@ -95,6 +96,9 @@ type Deployment struct {
 	closeOnce sync.Once
 	closeErr  error
 }
+
+// Host is the SSH address the deployment was made to, as given to Deploy.
+func (d *Deployment) Host() string { return d.host }
 
 // Dir is the remote temporary directory holding the server binary.
 func (d *Deployment) Dir() string { return d.dir }
@@ -134,7 +138,7 @@ func Deploy(ctx context.Context, sshAddr string, opts *Options) (*Deployment, er
 	if err != nil {
 		return nil, err
 	}
-	d := &Deployment{client: client, stdio: o.Stdio, log: o.Logger.With("ssh", sshAddr), exited: make(chan struct{})}
+	d := &Deployment{host: sshAddr, client: client, stdio: o.Stdio, log: o.Logger.With("ssh", sshAddr), exited: make(chan struct{})}
 	stop := context.AfterFunc(ctx, func() { _ = client.Close() }) // unblock SSH calls
 	defer stop()
 	if err := d.setup(ctx, bin, &o); err != nil {

@@ -51,3 +51,28 @@ func ExampleDeploy() {
 }
 
 var _ = readmeDeploy
+
+// ExampleDeployAll deploys to three hosts at once and runs the same code
+// on each (Python's MultiServerDeployment and connect_all).
+func ExampleDeployAll() {
+	ctx := context.Background()
+	m, err := deploy.DeployAll(ctx, []string{"node1", "node2", "node3"}, &deploy.Options{
+		Binary: "bin/rpyc_classic",
+		SSH:    &rpyc.SSHOptions{User: "ci"},
+	})
+	if err != nil {
+		fmt.Println(err) // names each host that failed; the others are cleaned up
+		return
+	}
+	defer m.Close()
+	conns, err := m.ConnectAll(ctx, nil) // one *classic.Conn per host, in order
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for i, c := range conns {
+		host, err := c.Eval(ctx, "__import__('socket').gethostname()")
+		fmt.Println(m.Deployments()[i].Host(), host, err)
+		c.Close()
+	}
+}

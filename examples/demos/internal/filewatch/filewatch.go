@@ -10,7 +10,6 @@ import (
 	"math"
 	"os"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/rpyc-go/rpyc"
@@ -49,16 +48,10 @@ func stat(name string) (*Stat, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return &Stat{Size: fi.Size(), Mtime: float64(fi.ModTime().UnixNano()) / 1e9}, nil
+	if st := sysStat(fi); st != nil {
+		return st, nil
 	}
-	ts := func(t syscall.Timespec) float64 { return float64(t.Sec) + float64(t.Nsec)/1e9 }
-	return &Stat{
-		Mode: int64(st.Mode), Ino: int64(st.Ino), Dev: int64(st.Dev), Nlink: int64(st.Nlink),
-		UID: int64(st.Uid), GID: int64(st.Gid), Size: st.Size,
-		Atime: ts(st.Atim), Mtime: ts(st.Mtim), Ctime: ts(st.Ctim),
-	}, nil
+	return &Stat{Mode: int64(fi.Mode().Perm()), Size: fi.Size(), Mtime: float64(fi.ModTime().UnixNano()) / 1e9}, nil
 }
 
 // Monitor watches one file for one client. Its stop() ends the watch;
