@@ -60,9 +60,7 @@ var awaitingInterpreter = map[string]bool{
 	"stmt.with_file":                    true,
 	"stmt.global_nonlocal_while_del":    true,
 	"stmt.fstring_power_floordiv_is":    true,
-	"stmt.args_kwargs":                  true,
 	"stmt.generators":                   true,
-	"stmt.syntax_error":                 true,
 }
 
 // sbsResult is one line of runner.py's output.

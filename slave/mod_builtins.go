@@ -239,7 +239,7 @@ func (b *builtinsModule) typeOf(v any) any {
 func (b *builtinsModule) RPyCParams() map[string]string {
 	return map[string]string{
 		"Open":       "file, mode='r', buffering=-1, encoding=None, errors=None, newline=None",
-		"Print":      "*args, sep=' ', end='\n', file=None, flush=False",
+		"Print":      "*args, sep=' ', end='\\n', file=None, flush=False",
 		"Range":      "*args",
 		"Sorted":     "iterable, key=None, reverse=False",
 		"Sum":        "iterable, start=0",

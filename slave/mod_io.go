@@ -29,7 +29,7 @@ func newIO(s *SlaveService) *ioModule {
 
 // RPyCParams gives the constructors Python's arguments.
 func (m *ioModule) RPyCParams() map[string]string {
-	return map[string]string{"StringIO": "initial_value='', newline='\n'", "BytesIO": "initial_bytes=b''",
+	return map[string]string{"StringIO": "initial_value='', newline='\\n'", "BytesIO": "initial_bytes=b''",
 		"Open": "file, mode='r', buffering=-1, encoding=None, errors=None, newline=None"}
 }
 
