@@ -82,11 +82,12 @@ func (t *exportTable) add(obj any, name string) (message.IDPack, error) {
 	if keyed {
 		t.byIdent[key] = e
 	}
-	// A bound method keeps its object (its __self__) in the table and
-	// unreleased while the peer holds the method, as a Python method
-	// keeps __self__ alive (a file stays open while the peer still holds
-	// its bound read method, though it dropped the file itself).
-	if owner, ok := pyobj.Owner(obj); ok {
+	// An object that refers to another the peer may hold keeps it in
+	// the table and unreleased while the peer holds the first: a bound
+	// method its __self__ (a file stays open while the peer still holds
+	// its bound read method, though it dropped the file itself), an
+	// iterator what it iterates, a value implementing Owner its owner.
+	if owner := ownerOf(obj); owner != nil {
 		if okey, ok := pyobj.Identity(owner); ok {
 			if oe := t.byIdent[okey]; oe != nil {
 				oe.pins++
@@ -198,8 +199,10 @@ type Releaser interface {
 	RPyCRelease(c *Conn)
 }
 
-// len returns how many distinct local objects the peer holds (entries
-// kept only for a bound method the peer holds do not count).
+// len returns how many distinct local objects the peer holds. Entries
+// kept only because another entry refers to them (a file whose bound
+// method or iterator the peer still holds, see ownerOf) are not counted:
+// the peer released them, as Python's _local_objects forgets them.
 func (t *exportTable) len() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()

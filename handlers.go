@@ -154,6 +154,9 @@ func handleCmp(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
 	if o, ok := args[0].(pyobj.Object); ok && op != "__cmp__" {
 		return pyobj.ObjectCall(ctx, o, op, args[1])
 	}
+	if v, ok, err := pyobj.CompareByMethod(ctx, args[0], args[1], op); ok {
+		return v, err
+	}
 	return pyobj.Compare(args[0], args[1], op), nil
 }
 
@@ -164,6 +167,9 @@ func handleHash(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
 	}
 	if o, ok := args[0].(pyobj.Object); ok {
 		return pyobj.ObjectCall(ctx, o, "__hash__")
+	}
+	if v, ok, err := pyobj.CompareByMethod(ctx, args[0], nil, "__hash__"); ok {
+		return v, err
 	}
 	return pyobj.Hash(args[0])
 }

@@ -45,13 +45,30 @@
 // # Modules
 //
 // getmodule returns modules implemented in Go under Python's names and
-// with Python's semantics, as far as classic clients use them: os and
-// os.path, sys, builtins (open gives file objects), time, socket,
-// subprocess, platform, shutil, and importlib.util (asked for by
-// Python's classic.connect). Any other name raises ModuleNotFoundError.
+// with Python's semantics, as far as classic clients use them: os,
+// os.path, sys, builtins, subprocess, pathlib, shutil, glob, fnmatch,
+// tempfile, time, datetime, json, re, socket, signal, pwd and grp (Unix),
+// platform, hashlib, base64, zlib, gzip, struct, math, random, errno,
+// stat, io, logging, threading, pickle, rpyc.lib.compat (for
+// rpyc.classic.deliver) and importlib (asked for by Python's
+// classic.connect). Any other name raises ModuleNotFoundError. A module
+// is a Go struct (see Module) whose exported methods and `rpyc`-tagged
+// fields the engine and the code bridge serve under Python's names;
+// classes (builtins.list, pathlib.Path, datetime.datetime,
+// subprocess.Popen as a function) are objects with a __call__; module
+// exceptions are vinegar classes declared once (errors.go) and exposed
+// as the module attributes Python has, and carry Python's attributes.
+//
+// Resources close as Python closes them: when nothing the client holds
+// refers to them any more, or when the connection ends. A file stays open
+// while the client holds one of its bound methods or its iterator; a
+// Popen's pipes keep the Popen in the object table (rpyc.Owner), and the
+// Popen closes its pipes when it is released.
+//
 // Each connection gets its own module objects: sys.stdout set by one
 // client (redirected_stdio) does not capture another client's prints,
-// unlike Python where sys is one per process. Process-wide state stays
+// and os.environ changes reach only that client's programs, unlike
+// Python where they are one per process. Process-wide state stays
 // process-wide, as in Python: os.chdir changes every connection's
 // working directory.
 //

@@ -61,9 +61,10 @@ func Example() {
 	// 42 usr/lib
 }
 
-// ExampleModuleNames lists what getmodule imports.
+// ExampleModuleNames lists what getmodule imports (on Unix; Windows has
+// no pwd and grp, as in Python).
 func ExampleModuleNames() {
 	fmt.Println(slave.ModuleNames())
 	// Output:
-	// [builtins importlib importlib.util os os.path platform posixpath shutil socket subprocess sys time]
+	// [base64 builtins datetime errno fnmatch glob grp gzip hashlib importlib importlib.util io json logging math os os.path pathlib pickle platform posixpath pwd random re rpyc.lib.compat shutil signal socket stat struct subprocess sys tempfile threading time zlib]
 }

@@ -1,17 +1,11 @@
 package slave
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os/exec"
 	"strings"
-	"syscall"
-	"time"
 
-	"github.com/rpyc-go/rpyc"
 	"github.com/rpyc-go/rpyc/brine"
 	"github.com/rpyc-go/rpyc/vinegar"
 )
@@ -23,34 +17,204 @@ const (
 	devnull = -3
 )
 
-// subprocessModule is Python's subprocess: run, check_output, call.
+// subprocessModule is Python's subprocess: Popen and the functions built
+// on it (run, call, check_call, check_output, getoutput,
+// getstatusoutput), with Python's exceptions and their attributes.
 // Output a caller does not capture goes to the server's own stdout
 // (Options.Stdout), as an inherited file descriptor would.
 type subprocessModule struct {
-	module
+	Module
 	s *SlaveService
 	// PIPE, STDOUT and DEVNULL are the constants.
 	PIPE    int `rpyc:"PIPE"`
 	STDOUT  int `rpyc:"STDOUT"`
 	DEVNULL int `rpyc:"DEVNULL"`
+	// The exception classes.
+	SubprocessError    *vinegar.Class `rpyc:"SubprocessError"`
+	CalledProcessError *vinegar.Class `rpyc:"CalledProcessError"`
+	TimeoutExpired     *vinegar.Class `rpyc:"TimeoutExpired"`
 }
 
 func newSubprocess(s *SlaveService) *subprocessModule {
-	return &subprocessModule{module: "subprocess", s: s, PIPE: pipe, STDOUT: stdout, DEVNULL: devnull}
+	return &subprocessModule{Module: newModule("subprocess"), s: s, PIPE: pipe, STDOUT: stdout, DEVNULL: devnull,
+		SubprocessError: errSubprocessError, CalledProcessError: errCalledProcessError, TimeoutExpired: errTimeoutExpired}
 }
 
+// popenParams is Popen's signature (without the Windows-only and
+// user/group switching parameters).
+const popenParams = "args, bufsize=-1, executable=None, stdin=None, stdout=None, stderr=None, " +
+	"preexec_fn=None, close_fds=True, shell=False, cwd=None, env=None, universal_newlines=None, " +
+	"start_new_session=False, pass_fds=(), encoding=None, errors=None, text=None"
+
+// runParams is run's: Popen's, with input, capture_output, timeout and
+// check.
 const runParams = "args, stdin=None, input=None, stdout=None, stderr=None, capture_output=False, " +
 	"shell=False, cwd=None, timeout=None, check=False, encoding=None, errors=None, text=None, env=None, " +
-	"universal_newlines=None"
+	"universal_newlines=None, executable=None, start_new_session=False"
 
-// RPyCParams gives run and friends Python's keyword arguments.
+// RPyCParams gives Popen, run and friends Python's keyword arguments.
 func (m *subprocessModule) RPyCParams() map[string]string {
-	return map[string]string{"Run": runParams, "CheckOutput": runParams, "Call": runParams}
+	return map[string]string{
+		"Popen": popenParams, "Run": runParams, "CheckOutput": runParams, "Call": runParams, "CheckCall": runParams,
+		"Getoutput": "cmd, encoding=None, errors=None", "Getstatusoutput": "cmd, encoding=None, errors=None",
+		"List2cmdline": "seq",
+	}
+}
+
+// RPyCNames keeps Popen's Python spelling.
+func (m *subprocessModule) RPyCNames() map[string]string {
+	return map[string]string{"Popen": "Popen", "CompletedProcess": "CompletedProcess"}
+}
+
+// runOptions are run's arguments beyond Popen's.
+type runOptions struct {
+	input         any
+	captureOutput bool
+	timeout       any
+	check         bool
+}
+
+// Run is subprocess.run: Popen, communicate (with input and timeout; the
+// program is killed when the timeout expires and TimeoutExpired carries
+// what it wrote so far), then a CompletedProcess, or CalledProcessError
+// when check is set and the exit status is not 0.
+func (m *subprocessModule) Run(ctx context.Context, args, stdin, input, stdoutArg, stderrArg any, captureOutput, shell bool,
+	cwd, timeout any, check bool, encoding, errs, text, env, universalNewlines, executable any, startNewSession bool) (*CompletedProcess, error) {
+	if input != nil {
+		if stdin != nil {
+			return nil, vinegar.New("ValueError", "stdin and input arguments may not both be used.")
+		}
+		stdin = int64(pipe)
+	}
+	if captureOutput {
+		if stdoutArg != nil || stderrArg != nil {
+			return nil, vinegar.New("ValueError", "stdout and stderr arguments may not be used with capture_output.")
+		}
+		stdoutArg, stderrArg = int64(pipe), int64(pipe)
+	}
+	p, err := m.start(ctx, popenArgs{args: args, executable: executable, stdin: stdin, stdout: stdoutArg, stderr: stderrArg,
+		shell: shell, cwd: cwd, env: env, text: isText(text, universalNewlines, encoding, errs), newSession: startNewSession})
+	if err != nil {
+		return nil, err
+	}
+	out, errOut, err := p.communicate(ctx, input, timeout)
+	if err != nil {
+		var e *vinegar.Exception
+		if errors.As(err, &e) && e.Name == "TimeoutExpired" {
+			_ = p.kill()
+			p.reap(context.Background(), -1)
+			p.closePipes()
+		}
+		return nil, err
+	}
+	cp := &CompletedProcess{Args: p.Args, Returncode: p.status(), Stdout: out, Stderr: errOut, shown: p.shown}
+	if check {
+		if err := cp.CheckReturncode(); err != nil {
+			return nil, err
+		}
+	}
+	return cp, nil
+}
+
+// Call is subprocess.call: run and return the exit status. With a
+// timeout, the program is killed when it expires.
+func (m *subprocessModule) Call(ctx context.Context, args, stdin, input, stdoutArg, stderrArg any, captureOutput, shell bool,
+	cwd, timeout any, check bool, encoding, errs, text, env, universalNewlines, executable any, startNewSession bool) (int, error) {
+	p, err := m.Run(ctx, args, stdin, input, stdoutArg, stderrArg, false, shell, cwd, timeout, false, encoding, errs, text, env, universalNewlines, executable, startNewSession)
+	if err != nil {
+		return 0, err
+	}
+	return p.Returncode, nil
+}
+
+// CheckCall is subprocess.check_call: 0, or CalledProcessError.
+func (m *subprocessModule) CheckCall(ctx context.Context, args, stdin, input, stdoutArg, stderrArg any, captureOutput, shell bool,
+	cwd, timeout any, check bool, encoding, errs, text, env, universalNewlines, executable any, startNewSession bool) (int, error) {
+	p, err := m.Run(ctx, args, stdin, input, stdoutArg, stderrArg, false, shell, cwd, timeout, true, encoding, errs, text, env, universalNewlines, executable, startNewSession)
+	if err != nil {
+		return 0, err
+	}
+	return p.Returncode, nil
+}
+
+// CheckOutput is subprocess.check_output: the captured output;
+// CalledProcessError (with output and stderr) on a non-zero exit.
+func (m *subprocessModule) CheckOutput(ctx context.Context, args, stdin, input, stdoutArg, stderrArg any, captureOutput, shell bool,
+	cwd, timeout any, check bool, encoding, errs, text, env, universalNewlines, executable any, startNewSession bool) (any, error) {
+	if stdoutArg != nil {
+		return nil, vinegar.New("ValueError", "stdout argument not allowed, it will be overridden.")
+	}
+	p, err := m.Run(ctx, args, stdin, input, int64(pipe), stderrArg, false, shell, cwd, timeout, true, encoding, errs, text, env, universalNewlines, executable, startNewSession)
+	if err != nil {
+		return nil, err
+	}
+	return p.Stdout, nil
+}
+
+// Getoutput is subprocess.getoutput: the shell command's output and
+// error output, as text, without the last newline.
+func (m *subprocessModule) Getoutput(ctx context.Context, cmd any, encoding, errs any) (string, error) {
+	_, out, err := m.Getstatusoutput(ctx, cmd, encoding, errs)
+	return out, err
+}
+
+// Getstatusoutput is subprocess.getstatusoutput: (exit status, output).
+func (m *subprocessModule) Getstatusoutput(ctx context.Context, cmd any, encoding, errs any) (int, string, error) {
+	p, err := m.Run(ctx, cmd, nil, nil, int64(pipe), int64(stdout), false, true, nil, nil, false, encoding, errs, true, nil, nil, nil, false)
+	if err != nil {
+		return 0, "", err
+	}
+	out, _ := p.Stdout.(string)
+	return p.Returncode, strings.TrimSuffix(out, "\n"), nil
+}
+
+// List2cmdline is subprocess.list2cmdline: a command line quoted as the
+// Microsoft C runtime reads it.
+func (m *subprocessModule) List2cmdline(ctx context.Context, seq any) (string, error) {
+	items, err := listOf(ctx, seq)
+	if err != nil {
+		return "", err
+	}
+	args, err := stringsOf(ctx, items)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for i, a := range args {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		quote := a == "" || strings.ContainsAny(a, " \t")
+		if quote {
+			b.WriteByte('"')
+		}
+		slashes := 0
+		for _, c := range a {
+			switch c {
+			case '\\':
+				slashes++
+				continue
+			case '"':
+				b.WriteString(strings.Repeat(`\`, slashes*2+1))
+				b.WriteByte('"')
+			default:
+				b.WriteString(strings.Repeat(`\`, slashes))
+				b.WriteRune(c)
+			}
+			slashes = 0
+		}
+		b.WriteString(strings.Repeat(`\`, slashes))
+		if quote {
+			b.WriteString(strings.Repeat(`\`, slashes))
+			b.WriteByte('"')
+		}
+	}
+	return b.String(), nil
 }
 
 // CompletedProcess is what run returns.
 type CompletedProcess struct {
-	// Args is what was run.
+	// Args is what was run, as given (the client's own list comes back).
 	Args any `rpyc:"args"`
 	// Returncode is the exit status (negative: killed by that signal).
 	Returncode int `rpyc:"returncode"`
@@ -58,221 +222,51 @@ type CompletedProcess struct {
 	Stdout any `rpyc:"stdout"`
 	// Stderr is the captured error output, or None.
 	Stderr any `rpyc:"stderr"`
+	shown  any // args as errors and the repr show them
 }
 
 // CheckReturncode raises CalledProcessError when Returncode is not 0.
 func (p *CompletedProcess) CheckReturncode() error {
 	if p.Returncode != 0 {
-		return calledProcessError(p)
+		return calledProcessError(p.Returncode, p.shown, p.Stdout, p.Stderr)
 	}
 	return nil
 }
 
 // GoString is the Python repr.
 func (p *CompletedProcess) GoString() string {
-	return fmt.Sprintf("CompletedProcess(args=%s, returncode=%d, stdout=%s, stderr=%s)",
-		pyRepr(p.Args), p.Returncode, pyRepr(p.Stdout), pyRepr(p.Stderr))
+	s := fmt.Sprintf("CompletedProcess(args=%s, returncode=%d", pyRepr(p.shown), p.Returncode)
+	if p.Stdout != nil {
+		s += ", stdout=" + pyRepr(p.Stdout)
+	}
+	if p.Stderr != nil {
+		s += ", stderr=" + pyRepr(p.Stderr)
+	}
+	return s + ")"
 }
 
-func calledProcessError(p *CompletedProcess) error {
-	return vinegar.New("subprocess.CalledProcessError",
-		fmt.Sprintf("Command %s returned non-zero exit status %d.", pyRepr(p.Args), p.Returncode))
+// RPyCTypeName is Python's class.
+func (p *CompletedProcess) RPyCTypeName() string { return "subprocess.CompletedProcess" }
+
+// calledProcessError is subprocess.CalledProcessError(returncode, cmd,
+// output, stderr), with the args and attributes Python's server sends
+// (cmd as Python's repr when it is a list, which brine cannot carry).
+func calledProcessError(code int, cmd, output, stderr any) error {
+	return errCalledProcessError.New(int64(code), cmd).
+		WithAttr("cmd", cmd).WithAttr("output", output).WithAttr("returncode", int64(code)).
+		WithAttr("stderr", stderr).WithAttr("stdout", output)
 }
 
-// Run is subprocess.run. args is a list (a client's list arrives by
-// reference and is read in one round trip), a tuple, or a string (a
-// command line with shell=True, else a program name).
-func (m *subprocessModule) Run(ctx context.Context, args, stdin, input, stdoutArg, stderrArg any, captureOutput, shell bool,
-	cwd, timeout any, check bool, encoding, errs, text, env, universalNewlines any) (*CompletedProcess, error) {
-	argv, shown, err := commandLine(ctx, args, shell)
-	if err != nil {
-		return nil, err
-	}
-	if timeout != nil {
-		secs, ok := number(timeout)
-		if !ok {
-			return nil, vinegar.New("TypeError", "timeout must be a number")
-		}
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, time.Duration(secs*float64(time.Second)))
-		defer cancel()
-	}
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	if dir, ok := cwd.(string); ok {
-		cmd.Dir = dir
-	}
-	if cmd.Env, err = m.environ(ctx, env); err != nil {
-		return nil, err
-	}
-	asText := truthy(text) || truthy(universalNewlines) || encoding != nil
-	switch {
-	case input != nil:
-		data, ok := input.([]byte)
-		if s, isStr := input.(string); isStr {
-			data, ok = []byte(s), true
-		}
-		if !ok {
-			return nil, vinegar.New("TypeError", "input must be bytes or str")
-		}
-		cmd.Stdin = bytes.NewReader(data)
-	case isConst(stdin, devnull), stdin == nil:
-		// nil is the server's stdin, which is never the client's to use.
-	}
-	var outBuf, errBuf bytes.Buffer
-	if captureOutput {
-		stdoutArg, stderrArg = int64(pipe), int64(pipe)
-	}
-	cmd.Stdout = m.sink(stdoutArg, &outBuf)
-	cmd.Stderr = m.sink(stderrArg, &errBuf)
-	if isConst(stderrArg, stdout) {
-		cmd.Stderr = cmd.Stdout
-	}
-	err = cmd.Run()
-	p := &CompletedProcess{Args: shown, Returncode: 0}
-	var exitErr *exec.ExitError
-	switch {
-	case ctx.Err() == context.DeadlineExceeded && timeout != nil:
-		return nil, vinegar.New("subprocess.TimeoutExpired",
-			fmt.Sprintf("Command %s timed out after %s seconds", pyRepr(shown), pyRepr(timeout)))
-	case errors.As(err, &exitErr):
-		p.Returncode = exitErr.ExitCode()
-		if p.Returncode == -1 {
-			p.Returncode = -int(signalOf(exitErr))
-		}
-	case err != nil:
-		return nil, vinegar.New("FileNotFoundError", fmt.Sprintf("[Errno 2] No such file or directory: %s (%v)", brine.Repr(argv[0]), err))
-	}
-	if isConst(stdoutArg, pipe) {
-		p.Stdout = output(outBuf.Bytes(), asText)
-	}
-	if isConst(stderrArg, pipe) {
-		p.Stderr = output(errBuf.Bytes(), asText)
-	}
-	if check {
-		if err := p.CheckReturncode(); err != nil {
-			return nil, err
-		}
-	}
-	return p, nil
+// timeoutExpired is subprocess.TimeoutExpired(cmd, timeout, output,
+// stderr).
+func timeoutExpired(cmd, timeout, output, stderr any) error {
+	return errTimeoutExpired.New(cmd, timeout).
+		WithAttr("cmd", cmd).WithAttr("output", output).WithAttr("stderr", stderr).
+		WithAttr("stdout", output).WithAttr("timeout", timeout)
 }
 
-// CheckOutput is subprocess.check_output: the captured output;
-// CalledProcessError on a non-zero exit.
-func (m *subprocessModule) CheckOutput(ctx context.Context, args, stdin, input, stdoutArg, stderrArg any, captureOutput, shell bool,
-	cwd, timeout any, check bool, encoding, errs, text, env, universalNewlines any) (any, error) {
-	p, err := m.Run(ctx, args, stdin, input, int64(pipe), stderrArg, false, shell, cwd, timeout, true, encoding, errs, text, env, universalNewlines)
-	if err != nil {
-		return nil, err
-	}
-	return p.Stdout, nil
-}
-
-// Call is subprocess.call: the exit status.
-func (m *subprocessModule) Call(ctx context.Context, args, stdin, input, stdoutArg, stderrArg any, captureOutput, shell bool,
-	cwd, timeout any, check bool, encoding, errs, text, env, universalNewlines any) (int, error) {
-	p, err := m.Run(ctx, args, stdin, input, stdoutArg, stderrArg, false, shell, cwd, timeout, false, encoding, errs, text, env, universalNewlines)
-	if err != nil {
-		return 0, err
-	}
-	return p.Returncode, nil
-}
-
-// commandLine reads args into an argv, and what CompletedProcess.args
-// shows.
-func commandLine(ctx context.Context, args any, shell bool) ([]string, any, error) {
-	var argv []string
-	switch x := args.(type) {
-	case string:
-		if shell {
-			return []string{"/bin/sh", "-c", x}, x, nil
-		}
-		argv = []string{x}
-	case *rpyc.Netref:
-		items, err := rpyc.Obtain[[]any](ctx, x)
-		if err != nil {
-			return nil, nil, fmt.Errorf("subprocess: reading args: %w", err)
-		}
-		if argv, err = strings_(items); err != nil {
-			return nil, nil, err
-		}
-	case brine.Tuple:
-		var err error
-		if argv, err = strings_(x); err != nil {
-			return nil, nil, err
-		}
-	case []any: // a list from Starlark code
-		var err error
-		if argv, err = strings_(x); err != nil {
-			return nil, nil, err
-		}
-	default:
-		return nil, nil, vinegar.New("TypeError", fmt.Sprintf("args must be a list, tuple or str, not %s", pyType(args)))
-	}
-	if len(argv) == 0 {
-		return nil, nil, vinegar.New("IndexError", "list index out of range (empty args)")
-	}
-	shown := make(brine.Tuple, len(argv))
-	for i, a := range argv {
-		shown[i] = a
-	}
-	if shell {
-		return []string{"/bin/sh", "-c", strings.Join(argv, " ")}, shown, nil
-	}
-	return argv, shown, nil
-}
-
-func strings_(items []any) ([]string, error) {
-	out := make([]string, len(items))
-	for i, it := range items {
-		switch v := it.(type) {
-		case string:
-			out[i] = v
-		case []byte:
-			out[i] = string(v)
-		default:
-			return nil, vinegar.New("TypeError", fmt.Sprintf("expected str, bytes or os.PathLike object, not %s", pyType(it)))
-		}
-	}
-	return out, nil
-}
-
-// environ returns the child's environment: env when given, else this
-// connection's os.environ.
-func (m *subprocessModule) environ(ctx context.Context, env any) ([]string, error) {
-	var vars map[string]string
-	if env != nil {
-		var err error
-		if n, ok := env.(*rpyc.Netref); ok {
-			vars, err = rpyc.Obtain[map[string]string](ctx, n)
-		} else {
-			vars, err = rpyc.As[map[string]string](env, nil)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("subprocess: reading env: %w", err)
-		}
-	} else {
-		osm, err := m.s.module("os")
-		if err != nil {
-			return nil, err
-		}
-		vars = osm.(*osModule).Environ
-	}
-	out := make([]string, 0, len(vars))
-	for k, v := range vars {
-		out = append(out, k+"="+v)
-	}
-	return out, nil
-}
-
-// sink is where one output stream goes.
-func (m *subprocessModule) sink(arg any, buf *bytes.Buffer) io.Writer {
-	switch {
-	case isConst(arg, pipe):
-		return buf
-	case isConst(arg, devnull):
-		return nil
-	}
-	return m.s.opts.Stdout
+func isText(text, universalNewlines, encoding, errs any) bool {
+	return truthy(text) || truthy(universalNewlines) || encoding != nil || errs != nil
 }
 
 func isConst(v any, c int) bool {
@@ -280,39 +274,18 @@ func isConst(v any, c int) bool {
 	return ok && n == int64(c)
 }
 
-func output(b []byte, text bool) any {
-	if text {
-		return string(b)
+// decodeOutput is captured output as Python gives it: bytes, or text
+// with universal newlines (\r\n and \r read as \n). Bytes that are not
+// UTF-8 become U+FFFD (Python would raise UnicodeDecodeError).
+func decodeOutput(b []byte, text bool) any {
+	if !text {
+		return append([]byte{}, b...)
 	}
-	return append([]byte{}, b...)
+	s := strings.ToValidUTF8(string(b), "\uFFFD")
+	if strings.IndexByte(s, '\r') >= 0 {
+		s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	}
+	return s
 }
 
-func truthy(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return false
-	case bool:
-		return x
-	case int64:
-		return x != 0
-	}
-	return true
-}
-
-func number(v any) (float64, bool) {
-	switch x := v.(type) {
-	case int64:
-		return float64(x), true
-	case float64:
-		return x, true
-	}
-	return 0, false
-}
-
-// signalOf is the signal that killed the process, or 0.
-func signalOf(e *exec.ExitError) int {
-	if ws, ok := e.Sys().(interface{ Signal() syscall.Signal }); ok {
-		return int(ws.Signal())
-	}
-	return 0
-}
+var _ = brine.Tuple{}

@@ -8,20 +8,52 @@ var moduleMakers map[string]func(s *SlaveService) any
 
 func init() {
 	moduleMakers = map[string]func(s *SlaveService) any{
-		"os":         func(s *SlaveService) any { return newOS(s) },
-		"os.path":    func(s *SlaveService) any { return s.mustModule("os").(*osModule).Path },
-		"posixpath":  func(s *SlaveService) any { return s.mustModule("os").(*osModule).Path },
-		"sys":        func(s *SlaveService) any { return s.sys },
+		"os":      func(s *SlaveService) any { return newOS(s) },
+		"os.path": func(s *SlaveService) any { return s.mustModule("os").(*osModule).Path },
+		"posixpath": func(s *SlaveService) any {
+			return s.mustModule("os").(*osModule).Path
+		},
+		"sys": func(s *SlaveService) any {
+			s.sys.s, s.sys.Modules = s, &sysModules{s: s}
+			return s.sys
+		},
 		"builtins":   func(s *SlaveService) any { return newBuiltins(s) },
-		"time":       func(*SlaveService) any { return &timeModule{module: "time"} },
-		"socket":     func(*SlaveService) any { return &socketModule{module: "socket"} },
+		"time":       func(*SlaveService) any { return newTime() },
+		"socket":     func(s *SlaveService) any { return newSocketModule(s) },
 		"subprocess": func(s *SlaveService) any { return newSubprocess(s) },
-		"platform":   func(*SlaveService) any { return &platformModule{module: "platform"} },
-		"shutil":     func(*SlaveService) any { return &shutilModule{module: "shutil"} },
+		"platform":   func(*SlaveService) any { return &platformModule{Module: newModule("platform")} },
+		"shutil":     func(s *SlaveService) any { return newShutil(s) },
+		"pathlib":    func(s *SlaveService) any { return newPathlib(s) },
+		"glob":       func(*SlaveService) any { return &globModule{Module: newModule("glob")} },
+		"signal":     func(*SlaveService) any { return newSignal() },
+		"json":       func(*SlaveService) any { return newJSON() },
+		"re":         func(*SlaveService) any { return newRe() },
+		"hashlib":    func(*SlaveService) any { return newHashlib() },
+		"math":       func(*SlaveService) any { return newMath() },
+		"io":         func(s *SlaveService) any { return newIO(s) },
+		"datetime":   func(*SlaveService) any { return newDatetime() },
+		"logging":    func(s *SlaveService) any { return newLogging(s) },
+		"threading":  func(*SlaveService) any { return &threadingModule{Module: newModule("threading")} },
+		"pickle":     func(*SlaveService) any { return newPickle() },
+		"rpyc.lib.compat": func(s *SlaveService) any {
+			return &compatModule{Module: newModule("rpyc.lib.compat"), Pickle: s.mustModule("pickle").(*pickleModule), IsPy3k: true, IsPyGte: true}
+		},
+		"errno":    func(*SlaveService) any { return newErrno() },
+		"stat":     func(*SlaveService) any { return newStatModule() },
+		"random":   func(*SlaveService) any { return newRandom() },
+		"struct":   func(*SlaveService) any { return &structModule{Module: newModule("struct"), Error: errStructError} },
+		"base64":   func(*SlaveService) any { return &base64Module{Module: newModule("base64")} },
+		"zlib":     func(*SlaveService) any { return &zlibModule{Module: newModule("zlib"), Error: errZlibError} },
+		"gzip":     func(*SlaveService) any { return &gzipModule{Module: newModule("gzip"), BadGzipFile: errBadGzipFile} },
+		"tempfile": func(s *SlaveService) any { return &tempfileModule{Module: newModule("tempfile"), s: s} },
+		"fnmatch":  func(*SlaveService) any { return &fnmatchModule{Module: newModule("fnmatch")} },
 		"importlib": func(s *SlaveService) any {
-			return &importlibModule{module: "importlib", Util: &importlibUtil{module: "importlib.util", s: s}}
+			return &importlibModule{Module: newModule("importlib"), Util: &importlibUtil{Module: newModule("importlib.util"), s: s}}
 		},
 		"importlib.util": func(s *SlaveService) any { return s.mustModule("importlib").(*importlibModule).Util },
+	}
+	for name, mk := range platformModules {
+		moduleMakers[name] = mk
 	}
 }
 
@@ -47,10 +79,27 @@ func (s *SlaveService) mustModule(name string) any {
 	return m
 }
 
-// module is a Go value standing for a Python module: its repr.
-type module string
+// Module is what each module of this server embeds: its __name__ and
+// __class__ (the module type, as Python's server gives), its repr, and
+// the name Python's server sends for it (the module's own name), so a
+// client sees a module where Python's server gives one.
+type Module struct {
+	// DunderName is the module's __name__ (named so that no module's
+	// own Name field hides it).
+	DunderName string `rpyc:"__name__"`
+	// DunderClass is the module's __class__: the module type.
+	DunderClass *builtinType `rpyc:"__class__"`
+}
 
-func (module) isModule() {}
+func newModule(name string) Module { return Module{DunderName: name, DunderClass: moduleType} }
+
+func (Module) isModule() {}
+
+// RPyCTypeName is what Python's server sends for a module: its name.
+func (m Module) RPyCTypeName() string { return m.DunderName }
 
 // GoString is the module's Python repr.
-func (m module) GoString() string { return "<module '" + string(m) + "' (built-in)>" }
+func (m Module) GoString() string { return "<module '" + m.DunderName + "' (built-in)>" }
+
+// moduleType is the class of modules.
+var moduleType = builtinTypeOf("module", func(v any) bool { _, ok := v.(interface{ isModule() }); return ok }, nil)

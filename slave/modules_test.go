@@ -95,11 +95,16 @@ func TestOSFiles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		walked = append(walked, brine.Repr(v))
+		// (dirpath, dirnames, filenames): the name lists are lists, by
+		// reference, as Python's.
+		t := v.(brine.Tuple)
+		dirs := must(rpyc.Obtain[[]string](ctx, t[1]))
+		files := must(rpyc.Obtain[[]string](ctx, t[2]))
+		walked = append(walked, fmt.Sprint(t[0], dirs, files))
 	}
 	want := []string{
-		brine.Repr(brine.Tuple{dir, brine.Tuple{"x"}, brine.Tuple{}}),
-		brine.Repr(brine.Tuple{filepath.Join(dir, "x"), brine.Tuple{}, brine.Tuple{"leaf"}}),
+		fmt.Sprint(dir, []string{"x"}, []string{}),
+		fmt.Sprint(filepath.Join(dir, "x"), []string{}, []string{"leaf"}),
 	}
 	if fmt.Sprint(walked) != fmt.Sprint(want) {
 		t.Errorf("os.walk = %v, want %v", walked, want)
@@ -206,8 +211,8 @@ func TestTextAndBinaryFiles(t *testing.T) {
 // text, os.environ changes reaching the child, check=True and
 // check_output raising CalledProcessError.
 func TestSubprocess(t *testing.T) {
-	var uncaptured bytes.Buffer
-	c, ctx := pair(t, &slave.Options{Stdout: &uncaptured})
+	var uncaptured, uncapturedErr bytes.Buffer
+	c, ctx := pair(t, &slave.Options{Stdout: &uncaptured, Stderr: &uncapturedErr})
 	argv := []string{"sh", "-c", "echo $RPYC_GO_TEST; echo oops >&2; exit 3"}
 	env, err := c.Get(ctx, "os.environ")
 	if err != nil {
@@ -229,8 +234,8 @@ func TestSubprocess(t *testing.T) {
 	}
 	_, err = c.Call(ctx, "subprocess.run", argv, rpyc.Kwargs{"check": true})
 	wantPyErr(t, err, "subprocess.CalledProcessError")
-	if uncaptured.String() != "from-environ\noops\n" {
-		t.Errorf("uncaptured output went to %q, want the server's stdout", uncaptured.String())
+	if uncaptured.String() != "from-environ\n" || uncapturedErr.String() != "oops\n" {
+		t.Errorf("uncaptured output went to %q and %q, want the server's stdout and stderr", uncaptured.String(), uncapturedErr.String())
 	}
 	if v, err := c.Call(ctx, "subprocess.check_output", []string{"echo", "x"}); err != nil || string(v.([]byte)) != "x\n" {
 		t.Errorf("check_output = %q, %v", v, err)

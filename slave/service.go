@@ -74,6 +74,7 @@ func Config(base *rpyc.Config) *rpyc.Config {
 	cfg.AllowSetattr = true
 	cfg.AllowDelattr = true
 	cfg.AllowPickle = true
+	cfg.SafeAttrs = withClassicAttrs(cfg.SafeAttrs)
 	return &cfg
 }
 
@@ -89,6 +90,7 @@ type SlaveService struct {
 	modules map[string]any // imported modules, by name
 	sys     *sysModule     // this connection's sys, for print
 	code    *python.Interp // runs execute and eval
+	res     resources      // what to close when the connection ends
 }
 
 func newSlave(o *Options, conn *rpyc.Conn) *SlaveService {
@@ -98,10 +100,6 @@ func newSlave(o *Options, conn *rpyc.Conn) *SlaveService {
 	s.Namespace = s.code.Namespace()
 	return s
 }
-
-// OnDisconnect ends what the connection's code left suspended
-// (generators), when the connection ends.
-func (s *SlaveService) OnDisconnect(*rpyc.Conn) { s.code.Close() }
 
 // ServiceName is the classic service's name, as Python's SlaveService
 // reports it and registers it with a registry. A server serving New's

@@ -1,10 +1,13 @@
-// Command rpyc_classic is a classic RPyC server in Go, a drop-in for
-// Python's rpyc_classic: Python's rpyc.classic client and utilities
-// (modules, eval, execute, namespace, upload, download,
-// redirected_stdio) drive it unchanged, on a machine without Python. It
-// serves the slave package's service: eval and execute run Python code
-// in an interpreter built into the server (package slave/python), and
-// getmodule gives Go implementations of os, sys, builtins and friends.
+// Command rpyc_classic is a classic RPyC server in Go, for machines
+// without Python: Python's rpyc.classic client and utilities (modules,
+// eval, execute, namespace, upload, download, redirected_stdio,
+// deliver/obtain) drive it unchanged. It serves the slave package's
+// service: eval and execute run Python code in an interpreter built into
+// the server (package slave/python), and getmodule gives Go
+// implementations of the standard modules classic scripts use (os,
+// subprocess, pathlib, shutil, json, re, datetime, socket, ...; --help
+// and the README list them), with Python's names, arguments and
+// exceptions.
 //
 //	rpyc_classic                         # threaded, 127.0.0.1:18812
 //	rpyc_classic -m oneshot -p 0         # one client; prints its port

@@ -23,14 +23,24 @@ import (
 const usage = `Usage: rpyc_classic [options]
        rpyc_classic deploy [options] [user@]host[:port]
 
-A classic RPyC server (Python's SlaveService) in Go: Python's
-rpyc.classic.connect, conn.modules.os, conn.eval/execute, conn.namespace,
-rpyc.classic.upload/download, redirected_stdio and interact work against
-it unchanged. eval and execute run Python 3.11 code (imports,
-try/except, classes, generators, f-strings, ...) in an interpreter built
-into this server, reaching the Go modules conn.modules gives; async,
-match and CPython bytecode (teleport_function) are refused with an error
-saying so.
+A classic RPyC server (Python's SlaveService) in Go, for machines
+without Python: Python's rpyc.classic.connect, conn.modules,
+conn.eval/execute, conn.namespace, rpyc.classic.upload/download,
+deliver/obtain, redirected_stdio and interact work against it unchanged.
+
+eval and execute run Python 3.11 code (imports, try/except, classes,
+generators, f-strings, ...) in an interpreter built into this server,
+reaching the Go modules conn.modules gives; async, match and CPython
+bytecode (teleport_function) are refused with an error saying so.
+
+conn.modules gives Go implementations of the standard modules scripts
+use, with Python's names, arguments and exceptions: os, os.path, sys,
+builtins, subprocess (Popen, run, check_output, ...), pathlib, shutil,
+glob, fnmatch, tempfile, time, datetime, json, re (Go's RE2 engine: no
+backreferences or lookaround), socket, signal, pwd, grp, platform,
+hashlib, base64, zlib, gzip, struct, math, random, errno, stat, io,
+logging, threading, pickle (plain data), importlib. Other modules raise
+ModuleNotFoundError: no CPython runs here (sys.version says so).
 
 SECURITY: this is remote control by design. Anyone who can connect can
 read and write files and run programs as this user. It listens on

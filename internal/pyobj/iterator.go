@@ -30,6 +30,7 @@ type goIterator struct {
 	next   func() (any, bool)
 	stop   func()
 	ended  bool
+	owner  any // what it iterates, kept alive while the peer holds it (iterator_owner.go)
 }
 
 func (it *goIterator) take(n int) brine.Tuple {
@@ -159,6 +160,14 @@ var iteratorClass = &pyClass{
 		"close": func(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 			self.Interface().(*goIterator).release()
 			return nil, nil
+		},
+		// Python's client gives iterators named after Python's
+		// (builtins.list_iterator, ...) the methods of that class, and
+		// list(it) and dict(mapping) call __length_hint__ on them: an
+		// error there fails the whole call, NotImplemented means "no
+		// estimate" (PyObject_LengthHint).
+		"__length_hint__": func(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
+			return brine.NotImplemented, nil
 		},
 	},
 }

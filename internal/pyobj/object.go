@@ -28,11 +28,18 @@ type boundMethod struct {
 	doc  string // its __doc__: the Python signature of a Go method
 }
 
-// Owner returns the object a bound method belongs to (its __self__): the
-// engine keeps that object alive while the peer holds the method.
+// Owner returns the object obj keeps alive, as Python objects do: a bound
+// method its __self__, an iterator what it iterates (see ownedResult).
+// The engine keeps that object in its export table, unreleased, while
+// the peer holds obj.
 func Owner(obj any) (any, bool) {
-	if m, ok := obj.(*boundMethod); ok {
-		return m.self, true
+	switch x := obj.(type) {
+	case *boundMethod:
+		return x.self, true
+	case *goIterator:
+		x.mu.Lock()
+		defer x.mu.Unlock()
+		return x.owner, x.owner != nil
 	}
 	return nil, false
 }
@@ -247,7 +254,8 @@ func (p *Policy) CallAttr(ctx context.Context, obj any, name string, args brine.
 		return nil, err
 	}
 	if r.callable() {
-		return r.invoke(ctx, args, kw)
+		v, err := r.invoke(ctx, args, kw)
+		return ownedResult(obj, v), err
 	}
 	return p.Call(ctx, r.value, args, kw)
 }
@@ -261,7 +269,8 @@ func (p *Policy) Call(ctx context.Context, obj any, args brine.Tuple, kw Kwargs)
 	case Object:
 		return x.RPyCCall(ctx, args, kw)
 	case *boundMethod:
-		return x.call(ctx, args, kw)
+		v, err := x.call(ctx, args, kw)
+		return ownedResult(x.self, v), err
 	case *Root:
 		return p.Call(ctx, x.value, args, kw)
 	}
@@ -326,6 +335,9 @@ func (p *Policy) setField(ctx context.Context, obj any, name string, value any) 
 	fv, err := fieldValue(rv, f)
 	if err != nil {
 		return err
+	}
+	if isSlicePointer(fv) {
+		return setSliceField(fv, name, value)
 	}
 	nv, err := ConvertTo(value, fv.Type())
 	if err != nil {
@@ -436,4 +448,29 @@ func (p *Policy) CtxExit(ctx context.Context, obj, exc any) (any, error) {
 		return false, cl.Close()
 	}
 	return nil, vinegar.New("AttributeError", "__exit__")
+}
+
+// IsCallable reports whether a local value is callable by the peer: a
+// bound method, a Go func, an Object, or a value whose type has a method
+// exposed as __call__.
+func IsCallable(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return false
+	case *boundMethod:
+		return true
+	case Object:
+		_, err := x.RPyCGetattr(context.Background(), "__call__")
+		return err == nil
+	case *Root:
+		return IsCallable(x.value)
+	}
+	if _, ok := AsRemote(v); ok {
+		return false
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Func {
+		return !rv.IsNil()
+	}
+	return infoOf(rv.Type()).methods["__call__"] != nil
 }

@@ -1,0 +1,269 @@
+package slave
+
+import (
+	"context"
+	"io"
+	"sync"
+
+	"github.com/rpyc-go/rpyc/classic"
+	"github.com/rpyc-go/rpyc/vinegar"
+
+	"github.com/rpyc-go/rpyc"
+)
+
+// ioModule is Python's io: StringIO and BytesIO in memory, open (the
+// builtin), the seek constants and UnsupportedOperation.
+type ioModule struct {
+	Module
+	b                    *SlaveService
+	SeekSet              int            `rpyc:"SEEK_SET"`
+	SeekCur              int            `rpyc:"SEEK_CUR"`
+	SeekEnd              int            `rpyc:"SEEK_END"`
+	DefaultBufferSize    int            `rpyc:"DEFAULT_BUFFER_SIZE"`
+	UnsupportedOperation *vinegar.Class `rpyc:"UnsupportedOperation"`
+}
+
+func newIO(s *SlaveService) *ioModule {
+	return &ioModule{Module: newModule("io"), b: s, SeekCur: 1, SeekEnd: 2, DefaultBufferSize: 8192, UnsupportedOperation: errUnsupportedOp}
+}
+
+// RPyCParams gives the constructors Python's arguments.
+func (m *ioModule) RPyCParams() map[string]string {
+	return map[string]string{"StringIO": "initial_value='', newline='\\n'", "BytesIO": "initial_bytes=b''",
+		"Open": "file, mode='r', buffering=-1, encoding=None, errors=None, newline=None"}
+}
+
+// RPyCNames keeps the classes' spelling.
+func (m *ioModule) RPyCNames() map[string]string {
+	return map[string]string{"StringIO": "StringIO", "BytesIO": "BytesIO"}
+}
+
+// Open is io.open, the builtin open.
+func (m *ioModule) Open(ctx context.Context, file any, mode string, buffering int, encoding, errs, newline any) (any, error) {
+	b, err := m.b.module("builtins")
+	if err != nil {
+		return nil, err
+	}
+	return b.(*builtinsModule).Open(ctx, file, mode, buffering, encoding, errs, newline)
+}
+
+// StringIO is io.StringIO.
+func (m *ioModule) StringIO(initial any, newline any) (*StringIO, error) {
+	s, _ := initial.(string)
+	if initial != nil && !isStr(initial) {
+		return nil, vinegar.New("TypeError", "initial_value must be str or None, not "+pyType(initial))
+	}
+	mem := &memFile{data: []byte(s)}
+	return &StringIO{TextFile: newTextFile(mem, nil, "r+"), mem: mem}, nil
+}
+
+func isStr(v any) bool { _, ok := v.(string); return ok }
+
+// BytesIO is io.BytesIO.
+func (m *ioModule) BytesIO(initial any) (*BytesIO, error) {
+	b, err := bytesArg(initial, "")
+	if err != nil {
+		return nil, err
+	}
+	return &BytesIO{memFile: &memFile{data: append([]byte{}, b...)}}, nil
+}
+
+// memFile is a file in memory: read, write, seek, truncate.
+type memFile struct {
+	mu     sync.Mutex
+	data   []byte
+	pos    int64
+	closed bool
+}
+
+func (f *memFile) Read(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.pos >= int64(len(f.data)) {
+		return 0, io.EOF
+	}
+	n := copy(p, f.data[f.pos:])
+	f.pos += int64(n)
+	return n, nil
+}
+
+func (f *memFile) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	end := f.pos + int64(len(p))
+	if end > int64(len(f.data)) {
+		f.data = append(f.data, make([]byte, end-int64(len(f.data)))...)
+	}
+	copy(f.data[f.pos:], p)
+	f.pos = end
+	return len(p), nil
+}
+
+func (f *memFile) Seek(off int64, whence int) (int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch whence {
+	case io.SeekCurrent:
+		off += f.pos
+	case io.SeekEnd:
+		off += int64(len(f.data))
+	}
+	if off < 0 {
+		return 0, vinegar.New("ValueError", "negative seek value")
+	}
+	f.pos = off
+	return off, nil
+}
+
+func (f *memFile) Truncate(n int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if n < int64(len(f.data)) {
+		f.data = f.data[:n]
+	}
+	return nil
+}
+
+func (f *memFile) Close() error { f.closed = true; return nil }
+
+// Getvalue is getvalue(): everything written.
+func (f *memFile) Getvalue() []byte {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]byte{}, f.data...)
+}
+
+// StringIO is io.StringIO: a text file in memory.
+type StringIO struct {
+	*TextFile
+	mem *memFile
+}
+
+// RPyCTypeName is Python's class.
+func (s *StringIO) RPyCTypeName() string { return "_io.StringIO" }
+
+// GoString is Python's repr.
+func (s *StringIO) GoString() string { return "<_io.StringIO object>" }
+
+// Getvalue is getvalue().
+func (s *StringIO) Getvalue() string { return string(s.mem.Getvalue()) }
+
+// RPyCRelease drops nothing: memory is collected.
+func (s *StringIO) RPyCRelease(*rpyc.Conn) {}
+
+// BytesIO is io.BytesIO: a binary file in memory.
+type BytesIO struct {
+	*memFile
+}
+
+// RPyCTypeName is Python's class.
+func (b *BytesIO) RPyCTypeName() string { return "_io.BytesIO" }
+
+// GoString is Python's repr.
+func (b *BytesIO) GoString() string { return "<_io.BytesIO object>" }
+
+// pickleModule is Python's pickle for plain data (None, bools, numbers,
+// str, bytes, lists, tuples, dicts, sets): what rpyc.classic.deliver
+// sends and obtain receives. Other objects are an UnpicklingError or
+// PicklingError naming them.
+type pickleModule struct {
+	Module
+	HighestProtocol int            `rpyc:"HIGHEST_PROTOCOL"`
+	DefaultProtocol int            `rpyc:"DEFAULT_PROTOCOL"`
+	PickleError     *vinegar.Class `rpyc:"PickleError"`
+	PicklingError   *vinegar.Class `rpyc:"PicklingError"`
+	UnpicklingError *vinegar.Class `rpyc:"UnpicklingError"`
+}
+
+func newPickle() *pickleModule {
+	return &pickleModule{Module: newModule("pickle"), HighestProtocol: 5, DefaultProtocol: 4,
+		PickleError: errPickleError, PicklingError: errPicklingError, UnpicklingError: errUnpicklingError}
+}
+
+// RPyCParams gives the functions Python's arguments.
+func (m *pickleModule) RPyCParams() map[string]string {
+	return map[string]string{"Dumps": "obj, protocol=None, fix_imports=True, buffer_callback=None",
+		"Loads": "data, fix_imports=True, encoding='ASCII', errors='strict', buffers=()"}
+}
+
+// Dumps is pickle.dumps.
+func (m *pickleModule) Dumps(ctx context.Context, obj, protocol any, fixImports bool, bufferCallback any) ([]byte, error) {
+	p := 4
+	if n, ok := protocol.(int64); ok {
+		p = int(n)
+	}
+	data, err := toData(ctx, obj, 0)
+	if err != nil {
+		return nil, err
+	}
+	out, err := rpyc.Pickle(plainOf(data), p)
+	if err != nil {
+		return nil, errPicklingError.New(err.Error())
+	}
+	return out, nil
+}
+
+// plainOf turns our ordered dicts inside v into Go maps for the
+// pickler.
+func plainOf(v any) any {
+	switch x := v.(type) {
+	case *pyDict:
+		m, _ := x.plainMap()
+		return m
+	case *[]any:
+		out := make([]any, len(*x))
+		for i, it := range *x {
+			out[i] = plainOf(it)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, it := range x {
+			out[i] = plainOf(it)
+		}
+		return out
+	}
+	return v
+}
+
+// Loads is pickle.loads: lists come back as lists of this server.
+func (m *pickleModule) Loads(data any, fixImports bool, encoding, errs string, buffers any) (any, error) {
+	b, err := bytesArg(data, "unpickling")
+	if err != nil {
+		return nil, err
+	}
+	v, err := classic.Unpickle(b)
+	if err != nil {
+		return nil, errUnpicklingError.New(err.Error())
+	}
+	return mutable(v), nil
+}
+
+// mutable gives lists as *[]any (appendable by the client) and dicts as
+// ordered dicts.
+func mutable(v any) any {
+	switch x := v.(type) {
+	case []any:
+		out := make([]any, len(x))
+		for i, it := range x {
+			out[i] = mutable(it)
+		}
+		return &out
+	case map[any]any:
+		d := newPyDict()
+		for _, k := range sortedAnyKeys(x) {
+			_ = d.set(k, mutable(x[k]))
+		}
+		return d
+	}
+	return v
+}
+
+// compatModule is rpyc.lib.compat, which rpyc.classic.deliver reaches
+// for its pickle module.
+type compatModule struct {
+	Module
+	Pickle  *pickleModule `rpyc:"pickle"`
+	IsPy3k  bool          `rpyc:"is_py_3k"`
+	IsPyGte bool          `rpyc:"is_py_gte38"`
+}
