@@ -45,26 +45,6 @@ var cpythonOnly = map[string]string{
 	"stmt.teleport_function_error":   "teleport_function sends CPython bytecode; the server has no CPython (execute a def instead)",
 }
 
-// awaitingInterpreter are the statement checks our Starlark-based
-// execute fails today; the Python interpreter (branch issue18-lang)
-// makes them pass. The test reports them and does not fail on them:
-// empty this list once that branch is merged.
-var awaitingInterpreter = map[string]bool{
-	"stmt.import_and_eval":              true,
-	"stmt.from_import":                  true,
-	"stmt.import_sys_path_insert":       true,
-	"stmt.try_except_builtin":           true,
-	"stmt.try_except_module_class":      true,
-	"stmt.try_finally_else":             true,
-	"stmt.raise_and_assert":             true,
-	"stmt.class_with_methods":           true,
-	"stmt.class_inheritance_decorators": true,
-	"stmt.with_file":                    true,
-	"stmt.global_nonlocal_while_del":    true,
-	"stmt.fstring_power_floordiv_is":    true,
-	"stmt.generators":                   true,
-}
-
 // sbsResult is one line of runner.py's output.
 type sbsResult struct {
 	Name  string  `json:"name"`
@@ -174,15 +154,13 @@ func TestClassicSideBySide(t *testing.T) {
 	}
 	t.Logf("side by side: %d checks; Python's rpyc_classic passes %d, ours %d", len(o.names), o.pyPasses, o.goPasses)
 
-	var failures, waiting, cpython, oursOnly, pyFails []string
+	var failures, cpython, oursOnly, pyFails []string
 	for _, n := range o.names {
 		p, g := o.pyRes[n], o.goRes[n]
 		switch {
 		case p.OK && !g.OK:
 			line := fmt.Sprintf("%s: ours fails: %s", n, str(g.Error))
 			switch {
-			case awaitingInterpreter[n]:
-				waiting = append(waiting, line)
 			case cpythonOnly[n] != "":
 				cpython = append(cpython, fmt.Sprintf("%s (%s)", n, cpythonOnly[n]))
 			default:
@@ -191,8 +169,6 @@ func TestClassicSideBySide(t *testing.T) {
 		case p.OK && g.OK && str(p.Value) != str(g.Value):
 			line := fmt.Sprintf("%s: values differ:\n    Python's: %s\n    ours:     %s", n, str(p.Value), str(g.Value))
 			switch {
-			case awaitingInterpreter[n]:
-				waiting = append(waiting, line)
 			case cpythonOnly[n] != "":
 				cpython = append(cpython, fmt.Sprintf("%s (%s)", n, cpythonOnly[n]))
 			default:
@@ -203,9 +179,6 @@ func TestClassicSideBySide(t *testing.T) {
 		case !p.OK && !g.OK:
 			pyFails = append(pyFails, fmt.Sprintf("%s (Python's: %s; ours: %s)", n, str(p.Error), str(g.Error)))
 		}
-		if awaitingInterpreter[n] && g.OK && str(p.Value) == str(g.Value) {
-			t.Logf("%s passes on ours now: remove it from awaitingInterpreter", n)
-		}
 	}
 	report := func(title string, lines []string) {
 		if len(lines) > 0 {
@@ -214,7 +187,6 @@ func TestClassicSideBySide(t *testing.T) {
 		}
 	}
 	report("CPython-only checks (named, with their reasons)", cpython)
-	report("awaiting the interpreter (issue18-lang)", waiting)
 	report("pass on ours only", oursOnly)
 	report("fail on both", pyFails)
 	if len(failures) > 0 {
