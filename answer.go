@@ -26,8 +26,15 @@ type request struct {
 	seq  any
 	op   message.Handler
 	args brine.Tuple
-	held int64  // what its frame and arguments hold of the budget
-	meta []byte // the peer's Outgoing metadata (observe.go), or nil
+	held int64          // what its frame and arguments hold of the budget
+	meta []byte         // the peer's Outgoing metadata (observe.go), or nil
+	pins []*exportEntry // our objects among its arguments (exports.getPinned)
+}
+
+// drop gives back what r holds: its share of the budget, its pins.
+func (c *Conn) drop(r request) {
+	c.budget.Release(r.held)
+	c.exports.unpin(r.pins)
 }
 
 // acceptRequest unboxes a request in arrival order and hands it to a
@@ -59,15 +66,19 @@ func (c *Conn) acceptRequest(seq any, payload any, held int64) bool {
 		c.answer(seq, err)
 		return true
 	}
+	var pins []*exportEntry
+	c.pinning = &pins
 	unboxed, err := c.unbox(rawArgs)
+	c.pinning = nil
+	r := request{seq: seq, op: op, held: held, meta: meta, pins: pins}
 	if err != nil {
-		c.budget.Release(held)
+		c.drop(r)
 		c.answer(seq, err)
 		return true
 	}
 	args, ok := unboxed.(brine.Tuple)
 	if !ok {
-		c.budget.Release(held)
+		c.drop(r)
 		c.answer(seq, vinegar.New("TypeError", fmt.Sprintf("%v argument after * must be an iterable, not %s", op, pyobj.ShortTypeName(unboxed))))
 		return true
 	}
@@ -76,7 +87,7 @@ func (c *Conn) acceptRequest(seq any, payload any, held int64) bool {
 		if ar[0] == ar[1] {
 			want = fmt.Sprintf("%d argument%s", ar[0], map[bool]string{true: "", false: "s"}[ar[0] == 1])
 		}
-		c.budget.Release(held)
+		c.drop(r)
 		c.answer(seq, vinegar.New("TypeError", fmt.Sprintf("%v takes %s but %d were given", op, want, len(args))))
 		return true
 	}
@@ -86,12 +97,13 @@ func (c *Conn) acceptRequest(seq any, payload any, held int64) bool {
 		// the quick replies already queued (DEL, errors) go out first.
 		// Workers still running are not waited for: one may be waiting on
 		// the departing peer.
-		c.budget.Release(held)
+		c.drop(r)
 		c.ch.Flush()
 		c.shutdown(ErrClosedByPeer)
 		return false
 	}
-	return c.admit(request{seq: seq, op: op, args: args, held: held, meta: meta})
+	r.args = args
+	return c.admit(r)
 }
 
 // serveRequest runs one handler and sends its reply; a panic becomes an
@@ -125,8 +137,9 @@ func (c *Conn) serveRequest(r request) {
 	// The request keeps its share of the budget until its reply is sent:
 	// the reply often refers to the arguments (a ping's echo). The reply
 	// takes its own share from the half of the budget requests cannot
-	// take (Budget.IncomingShare), so waiting for it cannot deadlock.
-	defer c.budget.Release(r.held)
+	// take (Budget.IncomingShare), so waiting for it cannot deadlock. Its
+	// pinned arguments stay in the export table until then too.
+	defer c.drop(r)
 	r.args = nil
 	// When other requests are being served too (a pipelining peer), the
 	// reply joins the write queue and goes out in one write with theirs;
@@ -363,7 +376,7 @@ func (c *Conn) admit(r request) bool {
 	for {
 		if c.closing {
 			c.mu.Unlock()
-			c.budget.Release(r.held)
+			c.drop(r)
 			return false
 		}
 		if len(c.parked) == 0 && c.active < c.capacity() {
@@ -469,13 +482,14 @@ func (c *Conn) workerResumes() {
 // dropParked forgets parked requests when the connection ends.
 func (c *Conn) dropParked() {
 	c.mu.Lock()
-	for _, r := range c.parked {
-		c.budget.Release(r.held)
-	}
+	parked := c.parked
 	c.parked = nil
 	c.parkedBytes = 0
 	c.room.Broadcast()
 	c.mu.Unlock()
+	for _, r := range parked {
+		c.drop(r)
+	}
 }
 
 // workerIdle is how long a worker waits for more work before

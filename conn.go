@@ -85,8 +85,9 @@ type Conn struct {
 
 	// Memory (see Limits.Budget): budget is the channel's, hold what the
 	// frame being dispatched holds of it (the reader's alone).
-	budget *Budget
-	hold   channel.Hold
+	budget  *Budget
+	hold    channel.Hold
+	pinning *[]*exportEntry // while the reader unboxes a request: its pins
 
 	mu           sync.Mutex // protects the following
 	pending      map[int64]*AsyncResult
