@@ -29,6 +29,7 @@ type request struct {
 	held int64          // what its frame and arguments hold of the budget
 	meta []byte         // the peer's Outgoing metadata (observe.go), or nil
 	pins []*exportEntry // our objects among its arguments (exports.getPinned)
+	th   message.Threads // its thread-id prefix, when threads are bound
 }
 
 // drop gives back what r holds: its share of the budget, its pins.
@@ -45,17 +46,17 @@ func (c *Conn) drop(r request) {
 // (answer): the reader goes back to reading at once. held is what the
 // request holds of the budget; it goes with the request, or is given
 // back here.
-func (c *Conn) acceptRequest(seq any, payload any, held int64) bool {
+func (c *Conn) acceptRequest(seq any, payload any, held int64, th message.Threads) bool {
 	seq, meta := splitSeq(seq)
 	op, rawArgs, err := message.ParseRequest(payload)
 	if err != nil {
 		c.budget.Release(held)
-		c.answer(seq, vinegar.New("ValueError", err.Error()))
+		c.answer(seq, th, vinegar.New("ValueError", err.Error()))
 		return true
 	}
 	if int(op) >= len(handlers) || op == 0 {
 		c.budget.Release(held)
-		c.answer(seq, vinegar.New("KeyError", int64(op)))
+		c.answer(seq, th, vinegar.New("KeyError", int64(op)))
 		return true
 	}
 	if op == message.HandleDel {
@@ -63,23 +64,23 @@ func (c *Conn) acceptRequest(seq any, payload any, held int64) bool {
 		// the object gone and no earlier one can miss it.
 		err := c.handleDel(rawArgs)
 		c.budget.Release(held)
-		c.answer(seq, err)
+		c.answer(seq, th, err)
 		return true
 	}
 	var pins []*exportEntry
 	c.pinning = &pins
 	unboxed, err := c.unbox(rawArgs)
 	c.pinning = nil
-	r := request{seq: seq, op: op, held: held, meta: meta, pins: pins}
+	r := request{seq: seq, op: op, held: held, meta: meta, pins: pins, th: th}
 	if err != nil {
 		c.drop(r)
-		c.answer(seq, err)
+		c.answer(seq, th, err)
 		return true
 	}
 	args, ok := unboxed.(brine.Tuple)
 	if !ok {
 		c.drop(r)
-		c.answer(seq, vinegar.New("TypeError", fmt.Sprintf("%v argument after * must be an iterable, not %s", op, pyobj.ShortTypeName(unboxed))))
+		c.answer(seq, th, vinegar.New("TypeError", fmt.Sprintf("%v argument after * must be an iterable, not %s", op, pyobj.ShortTypeName(unboxed))))
 		return true
 	}
 	if ar := handlerArity[op]; len(args) < ar[0] || len(args) > ar[1] {
@@ -88,7 +89,7 @@ func (c *Conn) acceptRequest(seq any, payload any, held int64) bool {
 			want = fmt.Sprintf("%d argument%s", ar[0], map[bool]string{true: "", false: "s"}[ar[0] == 1])
 		}
 		c.drop(r)
-		c.answer(seq, vinegar.New("TypeError", fmt.Sprintf("%v takes %s but %d were given", op, want, len(args))))
+		c.answer(seq, th, vinegar.New("TypeError", fmt.Sprintf("%v takes %s but %d were given", op, want, len(args))))
 		return true
 	}
 	if op == message.HandleClose {
@@ -122,6 +123,15 @@ func (c *Conn) serveRequest(r request) {
 			}
 		}()
 		ctx := c.serveCtx
+		reply := r.th
+		if c.bind.Load() {
+			// This request is served by a "thread" of ours bound to the
+			// peer's thread that sent it: what the handler asks back with
+			// its context, and the reply, go to that thread.
+			reply = c.bindThreads(r.th)
+			ctx = withThreads(ctx, reply)
+		}
+		r.th = reply
 		if ic := c.cfg.Interceptor; ic != nil {
 			if r.meta != nil {
 				ctx = withRequestMetadata(ctx, r.meta)
@@ -148,20 +158,21 @@ func (c *Conn) serveRequest(r request) {
 	if c.othersInFlight() {
 		mode = sendQueued
 	}
-	c.replyWith(r.seq, value, err, mode)
+	c.replyWith(r.seq, value, err, mode, r.th)
 }
 
 // answer replies from the reader: an exception for err, else None. It
-// never waits behind another sender's write (channel.Post).
-func (c *Conn) answer(seq any, err error) {
-	c.replyWith(seq, nil, err, sendPosted)
+// never waits behind another sender's write (channel.Post). th is the
+// request's thread-id prefix.
+func (c *Conn) answer(seq any, th message.Threads, err error) {
+	c.replyWith(seq, nil, err, sendPosted, c.replyThreads(th))
 }
 
 // replyWith sends a REPLY with the boxed value, or an EXCEPTION for err.
 // A value that cannot be sent (an encoding error, the object table full)
 // is answered with the exception that says why, and every object boxed
 // for it is released again (see rollback).
-func (c *Conn) replyWith(seq any, value any, err error, mode sendMode) {
+func (c *Conn) replyWith(seq any, value any, err error, mode sendMode, th message.Threads) {
 	if err == nil {
 		size := valueSize(value)
 		big := size > largeReply
@@ -177,7 +188,7 @@ func (c *Conn) replyWith(seq any, value any, err error, mode sendMode) {
 				return
 			}
 		}
-		serr := c.sendReply(seq, value, mode, size)
+		serr := c.sendReply(seq, value, mode, size, th)
 		if big {
 			<-c.bigReply
 		}
@@ -208,7 +219,7 @@ func (c *Conn) replyWith(seq any, value any, err error, mode sendMode) {
 		Traceback:        tracebackText(err),
 		Repr:             pyobj.Repr,
 	})
-	if serr := c.sendEncoded(message.Exception, seq, -1, payload, mode, 0); serr != nil {
+	if serr := c.sendEncoded(message.Exception, seq, -1, payload, mode, 0, th); serr != nil {
 		c.log.Debug("rpyc: exception reply not sent", "err", serr)
 	}
 }
@@ -216,7 +227,7 @@ func (c *Conn) replyWith(seq any, value any, err error, mode sendMode) {
 // sendReply boxes value into a REPLY and sends it. A large reply (size,
 // valueSize's estimate) takes its share of the budget before it is
 // encoded, for as long as its encoded copy lives.
-func (c *Conn) sendReply(seq any, value any, mode sendMode, size int) error {
+func (c *Conn) sendReply(seq any, value any, mode sendMode, size int, th message.Threads) error {
 	if size >= chargedReply && c.budget != nil {
 		h := channel.NewHold(c.budget, c.ctx, c.cfg.Limits.WriteTimeout, 0)
 		if err := h.Take(int64(size)); err != nil {
@@ -226,7 +237,7 @@ func (c *Conn) sendReply(seq any, value any, mode sendMode, size int) error {
 		defer h.Release()
 	}
 	b := c.box(value)
-	err := c.sendEncoded(message.Reply, seq, -1, b, mode, size)
+	err := c.sendEncoded(message.Reply, seq, -1, b, mode, size, th)
 	if err != nil {
 		// Nothing of it reached the peer, or the connection is broken:
 		// the objects boxed for it will never be released by the peer.

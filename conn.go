@@ -80,6 +80,8 @@ type Conn struct {
 	detect bool         // server side: learn the layout from the first message
 
 	layout      atomic.Uint32 // message.Layout; 0 until known
+	bind        atomic.Bool   // messages carry thread ids (threads.go)
+	threadSeq   atomic.Int64  // our thread ids (threads.go)
 	layoutKnown chan struct{} // closed when layout is set
 	seq         atomic.Int64
 
@@ -194,6 +196,7 @@ func newConn(stream io.ReadWriteCloser, ch *channel.Channel, root any, cfg *Conf
 	conn.ch.ExpectingReply = conn.expectingReply
 	conn.ch.OnWriteError = conn.writeFailed // a frame no caller waited for
 	conn.policy = policyOf(c)
+	conn.bind.Store(c.BindThreads)
 	conn.exports.init()
 	conn.exports.conn = conn
 	conn.imports.init()
@@ -245,7 +248,10 @@ func (c *Conn) Start() {
 
 // setServerSide makes the Conn learn its layout from the peer's first
 // message instead of using Config.Layout.
-func (c *Conn) setServerSide() { c.detect = true }
+func (c *Conn) setServerSide() {
+	c.detect = true
+	c.bind.Store(false) // learnt from the first message too
+}
 
 // Config returns a copy of the connection's configuration.
 func (c *Conn) Config() Config { return *c.cfg }

@@ -45,12 +45,14 @@ type outgoing interface {
 // requestPayload registers res (when not nil) under a new seq, then sends
 // p. The reply cannot race past the registration.
 func (c *Conn) requestPayload(p outgoing, res *AsyncResult, mode sendMode) error {
-	return c.requestMeta(p, res, nil, mode)
+	return c.requestMeta(p, res, nil, mode, c.unboundThreads())
 }
 
 // requestMeta is requestPayload carrying meta (Outgoing's metadata, when
 // not nil) in the message's seq: see observe.go.
-func (c *Conn) requestMeta(p outgoing, res *AsyncResult, meta []byte, mode sendMode) error {
+//
+// th is the request's thread-id prefix (see threads.go).
+func (c *Conn) requestMeta(p outgoing, res *AsyncResult, meta []byte, mode sendMode, th message.Threads) error {
 	op := p.operation()
 	seq := c.seq.Add(1) - 1
 	if res != nil {
@@ -73,9 +75,9 @@ func (c *Conn) requestMeta(p outgoing, res *AsyncResult, meta []byte, mode sendM
 	}
 	var err error
 	if meta == nil {
-		err = c.sendEncoded(message.Request, nil, seq, p, mode, 0)
+		err = c.sendEncoded(message.Request, nil, seq, p, mode, 0, th)
 	} else {
-		err = c.sendEncoded(message.Request, brine.Tuple{seq, meta}, -1, p, mode, 0)
+		err = c.sendEncoded(message.Request, brine.Tuple{seq, meta}, -1, p, mode, 0, th)
 	}
 	if err != nil {
 		if res != nil {
@@ -188,7 +190,7 @@ func (c *Conn) asyncPayload(p outgoing, queued bool) *AsyncResult {
 	if queued {
 		mode = sendQueued
 	}
-	if err := c.requestMeta(p, res, meta, mode); err != nil {
+	if err := c.requestMeta(p, res, meta, mode, c.unboundThreads()); err != nil {
 		res.deliver(nil, err)
 	}
 	return res
@@ -225,7 +227,7 @@ func (c *Conn) syncPayload(ctx context.Context, p outgoing) (v any, err error) {
 		}
 	}
 	res := newAsyncResult(c)
-	if err := c.requestMeta(p, res, meta, sendNow); err != nil {
+	if err := c.requestMeta(p, res, meta, sendNow, c.threadsFor(ctx)); err != nil {
 		res.deliver(nil, err)
 	}
 	v, err = res.wait(ctx, c.cfg.SyncRequestTimeout)

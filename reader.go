@@ -21,6 +21,7 @@ import (
 type frame struct {
 	data []byte
 	held int64
+	th   message.Threads // its thread-id prefix, when threads are bound
 }
 
 // recv reads the next frame. A server learns its peer's layout from the
@@ -32,11 +33,25 @@ func (c *Conn) recv() (frame, error) {
 		return frame{}, err
 	}
 	if c.detect && c.layout.Load() == 0 {
-		if l, ok := message.DetectLayout(data); ok {
+		// A peer with bind_threads on (rpyc 6 only) prefixes every
+		// message with thread ids; nothing negotiates it.
+		if message.DetectThreads(data) {
+			c.bind.Store(true)
+			c.setLayout(message.LayoutV6)
+		} else if l, ok := message.DetectLayout(data); ok {
 			c.setLayout(l)
 		}
 	}
-	return frame{data, held}, nil
+	f := frame{data: data, held: held}
+	if c.bind.Load() {
+		th, rest, err := message.SplitThreads(data)
+		if err != nil {
+			c.budget.Release(held)
+			return frame{}, fmt.Errorf("%w (the peer binds threads)", err)
+		}
+		f.th, f.data = th, rest
+	}
+	return f, nil
 }
 
 // setLayout records the layout once it is known.
@@ -181,7 +196,7 @@ func (c *Conn) dispatch(f frame) bool {
 	}
 	switch m.Type {
 	case message.Request:
-		return c.acceptRequest(m.Seq, m.Payload, c.hold.Held())
+		return c.acceptRequest(m.Seq, m.Payload, c.hold.Held(), f.th)
 	case message.Reply, message.Exception:
 		c.deliverReply(m)
 	}

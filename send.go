@@ -34,7 +34,10 @@ const (
 // hint, when positive, is the expected size of the message: a large
 // reply is encoded into one buffer of that size instead of one that
 // doubles its way there (and leaves each smaller copy as garbage).
-func (c *Conn) sendEncoded(t message.Type, seq any, n int64, payload any, mode sendMode, hint int) error {
+//
+// th is the message's thread-id prefix, written only when the connection
+// binds threads (Config.BindThreads, or a peer that sent one).
+func (c *Conn) sendEncoded(t message.Type, seq any, n int64, payload any, mode sendMode, hint int, th message.Threads) error {
 	layout := message.Layout(c.layout.Load())
 	if layout == 0 {
 		layout = c.cfg.Layout
@@ -44,12 +47,15 @@ func (c *Conn) sendEncoded(t message.Type, seq any, n int64, payload any, mode s
 		b := make([]byte, 0, hint+256)
 		bp = &b
 	}
-	var buf []byte
+	buf := (*bp)[:0]
+	if c.bind.Load() {
+		buf = message.AppendThreads(buf, th)
+	}
 	var err error
 	if seq == nil {
-		buf, err = message.AppendIntSeq((*bp)[:0], layout, t, n, payload)
+		buf, err = message.AppendIntSeq(buf, layout, t, n, payload)
 	} else {
-		buf, err = message.Append((*bp)[:0], layout, message.Message{Type: t, Seq: seq, Payload: payload})
+		buf, err = message.Append(buf, layout, message.Message{Type: t, Seq: seq, Payload: payload})
 	}
 	if err != nil {
 		err = &encodeError{err: err}
