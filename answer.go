@@ -26,9 +26,9 @@ type request struct {
 	seq  any
 	op   message.Handler
 	args brine.Tuple
-	held int64          // what its frame and arguments hold of the budget
-	meta []byte         // the peer's Outgoing metadata (observe.go), or nil
-	pins []*exportEntry // our objects among its arguments (exports.getPinned)
+	held int64           // what its frame and arguments hold of the budget
+	meta []byte          // the peer's Outgoing metadata (observe.go), or nil
+	pins []*exportEntry  // our objects among its arguments (exports.getPinned)
 	th   message.Threads // its thread-id prefix, when threads are bound
 }
 
