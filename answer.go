@@ -104,8 +104,29 @@ func (c *Conn) acceptRequest(seq any, payload any, held int64, th message.Thread
 		return false
 	}
 	r.args = args
+	if op == message.HandlePing {
+		if !c.pingGuard() {
+			c.drop(r)
+			c.log.Warn("rpyc: closing connection: the peer pings too often (Limits.MinPingInterval)", "min", c.cfg.Limits.MinPingInterval)
+			c.shutdown(fmt.Errorf("%w: pings more often than every %v (Limits.MinPingInterval)", ErrProtocol, c.cfg.Limits.MinPingInterval))
+			return false
+		}
+		if valueSize(args[0]) <= readerPing && c.cfg.Interceptor == nil {
+			// A small ping (a heartbeat) is answered at once, whatever
+			// the workers are doing: it says this side is alive. With an
+			// Interceptor, pings are served like any request: it may
+			// answer them (otelrpyc's probe), and it runs user code.
+			c.replyWith(seq, args[0], nil, sendPosted, c.replyThreads(th))
+			c.drop(r)
+			return true
+		}
+	}
 	return c.admit(r)
 }
+
+// readerPing is the largest ping the reader echoes itself; larger ones
+// (a data echo) go to a worker like any request.
+const readerPing = 4 << 10
 
 // serveRequest runs one handler and sends its reply; a panic becomes an
 // exception for the peer, and the connection lives on.
@@ -219,7 +240,7 @@ func (c *Conn) replyWith(seq any, value any, err error, mode sendMode, th messag
 		Traceback:        tracebackText(err),
 		Repr:             pyobj.Repr,
 	})
-	if serr := c.sendEncoded(message.Exception, seq, -1, payload, mode, 0, th); serr != nil {
+	if serr := c.sendEncoded(nil, message.Exception, seq, -1, payload, mode, 0, th); serr != nil {
 		c.log.Debug("rpyc: exception reply not sent", "err", serr)
 	}
 }
@@ -237,7 +258,7 @@ func (c *Conn) sendReply(seq any, value any, mode sendMode, size int, th message
 		defer h.Release()
 	}
 	b := c.box(value)
-	err := c.sendEncoded(message.Reply, seq, -1, b, mode, size, th)
+	err := c.sendEncoded(nil, message.Reply, seq, -1, b, mode, size, th)
 	if err != nil {
 		// Nothing of it reached the peer, or the connection is broken:
 		// the objects boxed for it will never be released by the peer.

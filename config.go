@@ -114,6 +114,9 @@ type Config struct {
 	// and the frame size limits. nil means the zero channel.Config, which
 	// is rpyc's behaviour.
 	Channel *channel.Config
+	// Heartbeat, when its Interval is set, pings a silent peer and ends
+	// the connection when it stays silent (see Heartbeat). Off by default.
+	Heartbeat Heartbeat
 	// Interceptor, when set, wraps the serving of every request the peer
 	// makes: enough to plug in metrics, tracing or a concurrency limit.
 	Interceptor Interceptor
@@ -239,6 +242,9 @@ func (cfg *Config) clone() (*Config, error) {
 	}
 	orDefault(&c.Logger, slog.Default())
 	c.Limits = c.Limits.withDefaults()
+	if c.Heartbeat.Interval > 0 {
+		orDefault(&c.Heartbeat.Timeout, DefaultHeartbeatTimeout)
+	}
 	if c.Channel == nil {
 		c.Channel = &channel.Config{}
 	} else {

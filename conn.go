@@ -81,6 +81,9 @@ type Conn struct {
 
 	layout      atomic.Uint32 // message.Layout; 0 until known
 	bind        atomic.Bool   // messages carry thread ids (threads.go)
+	lastRecv    atomic.Int64  // unix ns of the last frame (heartbeat.go)
+	lastPingIn  atomic.Int64  // unix ns of the peer's last ping (pingGuard)
+	pingStrikes atomic.Int32
 	threadSeq   atomic.Int64  // our thread ids (threads.go)
 	layoutKnown chan struct{} // closed when layout is set
 	seq         atomic.Int64
@@ -243,6 +246,9 @@ func (c *Conn) Start() {
 	c.startOnce.Do(func() {
 		c.auto.Store(true)
 		go c.loop()
+		if c.cfg.Heartbeat.Interval > 0 {
+			go c.heartbeat()
+		}
 	})
 }
 

@@ -32,6 +32,7 @@ func (c *Conn) recv() (frame, error) {
 	if err != nil {
 		return frame{}, err
 	}
+	c.markAlive()
 	if c.detect && c.layout.Load() == 0 {
 		// A peer with bind_threads on (rpyc 6 only) prefixes every
 		// message with thread ids; nothing negotiates it.

@@ -1,11 +1,13 @@
 package rpyc
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"sync"
 
+	"github.com/rpyc-go/rpyc/channel"
 	"github.com/rpyc-go/rpyc/message"
 	streampkg "github.com/rpyc-go/rpyc/stream"
 )
@@ -37,7 +39,11 @@ const (
 //
 // th is the message's thread-id prefix, written only when the connection
 // binds threads (Config.BindThreads, or a peer that sent one).
-func (c *Conn) sendEncoded(t message.Type, seq any, n int64, payload any, mode sendMode, hint int, th message.Threads) error {
+//
+// ctx, when it can end (a synchronous call's context), bounds a sendNow
+// write: the call returns at its deadline while the frame goes out after
+// (channel.SendContext, an error matching channel.ErrSentLater).
+func (c *Conn) sendEncoded(ctx context.Context, t message.Type, seq any, n int64, payload any, mode sendMode, hint int, th message.Threads) error {
 	layout := message.Layout(c.layout.Load())
 	if layout == 0 {
 		layout = c.cfg.Layout
@@ -66,7 +72,11 @@ func (c *Conn) sendEncoded(t message.Type, seq any, n int64, payload any, mode s
 		case sendPosted:
 			err = c.ch.Post(buf)
 		default:
-			err = c.ch.Send(buf)
+			if ctx != nil && ctx.Done() != nil {
+				err = c.ch.SendContext(ctx, buf)
+			} else {
+				err = c.ch.Send(buf)
+			}
 		}
 	}
 	if cap(buf) <= 1<<16 {
@@ -76,6 +86,9 @@ func (c *Conn) sendEncoded(t message.Type, seq any, n int64, payload any, mode s
 	if err != nil {
 		if ee, ok := err.(*encodeError); ok {
 			return ee
+		}
+		if errors.Is(err, channel.ErrSentLater) {
+			return err // the connection is fine; the frame goes out after
 		}
 		if c.Closed() {
 			return c.Err()

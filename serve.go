@@ -14,6 +14,9 @@ func (c *Conn) startManual() {
 	c.startOnce.Do(func() {
 		c.frames = make(chan frame)
 		go c.pump()
+		if c.cfg.Heartbeat.Interval > 0 {
+			go c.heartbeat()
+		}
 	})
 }
 

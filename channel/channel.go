@@ -44,6 +44,10 @@ type Channel struct {
 	written    uint64              // id of the last batch written
 	wscrap     [FrameOverhead]byte // header and trailer for vectored writes
 	writeArmed time.Time           // when the write deadline was last moved (writer only)
+	// callDeadline caps the write deadline while a SendContext caller
+	// writes (unix ns; 0: none); set and read by the writer, under sendMu
+	// when it changes.
+	callDeadline int64
 
 	recvMu  sync.Mutex
 	recvErr error
