@@ -46,7 +46,7 @@ func (c *Conn) drop(r request) {
 // (answer): the reader goes back to reading at once. held is what the
 // request holds of the budget; it goes with the request, or is given
 // back here.
-func (c *Conn) acceptRequest(seq any, payload any, held int64, th message.Threads) bool {
+func (c *Conn) acceptRequest(seq any, payload any, held int64, th message.Threads, ls *loopState) bool {
 	seq, meta := splitSeq(seq)
 	op, rawArgs, err := message.ParseRequest(payload)
 	if err != nil {
@@ -121,7 +121,7 @@ func (c *Conn) acceptRequest(seq any, payload any, held int64, th message.Thread
 			return true
 		}
 	}
-	return c.admit(r)
+	return c.admit(r, ls)
 }
 
 // readerPing is the largest ping the reader echoes itself; larger ones
@@ -401,7 +401,7 @@ const parkOverhead = 512
 // admit runs r on a worker, or parks it. It reports false when
 // the connection ended while waiting for room. r holds its share of the
 // budget (r.held) until it has been served, or until it is dropped.
-func (c *Conn) admit(r request) bool {
+func (c *Conn) admit(r request, ls *loopState) bool {
 	limit := c.cfg.Limits.MaxParkedBytes
 	size := r.held + parkOverhead
 	c.mu.Lock()
@@ -413,6 +413,14 @@ func (c *Conn) admit(r request) bool {
 		}
 		if len(c.parked) == 0 && c.active < c.capacity() {
 			c.active++
+			if ls != nil && c.ch.Buffered() == 0 {
+				// Alone on the wire: the reader runs it (inline.go).
+				if !c.runInline(r, ls) {
+					ls.handedOver = true // another loop reads now
+					return false
+				}
+				return true
+			}
 			c.run(r)
 			c.mu.Unlock()
 			return true
@@ -497,6 +505,9 @@ func (c *Conn) next() (request, bool) {
 func (c *Conn) workerWaits() {
 	c.mu.Lock()
 	c.waitingWorkers++
+	// The reader may be the one waiting (a request it runs itself calls
+	// back): reading must go on elsewhere, or the reply is never read.
+	c.takeOver()
 	if len(c.parked) > 0 && c.active < c.capacity() && !c.closing {
 		r := c.popParked()
 		c.active++

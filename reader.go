@@ -16,6 +16,12 @@ import (
 	"github.com/rpyc-go/rpyc/stream"
 )
 
+// loopState is one automatic reader's own state.
+type loopState struct {
+	handedOver bool // another loop reads now (inline.go)
+	taken      bool // its request's reading was taken over (c.mu)
+}
+
 // frame is a message as the reader received it, with what it holds of
 // the budget (channel.RecvHeld).
 type frame struct {
@@ -62,9 +68,16 @@ func (c *Conn) setLayout(l message.Layout) {
 	}
 }
 
-// loop is the automatic reader: read, dispatch, repeat.
+// loop is the automatic reader: read, dispatch, repeat. It ends when the
+// connection does, or when it hands reading over to another loop while
+// it runs a request (inline.go).
 func (c *Conn) loop() {
-	defer close(c.readDone)
+	var ls loopState
+	defer func() {
+		if !ls.handedOver {
+			c.closeReadDone()
+		}
+	}()
 	for {
 		if d := c.cfg.Limits.IdleTimeout; d > 0 {
 			if err := c.ch.AwaitFrame(d); err == channel.ErrIdle {
@@ -84,7 +97,7 @@ func (c *Conn) loop() {
 			c.readFailed(err)
 			return
 		}
-		if !c.dispatch(f) {
+		if !c.dispatch(f, &ls) {
 			return
 		}
 	}
@@ -107,7 +120,7 @@ func (c *Conn) busy() bool {
 
 // pump is the manual-mode reader: it only moves frames to dispatchers.
 func (c *Conn) pump() {
-	defer close(c.readDone)
+	defer c.closeReadDone()
 	for {
 		f, err := c.recv()
 		if err != nil {
@@ -157,7 +170,10 @@ func (c *Conn) chargeDecode(n int64) error {
 // question, a request to admission. It reports false when the
 // connection must stop reading. What the frame holds of the budget goes
 // with the request it carries, or is given back here.
-func (c *Conn) dispatch(f frame) bool {
+//
+// ls is the automatic reader's state (nil when dispatching by hand): only
+// that reader runs requests itself (inline.go).
+func (c *Conn) dispatch(f frame, ls *loopState) bool {
 	c.hold = channel.NewIncomingHold(c.budget, c.ctx, c.cfg.Limits.ReadTimeout, f.held)
 	data := f.data
 	layout := message.Layout(c.layout.Load())
@@ -197,7 +213,7 @@ func (c *Conn) dispatch(f frame) bool {
 	}
 	switch m.Type {
 	case message.Request:
-		return c.acceptRequest(m.Seq, m.Payload, c.hold.Held(), f.th)
+		return c.acceptRequest(m.Seq, m.Payload, c.hold.Held(), f.th, ls)
 	case message.Reply, message.Exception:
 		c.deliverReply(m)
 	}

@@ -96,7 +96,7 @@ func (c *Conn) serveOne(ctx context.Context, stop <-chan struct{}) (bool, error)
 			<-c.done
 			return false, c.Err()
 		}
-		c.dispatch(f)
+		c.dispatch(f, nil)
 		return true, nil
 	case <-stop:
 		return false, nil

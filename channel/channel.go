@@ -503,6 +503,11 @@ func isDecodeError(err error) bool {
 	return errors.Is(err, ErrBadCompression) || errors.Is(err, ErrInflatedTooLarge)
 }
 
+// Buffered returns how many bytes of later frames have been read from the
+// stream and wait in the receive buffer: more is already there to
+// receive. Call it from the receiving goroutine only.
+func (c *Channel) Buffered() int { return c.br.Buffered() }
+
 // Budget returns the budget frames are charged to (Config.Budget), to
 // which RecvHeld's held bytes are given back.
 func (c *Channel) Budget() *Budget { return c.s.budget }
