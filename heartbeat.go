@@ -42,8 +42,9 @@ type Heartbeat struct {
 const DefaultHeartbeatTimeout = 20 * time.Second
 
 // ErrPeerUnresponsive is matched by the errors of calls that were in
-// flight when the heartbeat found the peer silent past its bound, and by
-// the connection's Err.
+// flight when the peer was found silent past a bound (the heartbeat's,
+// or TCP's: keep-alive probes unanswered, data unacknowledged past
+// TCP_USER_TIMEOUT, the network to it gone), and by the connection's Err.
 var ErrPeerUnresponsive = errors.New("rpyc: the peer stopped answering")
 
 // heartbeatPing is the data of our heartbeat pings: small, so a peer

@@ -141,6 +141,13 @@ func (c *Conn) readFailed(err error) {
 	if c.Closed() {
 		return
 	}
+	if stream.IsUnreachable(err) {
+		// TCP gave up on the peer (keep-alive, TCP_USER_TIMEOUT) or the
+		// network to it went: it stopped answering.
+		c.log.Info("rpyc: the peer stopped answering", "err", err)
+		c.shutdown(fmt.Errorf("%w: %w", ErrPeerUnresponsive, err))
+		return
+	}
 	if stream.IsClosed(err) {
 		// The peer went away (an end of stream, a reset, a close in the
 		// middle of a frame): a disconnect, not a protocol error.

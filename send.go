@@ -107,6 +107,11 @@ func (c *Conn) writeFailed(err error) {
 	if c.Closed() {
 		return
 	}
+	if streampkg.IsUnreachable(err) {
+		c.log.Info("rpyc: the peer stopped answering while we wrote", "err", err)
+		c.shutdown(fmt.Errorf("%w: %w", ErrPeerUnresponsive, err))
+		return
+	}
 	if streampkg.IsClosed(err) {
 		c.log.Debug("rpyc: peer went away while we wrote", "err", err)
 		c.shutdown(fmt.Errorf("%w: %w", io.EOF, err))
