@@ -135,8 +135,7 @@ type Conn struct {
 	readDoneOnce sync.Once
 
 	// Inline serving (inline.go), under mu.
-	inline   *loopState  // the reader running a request itself, until taken over
-	takeover *time.Timer // fires takeOverLate after inlineSlice
+	inline *loopState // the reader running a request itself, until taken over
 
 	hooks    []func(*Conn) // run once after shutdown (services' on_disconnect)
 	hookOnce sync.Once
@@ -254,8 +253,6 @@ func addrString(a net.Addr) string {
 func (c *Conn) Start() {
 	c.startOnce.Do(func() {
 		c.auto.Store(true)
-		c.takeover = time.AfterFunc(time.Hour, c.takeOverLate)
-		c.takeover.Stop()
 		go c.loop()
 		if c.cfg.Heartbeat.Interval > 0 {
 			go c.heartbeat()

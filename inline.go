@@ -31,9 +31,14 @@ func (c *Conn) runInline(r request, ls *loopState) bool {
 	c.inline = ls    // the reader's request, which takeOver may hand over
 	c.workers.Add(1) // Close waits for it as for a worker
 	c.mu.Unlock()
-	c.takeover.Reset(inlineSlice)
+	if ls.timer == nil {
+		// Each reader has its own timer: stopping it must never stop
+		// the timer of the reader that took over from this one.
+		ls.timer = time.AfterFunc(time.Hour, func() { c.takeOverLate(ls) })
+	}
+	ls.timer.Reset(inlineSlice)
 	c.serveRequest(r)
-	c.takeover.Stop()
+	ls.timer.Stop()
 	c.mu.Lock()
 	if c.inline == ls {
 		c.inline = nil
@@ -82,9 +87,12 @@ func (c *Conn) takeOver() {
 	go c.loop()
 }
 
-// takeOverLate is the inlineSlice timer's function.
-func (c *Conn) takeOverLate() {
+// takeOverLate is the inlineSlice timer's function for reader ls: it
+// takes over only if ls still runs its request.
+func (c *Conn) takeOverLate(ls *loopState) {
 	c.mu.Lock()
-	c.takeOver()
+	if c.inline == ls {
+		c.takeOver()
+	}
 	c.mu.Unlock()
 }

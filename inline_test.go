@@ -43,3 +43,44 @@ func TestSlowHandlerDoesNotStallTheConnection(t *testing.T) {
 		}
 	}
 }
+
+// callsBackWithoutItsContext calls the peer back with a context of its
+// own (not the handler's), as code that fetches an argument by value does.
+type callsBackWithoutItsContext struct{ hardService }
+
+func (s *callsBackWithoutItsContext) CallBack(cb *Netref) (int, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return As[int](cb.Call(ctx, 41))
+}
+
+// A reader that took over from a slow request, then runs a request of
+// its own that calls back without the handler's context, is itself taken
+// over after inlineSlice: the old reader finishing its request does not
+// cancel the new reader's timer.
+func TestTakenOverReaderKeepsItsOwnTimer(t *testing.T) {
+	svc := &callsBackWithoutItsContext{}
+	cli, _ := memPair(t, svc, quietConfig(), quietConfig())
+	ctx := contextWithTimeout(t, 10*time.Second)
+	root, err := cli.Root(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb := func(n int) int { return n + 1 }
+	for i := range 40 {
+		// The slow request ends at various moments after the second one
+		// began: the old reader's end must not stop the new reader's timer.
+		slow := root.CallMethodAsync("sleep", 3) // taken over after inlineSlice
+		time.Sleep(time.Millisecond + time.Duration(i)*50*time.Microsecond)
+		start := time.Now()
+		if got, err := As[int](root.CallMethod(ctx, "call_back", cb)); err != nil || got != 42 {
+			t.Fatalf("call_back after a slow call: %v, %v", got, err)
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Fatalf("call_back took %v behind a slow call", d)
+		}
+		if err := slow.Wait(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/rpyc-go/rpyc/brine"
 	"github.com/rpyc-go/rpyc/channel"
@@ -18,8 +19,9 @@ import (
 
 // loopState is one automatic reader's own state.
 type loopState struct {
-	handedOver bool // another loop reads now (inline.go)
-	taken      bool // its request's reading was taken over (c.mu)
+	handedOver bool        // another loop reads now (inline.go)
+	taken      bool        // its request's reading was taken over (c.mu)
+	timer      *time.Timer // takes over after inlineSlice (inline.go)
 }
 
 // frame is a message as the reader received it, with what it holds of
@@ -74,6 +76,9 @@ func (c *Conn) setLayout(l message.Layout) {
 func (c *Conn) loop() {
 	var ls loopState
 	defer func() {
+		if ls.timer != nil {
+			ls.timer.Stop()
+		}
 		if !ls.handedOver {
 			c.closeReadDone()
 		}
