@@ -358,10 +358,19 @@ func (c *Channel) lead(first func() error) error {
 		// before it failed: report the send error.
 		ownErr = c.sendErr
 	}
+	c.writing = false
+	c.yieldWriter()
+	return ownErr
+}
+
+// yieldWriter ends a writer's turn (sendMu held, c.writing already
+// cleared): waiters are woken and OnWriteError hears of a failure once,
+// whoever's write found it (frames queued without a waiting caller may
+// have been lost). It returns with sendMu released.
+func (c *Channel) yieldWriter() {
 	if cap(c.spare) > maxPooledBuffer {
 		c.spare = nil
 	}
-	c.writing = false
 	c.sendCond.Broadcast()
 	notify := c.sendErr != nil && !c.notified && c.OnWriteError != nil
 	if notify {
@@ -370,11 +379,8 @@ func (c *Channel) lead(first func() error) error {
 	err := c.sendErr
 	c.sendMu.Unlock()
 	if notify {
-		// Frames queued without a waiting caller may have been lost: say
-		// so once, whoever's write found out.
 		c.OnWriteError(err)
 	}
-	return ownErr
 }
 
 // flushPending writes queued batches until none is left (sendMu held; it

@@ -184,34 +184,18 @@ func (c *Channel) finishLead(rest []byte, id uint64) {
 }
 
 // endLead ends a writer's turn (sendMu held): frames queued meanwhile
-// are started, the error of batch want is reported, and OnWriteError
-// hears of a failure once. It returns with sendMu released.
+// are left to a goroutine, so the caller returns now, and the error of
+// batch want is reported. It returns with sendMu released.
 func (c *Channel) endLead(want uint64) error {
 	if len(c.pending) > 0 && c.sendErr == nil && !c.flushing {
-		// Frames queued behind ours: a goroutine writes them, so this
-		// caller returns now.
 		c.flushing = true
-		c.writing = false
 		go c.flush()
-	} else {
-		c.writing = false
 	}
-	if cap(c.spare) > maxPooledBuffer {
-		c.spare = nil
-	}
-	c.sendCond.Broadcast()
+	c.writing = false
 	var ownErr error
 	if c.written < want {
 		ownErr = c.sendErr
 	}
-	notify := c.sendErr != nil && !c.notified && c.OnWriteError != nil
-	if notify {
-		c.notified = true
-	}
-	err := c.sendErr
-	c.sendMu.Unlock()
-	if notify {
-		c.OnWriteError(err)
-	}
+	c.yieldWriter()
 	return ownErr
 }
