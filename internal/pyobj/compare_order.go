@@ -11,7 +11,8 @@ package pyobj
 //     lexicographically: the first pair of items that are not equal
 //     decides, by a full comparison of that pair (which may itself be
 //     Python's TypeError), else the lengths do;
-//   - frozensets by inclusion (< is a proper subset);
+//   - frozensets by inclusion (< is a proper subset), slices as the
+//     tuples (start, stop, step);
 //   - anything else, and the peer's objects, NotImplemented: a Python
 //     server's list.__lt__ does not take a netref either, which is why a
 //     Python client's remote_list < [9] raises TypeError against both.
@@ -74,6 +75,13 @@ func order(a, b any, op string, depth int) (any, error) {
 			return brine.NotImplemented, nil
 		}
 		return setOrder(x, y, op, depth), nil
+	case brine.Slice:
+		y, ok := b.(brine.Slice)
+		if !ok {
+			return brine.NotImplemented, nil
+		}
+		// Python orders slices as the tuples (start, stop, step).
+		return order(brine.Tuple{x.Start, x.Stop, x.Step}, brine.Tuple{y.Start, y.Stop, y.Step}, op, depth+1)
 	}
 	la, ok := goList(a)
 	if !ok {
