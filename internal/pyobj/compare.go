@@ -330,7 +330,7 @@ func pyCompare(a, b any) (int, error) {
 
 // cmpOrdered is cmp.Compare without its NaN ordering: NaN is neither
 // less nor greater, as in Python.
-func cmpOrdered[T int64 | uint64 | float64](x, y T) int {
+func cmpOrdered[T int | int64 | uint64 | float64](x, y T) int {
 	switch {
 	case x < y:
 		return -1

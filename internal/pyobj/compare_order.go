@@ -18,8 +18,10 @@ package pyobj
 //     Python client's remote_list < [9] raises TypeError against both.
 
 import (
+	"bytes"
 	"math/big"
 	"slices"
+	"strings"
 
 	"github.com/rpyc-go/rpyc/brine"
 )
@@ -55,12 +57,12 @@ func order(a, b any, op string, depth int) (any, error) {
 	switch x := a.(type) {
 	case string:
 		if y, ok := b.(string); ok {
-			return holds(compareStrings(x, y), op), nil
+			return holds(strings.Compare(x, y), op), nil
 		}
 		return brine.NotImplemented, nil
 	case []byte:
 		if y, ok := b.([]byte); ok {
-			return holds(compareStrings(string(x), string(y)), op), nil
+			return holds(bytes.Compare(x, y), op), nil
 		}
 		return brine.NotImplemented, nil
 	case brine.Tuple:
@@ -109,16 +111,6 @@ func holds(c int, op string) bool {
 	return c >= 0
 }
 
-func compareStrings(x, y string) int {
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	}
-	return 0
-}
-
 // orderItems compares two sequences of n and m items lexicographically.
 func orderItems(n, m int, item func(i int) (any, any), op string, depth int) (any, error) {
 	for i := 0; i < n && i < m; i++ {
@@ -132,17 +124,7 @@ func orderItems(n, m int, item func(i int) (any, any), op string, depth int) (an
 		}
 		return r, nil
 	}
-	return holds(compareInts(n, m), op), nil
-}
-
-func compareInts(n, m int) int {
-	switch {
-	case n < m:
-		return -1
-	case n > m:
-		return 1
-	}
-	return 0
+	return holds(cmpOrdered(n, m), op), nil
 }
 
 // richOrder is Python's x op y: x's operator, else y's reflected one,
@@ -188,7 +170,7 @@ func compareItems(n, m int, item func(i int) (any, any)) (int, error) {
 		}
 		return pyCompare(Normalize(x), Normalize(y))
 	}
-	return compareInts(n, m), nil
+	return cmpOrdered(n, m), nil
 }
 
 // containsList reports whether v is, or is a tuple that may hold, a Go

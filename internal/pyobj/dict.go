@@ -444,12 +444,7 @@ func (p *Policy) mappingPairs(ctx context.Context, other any) (pairs [][2]any, o
 		var te *TypeError
 		switch {
 		case err == nil:
-			keys, vals := mapItems(m)
-			pairs := make([][2]any, len(keys))
-			for i := range keys {
-				pairs[i] = [2]any{keys[i], vals[i]}
-			}
-			return pairs, true, nil
+			return mapPairs(m), true, nil
 		case !errors.As(err, &te) || te.cause != nil:
 			return nil, true, err // the fetch failed, or was too large
 		}
@@ -471,15 +466,19 @@ func (p *Policy) mappingPairs(ctx context.Context, other any) (pairs [][2]any, o
 	if !rv.IsValid() || !(rv.Kind() == reflect.Map || rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().Kind() == reflect.Map) {
 		return nil, false, nil
 	}
-	pairs, err = readMap(rv, func(m reflect.Value) ([][2]any, error) {
-		keys, vals := mapItems(m)
-		pairs := make([][2]any, len(keys))
-		for i := range keys {
-			pairs[i] = [2]any{keys[i], vals[i]}
-		}
-		return pairs, nil
-	})
+	pairs, err = readMap(rv, func(m reflect.Value) ([][2]any, error) { return mapPairs(m), nil })
 	return pairs, true, err
+}
+
+// mapPairs is m's (key, value) pairs in sorted-key order. Call with
+// containerMu held, unless m is not shared.
+func mapPairs(m reflect.Value) [][2]any {
+	keys, vals := mapItems(m)
+	pairs := make([][2]any, len(keys))
+	for i := range keys {
+		pairs[i] = [2]any{keys[i], vals[i]}
+	}
+	return pairs
 }
 
 // pairsOf splits the items of an iterable of pairs.

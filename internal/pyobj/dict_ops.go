@@ -39,14 +39,7 @@ func (p *Policy) mergeDicts(ctx context.Context, name string, self reflect.Value
 	if !ok {
 		return brine.NotImplemented, nil
 	}
-	mine, err := readMap(self, func(m reflect.Value) ([][2]any, error) {
-		keys, vals := mapItems(m)
-		out := make([][2]any, len(keys))
-		for i := range keys {
-			out[i] = [2]any{keys[i], vals[i]}
-		}
-		return out, nil
-	})
+	mine, err := readMap(self, func(m reflect.Value) ([][2]any, error) { return mapPairs(m), nil })
 	if err != nil {
 		return nil, err
 	}
