@@ -76,7 +76,8 @@
 //     AttrLister answer names a value does not declare (Python's
 //     _rpyc_getattr and friends), under the same attribute policy.
 //   - A struct comes back to a T or *T parameter as itself, and a dict
-//     fills one by field name; an argument that does not fit is a
+//     fills one by field name (its tagged fields, or every exported one
+//     of a struct that tags none); an argument that does not fit is a
 //     TypeError in Python's words ("expected a list of int, got float at
 //     item 0").
 //   - A returned error becomes a Python exception: vinegar.New("KeyError",

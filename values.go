@@ -116,14 +116,17 @@ var (
 type Class = pyobj.Class
 
 // ClassOf returns the Python class of Go type T, the same *Class on
-// every call. The class of a struct type T is also the class of *T (a
-// service serves its structs as pointers). Calling a struct's class from
-// Python builds a *T: positional arguments fill the fields the peer can
-// read (tagged ones) in declaration order, keyword arguments any
-// exported field by its Python name; missing fields keep their zero
-// value. The class of an interface type has every type implementing it
-// as instances and cannot be called; another type's class converts its
-// one argument to T (a list for a []T) or makes T's zero value.
+// every call (and the one a T value's __class__ gives). The class of a
+// struct type T is also the class of *T (a service serves its structs as
+// pointers). ClassOf also exposes the class for calling: Python then
+// builds a *T with it, arguments filling the fields a dict would set (the
+// tagged ones, or every exported field of a struct that tags none), by
+// position in declaration order or by name; missing fields keep their
+// zero value. A class only reached as __class__ answers isinstance but
+// cannot be called. The class of an interface type has every type
+// implementing it as instances and cannot be called; another type's
+// class converts its one argument to T (a list for a []T) or makes T's
+// zero value.
 func ClassOf[T any]() *Class { return pyobj.ClassOf(reflect.TypeFor[T]()) }
 
 // SnakeCase turns a Go identifier into the Python name it is exposed

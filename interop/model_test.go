@@ -196,6 +196,7 @@ func TestModelFromPython(t *testing.T) {
 			"take_obtained":      "'t1=21.5'",
 			"class_of":           `"<class 'sensors.Reading'>"`,
 			"isinstance_classof": "True",
+			"class_of_unexposed": "TypeError cannot create 'modelGauge' instances: the service does not expose its class (rpyc.ClassOf)",
 			"sizeof":             "True",
 			"dyn_set":            "5",
 			"dyn_del":            "AttributeError 'modelService' object has no attribute 'gamma'",

@@ -11,11 +11,11 @@ package pyobj
 //     way;
 //   - a dict of fields (a Python dict, fetched by value, or a Go map with
 //     str keys), by Python name: the tag's name or the snake_case of the
-//     Go name, as the struct's attributes are named. Any exported field
-//     may be given (filling a fresh value changes nothing the caller
-//     could not pass anyway), fields left out keep their zero value, and
-//     a name the struct does not have is a TypeError naming the fields it
-//     has.
+//     Go name, as the struct's attributes are named. The fields a dict
+//     may set are those the struct shows Python, its tagged fields, or
+//     every exported field of a struct that tags none (plain data);
+//     fields left out keep their zero value, and any other name is a
+//     TypeError naming the fields there are.
 //
 // A Go type exposed as a Python class (Class) builds its instances with
 // the same rules from keyword arguments.
@@ -74,7 +74,11 @@ func structFields(st reflect.Type) *typeInfo {
 // fillStruct makes a new st from the mapping m (v is m as offered, for
 // messages): each key names a field.
 func fillStruct(st reflect.Type, m reflect.Value, v any) (reflect.Value, error) {
-	ti := structFields(st)
+	settable := structFields(st).settableFields(false)
+	fields := make(map[string]*fieldInfo, len(settable))
+	for _, f := range settable {
+		fields[f.pyName] = f
+	}
 	keys := m.MapKeys()
 	names := make([]string, len(keys))
 	for i, k := range keys {
@@ -94,11 +98,11 @@ func fillStruct(st reflect.Type, m reflect.Value, v any) (reflect.Value, error) 
 	slices.SortFunc(order, func(a, b int) int { return strings.Compare(names[a], names[b]) })
 	out := reflect.New(st).Elem()
 	for _, i := range order {
-		f := ti.fields[names[i]]
+		f := fields[names[i]]
 		if f == nil {
 			e := convErr(v, st)
 			e.Path = []string{fmt.Sprintf("key '%s'", names[i])}
-			e.note = fmt.Sprintf("%s has no field '%s'; its fields: %s", bare(pyTypeDesc(st)), names[i], strings.Join(ti.fieldNames(), ", "))
+			e.note = fmt.Sprintf("%s has no field '%s'; its fields: %s", bare(pyTypeDesc(st)), names[i], strings.Join(fieldNames(settable), ", "))
 			return reflect.Value{}, e
 		}
 		fv := settableField(out, f.index)

@@ -7,7 +7,7 @@ package pyobj
 //
 //	__format__(spec)   format(x, spec), f"{x:spec}" (format.go)
 //	__doc__            the type's docstring (Documenter), else None
-//	__class__          the value's type as a Python class (typeobject.go)
+//	__class__          the type of a program's value as a Python class (typeobject.go)
 //	__sizeof__()       the bytes the value takes, shallow, as sys.getsizeof
 //	__dir__()          dir(x), as HANDLE_DIR answers it
 //	__repr__(), __str__(), __hash__()
@@ -67,10 +67,11 @@ func (p *Policy) objectAttr(obj any, name string) (resolved, bool) {
 	case "__doc__":
 		return resolved{value: docOf(obj)}, true
 	case "__class__":
-		if _, isClass := obj.(*Class); isClass {
+		c, ok := classFor(obj)
+		if !ok {
 			return resolved{}, false
 		}
-		return resolved{value: classFor(obj)}, true
+		return resolved{value: c}, true
 	case "__sizeof__":
 		return call(0, 0, func(context.Context, brine.Tuple) (any, error) { return sizeOf(obj), nil })
 	case "__dir__":
@@ -101,10 +102,10 @@ func (p *Policy) objectAttr(obj any, name string) (resolved, bool) {
 // names its policy lets through.
 func (p *Policy) protocolDir(obj any, add func(string)) {
 	for _, n := range protocolNames {
-		if _, isClass := obj.(*Class); isClass && n == "__class__" {
+		if _, err := p.CheckName(n, AccessGet); err != nil {
 			continue
 		}
-		if _, err := p.CheckName(n, AccessGet); err == nil {
+		if _, ok := p.objectAttr(obj, n); ok {
 			add(n)
 		}
 	}

@@ -160,12 +160,22 @@ func buildTypeInfo(t reflect.Type) *typeInfo {
 	return ti
 }
 
-// fieldNames lists the Python names of every exported field, sorted:
-// the keys a dict converted to the struct may have.
-func (ti *typeInfo) fieldNames() []string {
-	out := make([]string, 0, len(ti.fields))
-	for n := range ti.fields {
-		out = append(out, n)
+// settableFields are the fields a dict converted to the struct, or a
+// call of its class, may set, in declaration order: those the struct
+// shows Python (its tagged fields), or every exported field when it tags
+// none (plain data) or under AllowPublicAttrs (public).
+func (ti *typeInfo) settableFields(public bool) []*fieldInfo {
+	if marked := ti.readableFields(false); len(marked) > 0 && !public {
+		return marked
+	}
+	return ti.fieldList
+}
+
+// fieldNames lists the Python names of fields, sorted.
+func fieldNames(fields []*fieldInfo) []string {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		out[i] = f.pyName
 	}
 	sort.Strings(out)
 	return out

@@ -14,12 +14,13 @@ package pyobj
 //
 // The class of a struct type T is also the class of *T: the values a
 // service serves are usually pointers, and a method taking either
-// accepts the other (convert_struct.go). Calling a struct's class builds
-// a *T from the call's arguments: positional ones fill the fields the
-// peer can read, in declaration order, keywords any exported field by
-// its Python name, as a dict converted to T would. An interface type's
-// class has no instances of its own to build; another type's class
-// converts its one argument (a list for []T, ...) or makes a zero value.
+// accepts the other (convert_struct.go). A class the program exposes
+// (ClassOf) may be called: a struct's builds a *T from the call's
+// arguments, positional ones filling the fields a dict converted to T
+// may set, in declaration order, keywords any of them by name. An
+// interface type's class has no instances of its own to build; another
+// type's class converts its one argument (a list for []T, ...) or makes
+// a zero value.
 
 import (
 	"context"
@@ -27,6 +28,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/rpyc-go/rpyc/brine"
 )
@@ -35,20 +37,25 @@ import (
 type Class struct {
 	t    reflect.Type // the type; a struct's, never a pointer to one
 	name string       // "module.Name": the class's id_pack name, its instances' too
+	// exposed is set once the program asks for the class (ClassOf): only
+	// then may the peer call it to build instances. A class reached only
+	// as some value's __class__ answers isinstance but builds nothing, so
+	// opening __class__ to a peer does not let it make values of every
+	// type it holds (a Job with a command of its choosing, say).
+	exposed atomic.Bool
 }
 
-type classKey struct {
-	t    reflect.Type
-	name string
-}
-
-var classes sync.Map // classKey -> *Class
+// classes holds one *Class per type: the engine exports a class under
+// its instances' class id, which must name one class.
+var classes sync.Map // reflect.Type -> *Class
 
 // ClassOf is rpyc.ClassOf: the class of Go type t, the same *Class for
-// every call with the same type (and for T and *T when T is a struct).
+// every call with the same type (and for T and *T when T is a struct),
+// which the peer may call.
 func ClassOf(t reflect.Type) *Class {
-	t = classType(t)
-	return classNamed(t, instanceName(t))
+	c := classOfType(classType(t))
+	c.exposed.Store(true)
+	return c
 }
 
 // classType is the type a class stands for: a struct's for a pointer to
@@ -60,12 +67,12 @@ func classType(t reflect.Type) reflect.Type {
 	return t
 }
 
-func classNamed(t reflect.Type, name string) *Class {
-	k := classKey{t, name}
-	if c, ok := classes.Load(k); ok {
+// classOfType is the one *Class of t (a type classType returned).
+func classOfType(t reflect.Type) *Class {
+	if c, ok := classes.Load(t); ok {
 		return c.(*Class)
 	}
-	c, _ := classes.LoadOrStore(k, &Class{t: t, name: name})
+	c, _ := classes.LoadOrStore(t, &Class{t: t, name: instanceName(t)})
 	return c.(*Class)
 }
 
@@ -92,14 +99,21 @@ func instanceName(t reflect.Type) (name string) {
 	return TypeName(zero)
 }
 
-// classFor is obj.__class__: the class of obj's type, under the name the
-// peer knows obj by.
-func classFor(obj any) *Class {
+// classFor is obj.__class__ for a value of a Go type of the program's
+// own (a struct, a named type with methods): ok is false for the values
+// the model gives a Python class of its own (lists, dicts, files,
+// iterators, funcs, bound methods, classes), whose __class__ a Python
+// client knows without asking.
+func classFor(obj any) (*Class, bool) {
 	obj = Unroot(obj)
-	if obj == nil {
-		return nil
+	switch obj.(type) {
+	case nil, *boundMethod, *goIterator, *restricted, *Class, Object:
+		return nil, false
 	}
-	return classNamed(classType(reflect.TypeOf(obj)), TypeName(obj))
+	if classOf(obj) != nil || reflect.TypeOf(obj).Kind() == reflect.Func {
+		return nil, false
+	}
+	return classOfType(classType(reflect.TypeOf(obj))), true
 }
 
 // Type is the Go type the class stands for (the struct type, for the
@@ -255,9 +269,13 @@ func (c *Class) names() []string {
 // newInstance is cls(*args, **kw).
 func (p *Policy) newInstance(ctx context.Context, c *Class, args brine.Tuple, kw Kwargs) (any, error) {
 	name := c.shortName()
-	switch c.t.Kind() {
-	case reflect.Interface:
+	switch {
+	case c.t.Kind() == reflect.Interface:
 		return nil, typeError("cannot create '%s' instances: it is a Go interface", name)
+	case !c.exposed.Load():
+		return nil, typeError("cannot create '%s' instances: the service does not expose its class (rpyc.ClassOf)", name)
+	}
+	switch c.t.Kind() {
 	case reflect.Struct:
 		return p.newStruct(c, args, kw)
 	}
@@ -289,11 +307,15 @@ func (p *Policy) newInstance(ctx context.Context, c *Class, args brine.Tuple, kw
 }
 
 // newStruct builds a *T for a struct class: positional arguments fill the
-// readable fields in order, keywords any exported field by name.
+// settable fields (those a dict may set: convert_struct.go) in order,
+// keywords any of them by name.
 func (p *Policy) newStruct(c *Class, args brine.Tuple, kw Kwargs) (any, error) {
 	name := c.shortName()
-	ti := structFields(c.t)
-	pos := ti.readableFields(p.AllowPublicAttrs)
+	pos := structFields(c.t).settableFields(p.AllowPublicAttrs)
+	byName := make(map[string]*fieldInfo, len(pos))
+	for _, f := range pos {
+		byName[f.pyName] = f
+	}
 	if len(args) > len(pos) {
 		return nil, typeError("%s() takes %d positional argument%s but %d were given", name, len(pos), plural(len(pos)), len(args))
 	}
@@ -315,7 +337,7 @@ func (p *Policy) newStruct(c *Class, args brine.Tuple, kw Kwargs) (any, error) {
 		}
 	}
 	for _, k := range sortedKeys(keysOf(kw)) {
-		f := ti.fields[k]
+		f := byName[k]
 		switch {
 		case f == nil:
 			return nil, typeError("%s() got an unexpected keyword argument '%s'", name, k)

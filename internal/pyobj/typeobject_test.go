@@ -126,3 +126,26 @@ func TestClassCall(t *testing.T) {
 		t.Errorf("INSPECT of a class lacks __call__: %v", names)
 	}
 }
+
+// TestClassOfValue: __class__ is the class of a program's own types only,
+// and a class reached that way answers isinstance but builds nothing
+// until the program exposes it with ClassOf.
+func TestClassOfValue(t *testing.T) {
+	ctx := context.Background()
+	p := protoPolicy()
+	pt := &point{1, 2}
+	cls, err := p.GetAttr(ctx, pt, "__class__")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := IsInstance(pt, cls); !ok {
+		t.Error("isinstance(p, p.__class__) is false")
+	}
+	_, err = p.Call(ctx, cls, nil, Kwargs{"x": int64(1)})
+	wantExc(t, err, vinegar.ErrTypeError, "cannot create 'point' instances: the service does not expose its class")
+	for _, obj := range []any{&[]int{}, map[string]int{}, func() {}, cls} {
+		if _, err := p.GetAttr(ctx, obj, "__class__"); err == nil {
+			t.Errorf("%T.__class__ answered; its Python class is the client's own", obj)
+		}
+	}
+}

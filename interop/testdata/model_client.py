@@ -129,6 +129,7 @@ def permissive(r):
     check("take_obtained", lambda: r.take(obtain(p)))
     check("class_of", lambda: repr(p.__class__))
     check("isinstance_classof", lambda: isinstance(p, p.__class__))
+    check("class_of_unexposed", lambda: r.gauge().__class__())
     check("sizeof", lambda: r.list().__sizeof__() > 0)
 
     def dyn_set():
