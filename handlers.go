@@ -251,14 +251,20 @@ func handleCtxExit(c *Conn, ctx context.Context, args brine.Tuple) (any, error) 
 // class, or another type's object. An object we no longer hold is
 // judged by its Go type, found from its class id.
 func handleInstanceCheck(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
-	if n, ok := args[0].(*Netref); ok {
-		return n.do(ctx, message.HandleInstanceCheck, args[1]) // a third party's class, chained
-	}
 	id, err := message.ParseIDPack(args[1])
 	if err != nil {
 		return nil, vinegar.New("TypeError", "isinstance(): "+err.Error())
 	}
-	if obj, err := c.exports.get(id); err == nil {
+	obj, err := c.exports.get(id)
+	if cls, ok := args[0].(*Netref); ok {
+		// A third party's class, chained through us: only its own
+		// objects (which we hold as netrefs too) can be its instances.
+		if o, ok := obj.(*Netref); err == nil && ok && o.conn == cls.conn {
+			return o.IsInstance(ctx, cls)
+		}
+		return false, nil
+	}
+	if err == nil {
 		return pyobj.IsInstance(obj, args[0])
 	}
 	return pyobj.IsInstanceType(c.exports.typeOfClass(id.ClassID), args[0])

@@ -4,6 +4,7 @@ package interop
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"math/big"
@@ -217,4 +218,35 @@ func checkLines(t *testing.T, mode string, got, want map[string]string) {
 	if t.Failed() {
 		t.Logf("%s output:\n%s", mode, strings.Join(slices.Sorted(maps.Keys(got)), ", "))
 	}
+}
+
+// TestModelFromGo: the same rules from the other side, a Go client of
+// Python's server: a Python dict converts to a Go struct by field name,
+// and a Go struct Python holds by reference prints as a dataclass.
+func TestModelFromGo(t *testing.T) {
+	layouts(t, func(t *testing.T, layout message.Layout) {
+		ctx := ctxT(t)
+		_, root := dialPython(t, layout)
+		type entry struct {
+			A int    `rpyc:"a"`
+			B []int  `rpyc:"b"`
+			C string `rpyc:"c"`
+		}
+		e, err := rpyc.As[entry](root.CallMethod(ctx, "get_dict"))
+		if err != nil || e.A != 1 || !slices.Equal(e.B, []int{2, 3}) || e.C != "three" {
+			t.Errorf("As[entry](get_dict()) = %+v, %v", e, err)
+		}
+		type narrow struct {
+			A int `rpyc:"a"`
+		}
+		_, err = rpyc.As[narrow](root.CallMethod(ctx, "get_dict"))
+		var te *rpyc.TypeError
+		if !errors.As(err, &te) || !strings.Contains(err.Error(), "key 'b'") {
+			t.Errorf("As[narrow](get_dict()) = %v, want a TypeError about key 'b'", err)
+		}
+		s, err := rpyc.As[string](root.CallMethod(ctx, "str_of", &modelReading{Sensor: "go", Value: 1}))
+		if err != nil || s != "Reading(sensor='go', value=1.0)" {
+			t.Errorf("str() of a Go struct in Python = %q, %v", s, err)
+		}
+	})
 }
