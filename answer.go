@@ -26,8 +26,16 @@ type request struct {
 	seq  any
 	op   message.Handler
 	args brine.Tuple
-	held int64  // what its frame and arguments hold of the budget
-	meta []byte // the peer's Outgoing metadata (observe.go), or nil
+	held int64           // what its frame and arguments hold of the budget
+	meta []byte          // the peer's Outgoing metadata (observe.go), or nil
+	pins []*exportEntry  // our objects among its arguments (exports.getPinned)
+	th   message.Threads // its thread-id prefix, when threads are bound
+}
+
+// drop gives back what r holds: its share of the budget, its pins.
+func (c *Conn) drop(r request) {
+	c.budget.Release(r.held)
+	c.exports.unpin(r.pins)
 }
 
 // acceptRequest unboxes a request in arrival order and hands it to a
@@ -38,17 +46,17 @@ type request struct {
 // (answer): the reader goes back to reading at once. held is what the
 // request holds of the budget; it goes with the request, or is given
 // back here.
-func (c *Conn) acceptRequest(seq any, payload any, held int64) bool {
+func (c *Conn) acceptRequest(seq any, payload any, held int64, th message.Threads, ls *loopState) bool {
 	seq, meta := splitSeq(seq)
 	op, rawArgs, err := message.ParseRequest(payload)
 	if err != nil {
 		c.budget.Release(held)
-		c.answer(seq, vinegar.New("ValueError", err.Error()))
+		c.answer(seq, th, vinegar.New("ValueError", err.Error()))
 		return true
 	}
 	if int(op) >= len(handlers) || op == 0 {
 		c.budget.Release(held)
-		c.answer(seq, vinegar.New("KeyError", int64(op)))
+		c.answer(seq, th, vinegar.New("KeyError", int64(op)))
 		return true
 	}
 	if op == message.HandleDel {
@@ -56,19 +64,23 @@ func (c *Conn) acceptRequest(seq any, payload any, held int64) bool {
 		// the object gone and no earlier one can miss it.
 		err := c.handleDel(rawArgs)
 		c.budget.Release(held)
-		c.answer(seq, err)
+		c.answer(seq, th, err)
 		return true
 	}
+	var pins []*exportEntry
+	c.pinning = &pins
 	unboxed, err := c.unbox(rawArgs)
+	c.pinning = nil
+	r := request{seq: seq, op: op, held: held, meta: meta, pins: pins, th: th}
 	if err != nil {
-		c.budget.Release(held)
-		c.answer(seq, err)
+		c.drop(r)
+		c.answer(seq, th, err)
 		return true
 	}
 	args, ok := unboxed.(brine.Tuple)
 	if !ok {
-		c.budget.Release(held)
-		c.answer(seq, vinegar.New("TypeError", fmt.Sprintf("%v argument after * must be an iterable, not %s", op, pyobj.ShortTypeName(unboxed))))
+		c.drop(r)
+		c.answer(seq, th, vinegar.New("TypeError", fmt.Sprintf("%v argument after * must be an iterable, not %s", op, pyobj.ShortTypeName(unboxed))))
 		return true
 	}
 	if ar := handlerArity[op]; len(args) < ar[0] || len(args) > ar[1] {
@@ -76,8 +88,8 @@ func (c *Conn) acceptRequest(seq any, payload any, held int64) bool {
 		if ar[0] == ar[1] {
 			want = fmt.Sprintf("%d argument%s", ar[0], map[bool]string{true: "", false: "s"}[ar[0] == 1])
 		}
-		c.budget.Release(held)
-		c.answer(seq, vinegar.New("TypeError", fmt.Sprintf("%v takes %s but %d were given", op, want, len(args))))
+		c.drop(r)
+		c.answer(seq, th, vinegar.New("TypeError", fmt.Sprintf("%v takes %s but %d were given", op, want, len(args))))
 		return true
 	}
 	if op == message.HandleClose {
@@ -86,13 +98,35 @@ func (c *Conn) acceptRequest(seq any, payload any, held int64) bool {
 		// the quick replies already queued (DEL, errors) go out first.
 		// Workers still running are not waited for: one may be waiting on
 		// the departing peer.
-		c.budget.Release(held)
+		c.drop(r)
 		c.ch.Flush()
 		c.shutdown(ErrClosedByPeer)
 		return false
 	}
-	return c.admit(request{seq: seq, op: op, args: args, held: held, meta: meta})
+	r.args = args
+	if op == message.HandlePing {
+		if !c.pingGuard() {
+			c.drop(r)
+			c.log.Warn("rpyc: closing connection: the peer pings too often (Limits.MinPingInterval)", "min", c.cfg.Limits.MinPingInterval)
+			c.shutdown(fmt.Errorf("%w: pings more often than every %v (Limits.MinPingInterval)", ErrProtocol, c.cfg.Limits.MinPingInterval))
+			return false
+		}
+		if valueSize(args[0]) <= readerPing && c.cfg.Interceptor == nil {
+			// A small ping (a heartbeat) is answered at once, whatever
+			// the workers are doing: it says this side is alive. With an
+			// Interceptor, pings are served like any request: it may
+			// answer them (otelrpyc's probe), and it runs user code.
+			c.replyWith(seq, args[0], nil, sendPosted, c.replyThreads(th))
+			c.drop(r)
+			return true
+		}
+	}
+	return c.admit(r, ls)
 }
+
+// readerPing is the largest ping the reader echoes itself; larger ones
+// (a data echo) go to a worker like any request.
+const readerPing = 4 << 10
 
 // serveRequest runs one handler and sends its reply; a panic becomes an
 // exception for the peer, and the connection lives on.
@@ -110,6 +144,15 @@ func (c *Conn) serveRequest(r request) {
 			}
 		}()
 		ctx := c.serveCtx
+		reply := r.th
+		if c.bind.Load() {
+			// This request is served by a "thread" of ours bound to the
+			// peer's thread that sent it: what the handler asks back with
+			// its context, and the reply, go to that thread.
+			reply = c.bindThreads(r.th)
+			ctx = withThreads(ctx, reply)
+		}
+		r.th = reply
 		if ic := c.cfg.Interceptor; ic != nil {
 			if r.meta != nil {
 				ctx = withRequestMetadata(ctx, r.meta)
@@ -125,8 +168,9 @@ func (c *Conn) serveRequest(r request) {
 	// The request keeps its share of the budget until its reply is sent:
 	// the reply often refers to the arguments (a ping's echo). The reply
 	// takes its own share from the half of the budget requests cannot
-	// take (Budget.IncomingShare), so waiting for it cannot deadlock.
-	defer c.budget.Release(r.held)
+	// take (Budget.IncomingShare), so waiting for it cannot deadlock. Its
+	// pinned arguments stay in the export table until then too.
+	defer c.drop(r)
 	r.args = nil
 	// When other requests are being served too (a pipelining peer), the
 	// reply joins the write queue and goes out in one write with theirs;
@@ -135,20 +179,21 @@ func (c *Conn) serveRequest(r request) {
 	if c.othersInFlight() {
 		mode = sendQueued
 	}
-	c.replyWith(r.seq, value, err, mode)
+	c.replyWith(r.seq, value, err, mode, r.th)
 }
 
 // answer replies from the reader: an exception for err, else None. It
-// never waits behind another sender's write (channel.Post).
-func (c *Conn) answer(seq any, err error) {
-	c.replyWith(seq, nil, err, sendPosted)
+// never waits behind another sender's write (channel.Post). th is the
+// request's thread-id prefix.
+func (c *Conn) answer(seq any, th message.Threads, err error) {
+	c.replyWith(seq, nil, err, sendPosted, c.replyThreads(th))
 }
 
 // replyWith sends a REPLY with the boxed value, or an EXCEPTION for err.
 // A value that cannot be sent (an encoding error, the object table full)
 // is answered with the exception that says why, and every object boxed
 // for it is released again (see rollback).
-func (c *Conn) replyWith(seq any, value any, err error, mode sendMode) {
+func (c *Conn) replyWith(seq any, value any, err error, mode sendMode, th message.Threads) {
 	if err == nil {
 		size := valueSize(value)
 		big := size > largeReply
@@ -164,7 +209,7 @@ func (c *Conn) replyWith(seq any, value any, err error, mode sendMode) {
 				return
 			}
 		}
-		serr := c.sendReply(seq, value, mode, size)
+		serr := c.sendReply(seq, value, mode, size, th)
 		if big {
 			<-c.bigReply
 		}
@@ -195,7 +240,7 @@ func (c *Conn) replyWith(seq any, value any, err error, mode sendMode) {
 		Traceback:        tracebackText(err),
 		Repr:             pyobj.Repr,
 	})
-	if serr := c.sendEncoded(message.Exception, seq, -1, payload, mode, 0); serr != nil {
+	if serr := c.sendEncoded(nil, message.Exception, seq, -1, payload, mode, 0, th); serr != nil {
 		c.log.Debug("rpyc: exception reply not sent", "err", serr)
 	}
 }
@@ -203,7 +248,7 @@ func (c *Conn) replyWith(seq any, value any, err error, mode sendMode) {
 // sendReply boxes value into a REPLY and sends it. A large reply (size,
 // valueSize's estimate) takes its share of the budget before it is
 // encoded, for as long as its encoded copy lives.
-func (c *Conn) sendReply(seq any, value any, mode sendMode, size int) error {
+func (c *Conn) sendReply(seq any, value any, mode sendMode, size int, th message.Threads) error {
 	if size >= chargedReply && c.budget != nil {
 		h := channel.NewHold(c.budget, c.ctx, c.cfg.Limits.WriteTimeout, 0)
 		if err := h.Take(int64(size)); err != nil {
@@ -213,7 +258,7 @@ func (c *Conn) sendReply(seq any, value any, mode sendMode, size int) error {
 		defer h.Release()
 	}
 	b := c.box(value)
-	err := c.sendEncoded(message.Reply, seq, -1, b, mode, size)
+	err := c.sendEncoded(nil, message.Reply, seq, -1, b, mode, size, th)
 	if err != nil {
 		// Nothing of it reached the peer, or the connection is broken:
 		// the objects boxed for it will never be released by the peer.
@@ -356,18 +401,26 @@ const parkOverhead = 512
 // admit runs r on a worker, or parks it. It reports false when
 // the connection ended while waiting for room. r holds its share of the
 // budget (r.held) until it has been served, or until it is dropped.
-func (c *Conn) admit(r request) bool {
+func (c *Conn) admit(r request, ls *loopState) bool {
 	limit := c.cfg.Limits.MaxParkedBytes
 	size := r.held + parkOverhead
 	c.mu.Lock()
 	for {
 		if c.closing {
 			c.mu.Unlock()
-			c.budget.Release(r.held)
+			c.drop(r)
 			return false
 		}
 		if len(c.parked) == 0 && c.active < c.capacity() {
 			c.active++
+			if ls != nil && c.ch.Buffered() == 0 {
+				// Alone on the wire: the reader runs it (inline.go).
+				if !c.runInline(r, ls) {
+					ls.handedOver = true // another loop reads now
+					return false
+				}
+				return true
+			}
 			c.run(r)
 			c.mu.Unlock()
 			return true
@@ -452,6 +505,9 @@ func (c *Conn) next() (request, bool) {
 func (c *Conn) workerWaits() {
 	c.mu.Lock()
 	c.waitingWorkers++
+	// The reader may be the one waiting (a request it runs itself calls
+	// back): reading must go on elsewhere, or the reply is never read.
+	c.takeOver()
 	if len(c.parked) > 0 && c.active < c.capacity() && !c.closing {
 		r := c.popParked()
 		c.active++
@@ -469,13 +525,14 @@ func (c *Conn) workerResumes() {
 // dropParked forgets parked requests when the connection ends.
 func (c *Conn) dropParked() {
 	c.mu.Lock()
-	for _, r := range c.parked {
-		c.budget.Release(r.held)
-	}
+	parked := c.parked
 	c.parked = nil
 	c.parkedBytes = 0
 	c.room.Broadcast()
 	c.mu.Unlock()
+	for _, r := range parked {
+		c.drop(r)
+	}
 }
 
 // workerIdle is how long a worker waits for more work before

@@ -134,6 +134,14 @@ func (c *Conn) unbox(v any) (any, error) {
 		if err != nil {
 			return nil, vinegar.New("KeyError", b.Value)
 		}
+		if c.pinning != nil {
+			// A request's argument: kept until the request is served.
+			obj, e, err := c.exports.getPinned(id)
+			if err == nil {
+				*c.pinning = append(*c.pinning, e)
+			}
+			return obj, err
+		}
 		return c.exports.get(id)
 	default: // LabelRemoteRef
 		id, err := message.ParseIDPack(b.Value)

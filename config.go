@@ -92,8 +92,15 @@ type Config struct {
 	// CloseCatchall (close_catchall, default false): when true, Close
 	// returns nil even if telling the peer failed.
 	CloseCatchall bool
-	// BindThreads (bind_threads): not applicable; every request runs on its
-	// own goroutine, which is what bind_threads tries to approximate.
+	// BindThreads (bind_threads, rpyc 6 only, default false): prefix every
+	// message with thread ids, as a Python peer with bind_threads on (or
+	// RPYC_BIND_THREADS=true) expects; nothing negotiates it, so a client
+	// must set it to match such a server. A server connection detects it
+	// from the peer's first message and ignores this. It needs the 6.x
+	// Layout. Go has no threads to bind: a request of the peer's is served
+	// by an id of ours made for it, its reply and the callbacks its handler
+	// makes (with the context it was given) go to the peer's thread that
+	// sent it; calls made outside a handler go to no thread in particular.
 	BindThreads bool
 
 	// Layout is the message layout a client speaks: message.LayoutV6
@@ -107,6 +114,9 @@ type Config struct {
 	// and the frame size limits. nil means the zero channel.Config, which
 	// is rpyc's behaviour.
 	Channel *channel.Config
+	// Heartbeat, when its Interval is set, pings a silent peer and ends
+	// the connection when it stays silent (see Heartbeat). Off by default.
+	Heartbeat Heartbeat
 	// Interceptor, when set, wraps the serving of every request the peer
 	// makes: enough to plug in metrics, tracing or a concurrency limit.
 	Interceptor Interceptor
@@ -211,6 +221,9 @@ func (cfg *Config) clone() (*Config, error) {
 	if c.Layout != message.LayoutV5 && c.Layout != message.LayoutV6 {
 		return nil, fmt.Errorf("rpyc: config: unknown Layout %d: use message.LayoutV5 or message.LayoutV6", c.Layout)
 	}
+	if c.BindThreads && c.Layout != message.LayoutV6 {
+		return nil, fmt.Errorf("rpyc: config: BindThreads needs Layout message.LayoutV6 (bind_threads exists only in rpyc 6)")
+	}
 	if c.SafeAttrs == nil {
 		c.SafeAttrs = defaultSafe
 	}
@@ -229,6 +242,9 @@ func (cfg *Config) clone() (*Config, error) {
 	}
 	orDefault(&c.Logger, slog.Default())
 	c.Limits = c.Limits.withDefaults()
+	if c.Heartbeat.Interval > 0 {
+		orDefault(&c.Heartbeat.Timeout, DefaultHeartbeatTimeout)
+	}
 	if c.Channel == nil {
 		c.Channel = &channel.Config{}
 	} else {

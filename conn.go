@@ -13,16 +13,19 @@ package rpyc
 //
 // Three kinds of goroutine touch them:
 //
-//   - The reader (reader.go). Exactly one goroutine reads frames. In
-//     automatic mode (Start, Connect, Dial) it is the Conn's own loop; in
+//   - The reader (reader.go). Exactly one goroutine reads frames at a
+//     time. In automatic mode (Start, Connect, Dial) it is a loop; in
 //     manual mode (serve.go) a pump goroutine only reads frames into a
 //     channel and whoever calls Serve, PollAll or waits on a reply
 //     dispatches them, one at a time. Dispatching decodes the message and
 //     unboxes it in arrival order, so a HANDLE_DEL can never overtake an
 //     earlier request that uses the same object (Python's #137), and
-//     netref counts stay in step with the peer. The reader never runs
-//     user code: replies are handed to the waiting caller, requests to a
-//     worker.
+//     netref counts stay in step with the peer. Replies are handed to the
+//     waiting caller. A request that arrives alone is run by the loop
+//     itself, with no hand-off (inline.go): when its handler calls back
+//     into the peer, or runs past inlineSlice (1 ms), a new loop goroutine
+//     takes over reading and the old one finishes as a worker. Requests
+//     that arrive in a burst go to workers.
 //   - Workers, goroutines that serve the peer's requests, at most
 //     Config.MaxInFlight at once; more requests are parked, and past
 //     Limits.MaxParkedBytes the reader waits for room: backpressure, not
@@ -80,13 +83,19 @@ type Conn struct {
 	detect bool         // server side: learn the layout from the first message
 
 	layout      atomic.Uint32 // message.Layout; 0 until known
+	bind        atomic.Bool   // messages carry thread ids (threads.go)
+	lastRecv    atomic.Int64  // unix ns of the last frame (heartbeat.go)
+	lastPingIn  atomic.Int64  // unix ns of the peer's last ping (pingGuard)
+	pingStrikes atomic.Int32
+	threadSeq   atomic.Int64  // our thread ids (threads.go)
 	layoutKnown chan struct{} // closed when layout is set
 	seq         atomic.Int64
 
 	// Memory (see Limits.Budget): budget is the channel's, hold what the
 	// frame being dispatched holds of it (the reader's alone).
-	budget *Budget
-	hold   channel.Hold
+	budget  *Budget
+	hold    channel.Hold
+	pinning *[]*exportEntry // while the reader unboxes a request: its pins
 
 	mu           sync.Mutex // protects the following
 	pending      map[int64]*AsyncResult
@@ -115,14 +124,19 @@ type Conn struct {
 	room           *sync.Cond // signalled when parked requests leave
 	drain          bool       // CloseWhenIdle: close once nothing is served
 
-	work     chan request  // hands requests to idle workers
-	bigReply chan struct{} // one large reply encoded at a time
-	workers  sync.WaitGroup
-	ctx      context.Context // cancelled at shutdown; parent of request contexts
-	serveCtx context.Context // ctx carrying the Conn, made once
-	cancel   context.CancelFunc
-	done     chan struct{}
-	readDone chan struct{} // closed when the reader (loop or pump) exits
+	work         chan request  // hands requests to idle workers
+	bigReply     chan struct{} // one large reply encoded at a time
+	workers      sync.WaitGroup
+	ctx          context.Context // cancelled at shutdown; parent of request contexts
+	serveCtx     context.Context // ctx carrying the Conn, made once
+	cancel       context.CancelFunc
+	done         chan struct{}
+	readDone     chan struct{} // closed when reading has ended (closeReadDone)
+	readDoneOnce sync.Once
+
+	// Inline serving (inline.go), under mu.
+	inline *loopState // the reader running a request itself, until taken over
+
 	hooks    []func(*Conn) // run once after shutdown (services' on_disconnect)
 	hookOnce sync.Once
 }
@@ -193,6 +207,7 @@ func newConn(stream io.ReadWriteCloser, ch *channel.Channel, root any, cfg *Conf
 	conn.ch.ExpectingReply = conn.expectingReply
 	conn.ch.OnWriteError = conn.writeFailed // a frame no caller waited for
 	conn.policy = policyOf(c)
+	conn.bind.Store(c.BindThreads)
 	conn.exports.init()
 	conn.exports.conn = conn
 	conn.imports.init()
@@ -239,12 +254,18 @@ func (c *Conn) Start() {
 	c.startOnce.Do(func() {
 		c.auto.Store(true)
 		go c.loop()
+		if c.cfg.Heartbeat.Interval > 0 {
+			go c.heartbeat()
+		}
 	})
 }
 
 // setServerSide makes the Conn learn its layout from the peer's first
 // message instead of using Config.Layout.
-func (c *Conn) setServerSide() { c.detect = true }
+func (c *Conn) setServerSide() {
+	c.detect = true
+	c.bind.Store(false) // learnt from the first message too
+}
 
 // Config returns a copy of the connection's configuration.
 func (c *Conn) Config() Config { return *c.cfg }
@@ -423,7 +444,14 @@ func (c *Conn) shutdown(cause error) {
 	c.dropParked()
 	c.exports.clear()
 	c.imports.clear()
-	c.startOnce.Do(func() { close(c.readDone) }) // never started: no reader to wait for
+	c.startOnce.Do(c.closeReadDone) // never started: no reader to wait for
+	c.mu.Lock()
+	if c.inline != nil {
+		// The reader is in a handler and will read no more: reading has
+		// ended now, for Close's wait.
+		c.closeReadDone()
+	}
+	c.mu.Unlock()
 	if cause != ErrClosedLocally && cause != nil {
 		c.log.Debug("rpyc: connection ended", "cause", cause)
 	}
@@ -437,6 +465,9 @@ func (c *Conn) shutdown(cause error) {
 		})
 	}()
 }
+
+// closeReadDone marks reading as ended, once.
+func (c *Conn) closeReadDone() { c.readDoneOnce.Do(func() { close(c.readDone) }) }
 
 // Credentials returns what the server's authenticator recorded for this
 // connection (Config.Credentials): for TLS, the verified client

@@ -60,9 +60,14 @@ func DialService(ctx context.Context, addr string, service any, cfg *Config) (*C
 type DialOptions struct {
 	// Service is offered to the server (nil: nothing, VoidService).
 	Service any
-	// KeepAlive is the TCP keepalive period: zero means Go's default
-	// (probes after 15 s idle), negative turns probes off (Python's
-	// keepalive=False).
+	// KeepAlive is the TCP keep-alive period: probes after KeepAlive of
+	// silence, every KeepAlive, three unanswered end the connection, and
+	// (Linux) TCP_USER_TIMEOUT ends it when data stays unacknowledged as
+	// long: a vanished server is noticed within
+	// stream.DeadPeerBound(KeepAlive), idle or mid-call. Zero means
+	// stream.DefaultKeepAlive (10 s, so 40 s); negative turns both off
+	// (Python's keepalive=False). For a bound through proxies and tunnels,
+	// see Config.Heartbeat.
 	KeepAlive time.Duration
 	// Timeout bounds the TCP connect on top of ctx; zero: ctx alone.
 	Timeout time.Duration

@@ -35,7 +35,7 @@ type exportEntry struct {
 	obj   any
 	id    message.IDPack
 	refs  int64        // references the peer holds
-	pins  int64        // entries of the table that keep this one alive
+	pins  int64        // entries of the table, and requests being served, that keep this one alive
 	owner *exportEntry // the entry this one keeps alive (see pyobj.Owner)
 	ident pyobj.Ident
 	keyed bool
@@ -114,6 +114,34 @@ func (t *exportTable) get(id message.IDPack) (any, error) {
 	return e.obj, nil
 }
 
+// getPinned is get for a request's argument: the entry stays in the
+// table, and its object unreleased, until unpin, even if the peer's DEL
+// for it arrives while the request is served (a file is not closed under
+// the call that reads it).
+func (t *exportTable) getPinned(id message.IDPack) (any, *exportEntry, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e := t.byID[entryKey(id)]
+	if e == nil || e.id != id {
+		return nil, nil, vinegar.New("KeyError", id.Tuple())
+	}
+	e.pins++
+	return e.obj, e, nil
+}
+
+// unpin ends the pins getPinned made.
+func (t *exportTable) unpin(pins []*exportEntry) {
+	if len(pins) == 0 {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, e := range pins {
+		e.pins--
+		t.forgetIfFree(e)
+	}
+}
+
 // decref drops n references; the object is forgotten when neither the
 // peer nor another entry (see owned) refers to it any more.
 func (t *exportTable) decref(id message.IDPack, n int64) {
@@ -124,7 +152,16 @@ func (t *exportTable) decref(id message.IDPack, n int64) {
 		return
 	}
 	e.refs -= n
+	t.forgetIfFree(e)
+}
+
+// forgetIfFree forgets e when neither the peer nor anything else holds it
+// (t.mu held), and then what e alone kept alive.
+func (t *exportTable) forgetIfFree(e *exportEntry) {
 	for e != nil && e.refs <= 0 && e.pins <= 0 {
+		if t.byID[entryKey(e.id)] != e {
+			return // already forgotten (cleared at shutdown)
+		}
 		delete(t.byID, entryKey(e.id))
 		if e.keyed {
 			delete(t.byIdent, e.ident)

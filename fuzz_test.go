@@ -52,7 +52,7 @@ func FuzzHandleFrame(f *testing.F) {
 		for _, obj := range []any{fuzzService{}.List(), fuzzService{}.Dict(), func(x int) int { return x }} {
 			_, _ = c.exports.add(obj, pyobj.TypeName(obj))
 		}
-		c.dispatch(frame{data: data})
+		c.dispatch(frame{data: data}, nil)
 		_ = c.Close()
 		_ = a.Close()
 	})

@@ -57,3 +57,53 @@ func TestBoundMethodKeepsItsObjectAlive(t *testing.T) {
 	waitFor(t, func() bool { return svc.last.closed.Load() }, "release of the object once its method is dropped")
 	waitFor(t, func() bool { return srv.LocalObjects() == base }, "the table back to its size before")
 }
+
+// slowResource's Read waits for a signal, then reads.
+type slowResource struct {
+	resource
+	started chan struct{}
+	proceed chan struct{}
+}
+
+func (r *slowResource) Read() (string, error) {
+	close(r.started)
+	<-r.proceed
+	return r.resource.Read()
+}
+
+type slowResourceService struct{ last *slowResource }
+
+func (s *slowResourceService) Open() *slowResource {
+	s.last = &slowResource{started: make(chan struct{}), proceed: make(chan struct{})}
+	return s.last
+}
+
+// The peer's DEL of an object that a request still being served uses
+// (it dropped its netref right after sending the call) does not release
+// the object under the call: it is released when the call is done.
+func TestObjectInUseByACallIsNotReleasedUnderIt(t *testing.T) {
+	svc := &slowResourceService{}
+	cli, srv := pair(t, svc, message.LayoutV6, false)
+	ctx := context.Background()
+	root, _ := cli.Root(ctx)
+	base := srv.LocalObjects()
+	f, err := As[*Netref](root.CallMethod(ctx, "open"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := f.CallMethodAsync("read")
+	<-svc.last.started
+	f.Release()
+	if err := cli.Ping(ctx, nil); err != nil { // the DEL is handled
+		t.Fatal(err)
+	}
+	if svc.last.closed.Load() {
+		t.Fatal("the object was released while a call on it was being served")
+	}
+	close(svc.last.proceed)
+	if got, err := As[string](res.Value(ctx)); err != nil || got != "data" {
+		t.Fatalf("read() whose object the peer dropped meanwhile: got %q, %v; want \"data\"", got, err)
+	}
+	waitFor(t, func() bool { return svc.last.closed.Load() }, "release once the call is done")
+	waitFor(t, func() bool { return srv.LocalObjects() == base }, "the table back to its size before")
+}

@@ -53,6 +53,12 @@ type Limits struct {
 	// the connection lives. A request past it fails at once with
 	// ErrTooManyPending. Default 65,536.
 	MaxPending int
+	// MinPingInterval drops a peer that pings (HANDLE_PING) more often
+	// than this, three times in a row: gRPC's guard against keep-alive
+	// pings that come too fast. Default 0: off, as RPyC's ping is also a
+	// data echo applications use (Python's conn.ping(data)); set it, say
+	// to 1 s, on a server whose clients only ping to stay alive.
+	MinPingInterval time.Duration
 	// Budget, when set, is shared by connections (a server sets one for
 	// all of its connections), so the total a group of peers can make the
 	// process hold is bounded. What peers send takes from its incoming

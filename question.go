@@ -2,6 +2,7 @@ package rpyc
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/channel"
 	"github.com/rpyc-go/rpyc/internal/pyobj"
 	"github.com/rpyc-go/rpyc/message"
 )
@@ -45,12 +47,15 @@ type outgoing interface {
 // requestPayload registers res (when not nil) under a new seq, then sends
 // p. The reply cannot race past the registration.
 func (c *Conn) requestPayload(p outgoing, res *AsyncResult, mode sendMode) error {
-	return c.requestMeta(p, res, nil, mode)
+	return c.requestMeta(nil, p, res, nil, mode, c.unboundThreads())
 }
 
 // requestMeta is requestPayload carrying meta (Outgoing's metadata, when
 // not nil) in the message's seq: see observe.go.
-func (c *Conn) requestMeta(p outgoing, res *AsyncResult, meta []byte, mode sendMode) error {
+//
+// th is the request's thread-id prefix (see threads.go).
+// ctx, when not nil, bounds the write of a sendNow request (sendEncoded).
+func (c *Conn) requestMeta(ctx context.Context, p outgoing, res *AsyncResult, meta []byte, mode sendMode, th message.Threads) error {
 	op := p.operation()
 	seq := c.seq.Add(1) - 1
 	if res != nil {
@@ -73,15 +78,17 @@ func (c *Conn) requestMeta(p outgoing, res *AsyncResult, meta []byte, mode sendM
 	}
 	var err error
 	if meta == nil {
-		err = c.sendEncoded(message.Request, nil, seq, p, mode, 0)
+		err = c.sendEncoded(ctx, message.Request, nil, seq, p, mode, 0, th)
 	} else {
-		err = c.sendEncoded(message.Request, brine.Tuple{seq, meta}, -1, p, mode, 0)
+		err = c.sendEncoded(ctx, message.Request, brine.Tuple{seq, meta}, -1, p, mode, 0, th)
 	}
 	if err != nil {
 		if res != nil {
 			c.forget(seq)
 		}
-		if l, ok := p.(logged); ok {
+		if l, ok := p.(logged); ok && !errors.Is(err, channel.ErrSentLater) {
+			// Nothing reached the peer: take back what was boxed for it.
+			// (A frame sent later does reach it, objects and all.)
 			c.rollback(l, nil)
 		}
 		return err
@@ -188,7 +195,7 @@ func (c *Conn) asyncPayload(p outgoing, queued bool) *AsyncResult {
 	if queued {
 		mode = sendQueued
 	}
-	if err := c.requestMeta(p, res, meta, mode); err != nil {
+	if err := c.requestMeta(nil, p, res, meta, mode, c.unboundThreads()); err != nil {
 		res.deliver(nil, err)
 	}
 	return res
@@ -225,7 +232,11 @@ func (c *Conn) syncPayload(ctx context.Context, p outgoing) (v any, err error) {
 		}
 	}
 	res := newAsyncResult(c)
-	if err := c.requestMeta(p, res, meta, sendNow); err != nil {
+	if err := c.requestMeta(ctx, p, res, meta, sendNow, c.threadsFor(ctx)); err != nil {
+		if errors.Is(err, channel.ErrSentLater) {
+			// The caller's time ran out while its request was written.
+			return nil, res.timeoutError(ctx)
+		}
 		res.deliver(nil, err)
 	}
 	v, err = res.wait(ctx, c.cfg.SyncRequestTimeout)
@@ -539,8 +550,15 @@ func (r *AsyncResult) serveUntilReady(ctx context.Context, timeout <-chan time.T
 // timeoutError says why a wait ended early, naming the call the user
 // made: ctx's error, or ErrTimeout.
 func (r *AsyncResult) timeoutError(ctx context.Context) error {
-	if ctx.Err() != nil {
-		return fmt.Errorf("rpyc: %s: %w", r.what(), ctx.Err())
+	err := ctx.Err()
+	if dl, ok := ctx.Deadline(); ok && err == nil && !time.Now().Before(dl) {
+		err = context.DeadlineExceeded // the deadline passed; ctx's timer may lag
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("rpyc: %s: no reply by the context's deadline: %w", r.what(), err)
+	case err != nil:
+		return fmt.Errorf("rpyc: %s: %w", r.what(), err)
 	}
 	if d := r.conn.cfg.SyncRequestTimeout; d > 0 {
 		return fmt.Errorf("rpyc: %s: no reply within %v (Config.SyncRequestTimeout; pass a context with a later deadline to wait longer): %w", r.what(), d, ErrTimeout)

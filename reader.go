@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/rpyc-go/rpyc/brine"
 	"github.com/rpyc-go/rpyc/channel"
@@ -16,11 +17,19 @@ import (
 	"github.com/rpyc-go/rpyc/stream"
 )
 
+// loopState is one automatic reader's own state.
+type loopState struct {
+	handedOver bool        // another loop reads now (inline.go)
+	taken      bool        // its request's reading was taken over (c.mu)
+	timer      *time.Timer // takes over after inlineSlice (inline.go)
+}
+
 // frame is a message as the reader received it, with what it holds of
 // the budget (channel.RecvHeld).
 type frame struct {
 	data []byte
 	held int64
+	th   message.Threads // its thread-id prefix, when threads are bound
 }
 
 // recv reads the next frame. A server learns its peer's layout from the
@@ -31,12 +40,27 @@ func (c *Conn) recv() (frame, error) {
 	if err != nil {
 		return frame{}, err
 	}
+	c.markAlive()
 	if c.detect && c.layout.Load() == 0 {
-		if l, ok := message.DetectLayout(data); ok {
+		// A peer with bind_threads on (rpyc 6 only) prefixes every
+		// message with thread ids; nothing negotiates it.
+		if message.DetectThreads(data) {
+			c.bind.Store(true)
+			c.setLayout(message.LayoutV6)
+		} else if l, ok := message.DetectLayout(data); ok {
 			c.setLayout(l)
 		}
 	}
-	return frame{data, held}, nil
+	f := frame{data: data, held: held}
+	if c.bind.Load() {
+		th, rest, err := message.SplitThreads(data)
+		if err != nil {
+			c.budget.Release(held)
+			return frame{}, fmt.Errorf("%w (the peer binds threads)", err)
+		}
+		f.th, f.data = th, rest
+	}
+	return f, nil
 }
 
 // setLayout records the layout once it is known.
@@ -46,9 +70,19 @@ func (c *Conn) setLayout(l message.Layout) {
 	}
 }
 
-// loop is the automatic reader: read, dispatch, repeat.
+// loop is the automatic reader: read, dispatch, repeat. It ends when the
+// connection does, or when it hands reading over to another loop while
+// it runs a request (inline.go).
 func (c *Conn) loop() {
-	defer close(c.readDone)
+	var ls loopState
+	defer func() {
+		if ls.timer != nil {
+			ls.timer.Stop()
+		}
+		if !ls.handedOver {
+			c.closeReadDone()
+		}
+	}()
 	for {
 		if d := c.cfg.Limits.IdleTimeout; d > 0 {
 			if err := c.ch.AwaitFrame(d); err == channel.ErrIdle {
@@ -68,7 +102,7 @@ func (c *Conn) loop() {
 			c.readFailed(err)
 			return
 		}
-		if !c.dispatch(f) {
+		if !c.dispatch(f, &ls) {
 			return
 		}
 	}
@@ -91,7 +125,7 @@ func (c *Conn) busy() bool {
 
 // pump is the manual-mode reader: it only moves frames to dispatchers.
 func (c *Conn) pump() {
-	defer close(c.readDone)
+	defer c.closeReadDone()
 	for {
 		f, err := c.recv()
 		if err != nil {
@@ -110,6 +144,13 @@ func (c *Conn) pump() {
 
 func (c *Conn) readFailed(err error) {
 	if c.Closed() {
+		return
+	}
+	if stream.IsUnreachable(err) {
+		// TCP gave up on the peer (keep-alive, TCP_USER_TIMEOUT) or the
+		// network to it went: it stopped answering.
+		c.log.Info("rpyc: the peer stopped answering", "err", err)
+		c.shutdown(fmt.Errorf("%w: %w", ErrPeerUnresponsive, err))
 		return
 	}
 	if stream.IsClosed(err) {
@@ -141,7 +182,10 @@ func (c *Conn) chargeDecode(n int64) error {
 // question, a request to admission. It reports false when the
 // connection must stop reading. What the frame holds of the budget goes
 // with the request it carries, or is given back here.
-func (c *Conn) dispatch(f frame) bool {
+//
+// ls is the automatic reader's state (nil when dispatching by hand): only
+// that reader runs requests itself (inline.go).
+func (c *Conn) dispatch(f frame, ls *loopState) bool {
 	c.hold = channel.NewIncomingHold(c.budget, c.ctx, c.cfg.Limits.ReadTimeout, f.held)
 	data := f.data
 	layout := message.Layout(c.layout.Load())
@@ -181,7 +225,7 @@ func (c *Conn) dispatch(f frame) bool {
 	}
 	switch m.Type {
 	case message.Request:
-		return c.acceptRequest(m.Seq, m.Payload, c.hold.Held())
+		return c.acceptRequest(m.Seq, m.Payload, c.hold.Held(), f.th, ls)
 	case message.Reply, message.Exception:
 		c.deliverReply(m)
 	}

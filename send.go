@@ -1,11 +1,13 @@
 package rpyc
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"sync"
 
+	"github.com/rpyc-go/rpyc/channel"
 	"github.com/rpyc-go/rpyc/message"
 	streampkg "github.com/rpyc-go/rpyc/stream"
 )
@@ -34,7 +36,14 @@ const (
 // hint, when positive, is the expected size of the message: a large
 // reply is encoded into one buffer of that size instead of one that
 // doubles its way there (and leaves each smaller copy as garbage).
-func (c *Conn) sendEncoded(t message.Type, seq any, n int64, payload any, mode sendMode, hint int) error {
+//
+// th is the message's thread-id prefix, written only when the connection
+// binds threads (Config.BindThreads, or a peer that sent one).
+//
+// ctx, when it can end (a synchronous call's context), bounds a sendNow
+// write: the call returns at its deadline while the frame goes out after
+// (channel.SendContext, an error matching channel.ErrSentLater).
+func (c *Conn) sendEncoded(ctx context.Context, t message.Type, seq any, n int64, payload any, mode sendMode, hint int, th message.Threads) error {
 	layout := message.Layout(c.layout.Load())
 	if layout == 0 {
 		layout = c.cfg.Layout
@@ -44,12 +53,15 @@ func (c *Conn) sendEncoded(t message.Type, seq any, n int64, payload any, mode s
 		b := make([]byte, 0, hint+256)
 		bp = &b
 	}
-	var buf []byte
+	buf := (*bp)[:0]
+	if c.bind.Load() {
+		buf = message.AppendThreads(buf, th)
+	}
 	var err error
 	if seq == nil {
-		buf, err = message.AppendIntSeq((*bp)[:0], layout, t, n, payload)
+		buf, err = message.AppendIntSeq(buf, layout, t, n, payload)
 	} else {
-		buf, err = message.Append((*bp)[:0], layout, message.Message{Type: t, Seq: seq, Payload: payload})
+		buf, err = message.Append(buf, layout, message.Message{Type: t, Seq: seq, Payload: payload})
 	}
 	if err != nil {
 		err = &encodeError{err: err}
@@ -60,7 +72,11 @@ func (c *Conn) sendEncoded(t message.Type, seq any, n int64, payload any, mode s
 		case sendPosted:
 			err = c.ch.Post(buf)
 		default:
-			err = c.ch.Send(buf)
+			if ctx != nil && ctx.Done() != nil {
+				err = c.ch.SendContext(ctx, buf)
+			} else {
+				err = c.ch.Send(buf)
+			}
 		}
 	}
 	if cap(buf) <= 1<<16 {
@@ -70,6 +86,9 @@ func (c *Conn) sendEncoded(t message.Type, seq any, n int64, payload any, mode s
 	if err != nil {
 		if ee, ok := err.(*encodeError); ok {
 			return ee
+		}
+		if errors.Is(err, channel.ErrSentLater) {
+			return err // the connection is fine; the frame goes out after
 		}
 		if c.Closed() {
 			return c.Err()
@@ -86,6 +105,11 @@ func (c *Conn) sendEncoded(t message.Type, seq any, n int64, payload any, mode s
 // anything else is worth a warning.
 func (c *Conn) writeFailed(err error) {
 	if c.Closed() {
+		return
+	}
+	if streampkg.IsUnreachable(err) {
+		c.log.Info("rpyc: the peer stopped answering while we wrote", "err", err)
+		c.shutdown(fmt.Errorf("%w: %w", ErrPeerUnresponsive, err))
 		return
 	}
 	if streampkg.IsClosed(err) {

@@ -14,6 +14,9 @@ func (c *Conn) startManual() {
 	c.startOnce.Do(func() {
 		c.frames = make(chan frame)
 		go c.pump()
+		if c.cfg.Heartbeat.Interval > 0 {
+			go c.heartbeat()
+		}
 	})
 }
 
@@ -93,7 +96,7 @@ func (c *Conn) serveOne(ctx context.Context, stop <-chan struct{}) (bool, error)
 			<-c.done
 			return false, c.Err()
 		}
-		c.dispatch(f)
+		c.dispatch(f, nil)
 		return true, nil
 	case <-stop:
 		return false, nil

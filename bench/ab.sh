@@ -8,7 +8,8 @@
 #
 #   git worktree add /tmp/old <commit> && (cd /tmp/old && go build -o /tmp/oldbin/server ./bench/server && go build -o /tmp/oldbin/client ./bench/client)
 #   OLD=/tmp/oldbin bench/ab.sh
-# Environment: OLD (required), ROUNDS=2, REPS=3, DUR=1, ONLY=b_add,f_,i_, SHARED=../shared, PY=/usr/bin/python3
+# Environment: OLD (required), ROUNDS=2, REPS=3, DUR=1, ONLY=b_add,f_,i_, SHARED=../shared, PY=/usr/bin/python3,
+# PIN=split (servers on CPU 0, clients on CPU 1) or PIN=none (unpinned, as users run)
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -22,6 +23,7 @@ mkdir -p "$OUT" bench/bin
 go build -o bench/bin/server ./bench/server && go build -o bench/bin/client ./bench/client || exit 1
 S="taskset -c 0"; C="taskset -c 1"
 command -v taskset >/dev/null || { S=""; C=""; }
+[ "${PIN:-split}" = none ] && { S=""; C=""; }
 run() {  # run TAG BINDIR ROUND
   local tag=$1 bin=$2 r=$3 port=18990
   $S "$bin/server" -port $port > "$OUT/$tag-server.log" 2>&1 &

@@ -44,6 +44,10 @@ type Channel struct {
 	written    uint64              // id of the last batch written
 	wscrap     [FrameOverhead]byte // header and trailer for vectored writes
 	writeArmed time.Time           // when the write deadline was last moved (writer only)
+	// callDeadline caps the write deadline while a SendContext caller
+	// writes (unix ns; 0: none); set and read by the writer, under sendMu
+	// when it changes.
+	callDeadline int64
 
 	recvMu  sync.Mutex
 	recvErr error
@@ -498,6 +502,11 @@ func (c *Channel) RecvHeld() (msg []byte, held int64, err error) {
 func isDecodeError(err error) bool {
 	return errors.Is(err, ErrBadCompression) || errors.Is(err, ErrInflatedTooLarge)
 }
+
+// Buffered returns how many bytes of later frames have been read from the
+// stream and wait in the receive buffer: more is already there to
+// receive. Call it from the receiving goroutine only.
+func (c *Channel) Buffered() int { return c.br.Buffered() }
 
 // Budget returns the budget frames are charged to (Config.Budget), to
 // which RecvHeld's held bytes are given back.

@@ -2,6 +2,7 @@ package channel
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -241,5 +242,83 @@ func TestPostDoesNotWaitBehindAWriter(t *testing.T) {
 	second, err := rx.Recv()
 	if len(first) != 1000 || string(second) != "reply" || err != nil {
 		t.Fatalf("frames: %d bytes then %q (%v), want 1000 bytes then \"reply\"", len(first), second, err)
+	}
+}
+
+// SendContext returns at its context's deadline while its frame is
+// written to a slow reader, and the frame still arrives whole, after:
+// the stream is never cut in the middle of a frame.
+func TestSendContextReturnsAtTheDeadlineAndFinishesTheFrame(t *testing.T) {
+	a, z := net.Pipe()
+	defer a.Close()
+	defer z.Close()
+	tx := New(a, &Config{NoCompress: true, WriteTimeout: time.Minute})
+	msg := bytes.Repeat([]byte("m"), 1<<20)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	// The reader reads nothing for a second, then everything.
+	got := make(chan []byte, 2)
+	go func() {
+		time.Sleep(time.Second)
+		rx := New(z, nil)
+		for range 2 {
+			m, err := rx.Recv()
+			if err != nil {
+				close(got)
+				return
+			}
+			got <- m
+		}
+	}()
+	start := time.Now()
+	err := tx.SendContext(ctx, msg)
+	if !errors.Is(err, ErrSentLater) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("SendContext to a slow reader: %v, want ErrSentLater and the deadline", err)
+	}
+	if d := time.Since(start); d > 600*time.Millisecond {
+		t.Fatalf("SendContext returned after %v, want about its 200 ms deadline", d)
+	}
+	// A frame sent after it goes out after it, and both arrive whole.
+	if err := tx.Send([]byte("next")); err != nil {
+		t.Fatal(err)
+	}
+	first, second := <-got, <-got
+	if !bytes.Equal(first, msg) || string(second) != "next" {
+		t.Fatalf("frames after the deadline: %d bytes then %q, want the whole 1 MiB then \"next\"", len(first), second)
+	}
+}
+
+// SendContext waiting behind another sender's write returns at its
+// deadline too, its frame queued to go out after.
+func TestSendContextBehindAWriterReturnsAtTheDeadline(t *testing.T) {
+	a, z := net.Pipe()
+	defer a.Close()
+	defer z.Close()
+	tx := New(a, &Config{NoCompress: true, WriteTimeout: time.Minute})
+	go tx.Send(bytes.Repeat([]byte("w"), 1<<20)) // blocks: nobody reads yet
+	for {
+		tx.sendMu.Lock()
+		w := tx.writing
+		tx.sendMu.Unlock()
+		if w {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if err := tx.SendContext(ctx, []byte("mine")); !errors.Is(err, ErrSentLater) {
+		t.Fatalf("behind a blocked writer: %v, want ErrSentLater", err)
+	}
+	if d := time.Since(start); d > 500*time.Millisecond {
+		t.Fatalf("returned after %v", d)
+	}
+	rx := New(z, nil)
+	if m, _ := rx.Recv(); len(m) != 1<<20 {
+		t.Fatalf("first frame %d bytes", len(m))
+	}
+	if m, _ := rx.Recv(); string(m) != "mine" {
+		t.Fatalf("second frame %q, want \"mine\"", m)
 	}
 }

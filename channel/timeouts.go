@@ -24,20 +24,32 @@ const writeChunk = 1 << 20
 // write writes p to the stream, enforcing the write timeout as "no
 // progress for WriteTimeout" when the stream supports deadlines.
 func (c *Channel) write(p []byte) error {
-	if (c.s.writeTimeout <= 0 && c.writeLimit.Load() == 0) || c.dl == nil {
-		_, err := c.rw.Write(p)
-		return err
+	_, err := c.writeN(p)
+	if err != nil {
+		return c.writeTimeoutError(err)
 	}
+	return nil
+}
+
+// writeN is write reporting how much was written, with the stream's
+// error as it is (a deadline's os.ErrDeadlineExceeded unwrapped), for a
+// caller that tells the write timeout from its own deadline.
+func (c *Channel) writeN(p []byte) (int, error) {
+	if (c.s.writeTimeout <= 0 && c.writeLimit.Load() == 0 && c.callDeadline == 0) || c.dl == nil {
+		return c.rw.Write(p)
+	}
+	total := 0
 	for len(p) > 0 {
 		n := min(len(p), writeChunk)
 		c.armWrite()
 		m, err := c.rw.Write(p[:n])
+		total += m
 		if err != nil {
-			return c.writeTimeoutError(err)
+			return total, err
 		}
 		p = p[m:]
 	}
-	return nil
+	return total, nil
 }
 
 // writeBuffers writes header, message and trailer, as write does.
@@ -59,13 +71,19 @@ func (c *Channel) writeBuffers(bufs net.Buffers) error {
 // since the last time: a write gets between 7/8 and all of WriteTimeout.
 func (c *Channel) armWrite() {
 	now := time.Now()
-	if now.Sub(c.writeArmed) < c.s.writeTimeout/8 {
+	if !c.writeArmed.IsZero() && now.Sub(c.writeArmed) < c.s.writeTimeout/8 {
 		return
 	}
 	c.writeArmed = now
-	d := now.Add(c.s.writeTimeout)
-	if lim := c.writeLimit.Load(); lim != 0 && d.UnixNano() > lim {
+	var d time.Time
+	if c.s.writeTimeout > 0 {
+		d = now.Add(c.s.writeTimeout)
+	}
+	if lim := c.writeLimit.Load(); lim != 0 && (d.IsZero() || d.UnixNano() > lim) {
 		d = time.Unix(0, lim) // LimitWrites: Close's grace
+	}
+	if cd := c.callDeadline; cd != 0 && (d.IsZero() || d.UnixNano() > cd) {
+		d = time.Unix(0, cd) // SendContext: the caller's deadline
 	}
 	_ = c.dl.SetWriteDeadline(d)
 }

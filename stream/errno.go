@@ -14,3 +14,15 @@ func isDisconnectErrno(err error) bool {
 		errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.ECONNABORTED)
 }
+
+// IsUnreachable reports whether err means the peer stopped answering
+// without closing: TCP gave up on it (keep-alive probes unanswered,
+// TCP_USER_TIMEOUT passed: ETIMEDOUT) or the network to it is gone
+// (EHOSTUNREACH, ENETUNREACH, EHOSTDOWN). The stream is dead, and the
+// peer may be alive behind a partition.
+func IsUnreachable(err error) bool {
+	return errors.Is(err, syscall.ETIMEDOUT) ||
+		errors.Is(err, syscall.EHOSTUNREACH) ||
+		errors.Is(err, syscall.ENETUNREACH) ||
+		errors.Is(err, syscall.EHOSTDOWN)
+}
