@@ -64,9 +64,22 @@
 //     except the safe dunders of Config.SafeAttrs that a value implements.
 //   - Slices are Python lists, maps dicts, funcs callables, iter.Seq and
 //     iter.Seq2 and receive channels iterators, io.Reader/io.Writer values
-//     file objects, struct pointers objects with methods; fmt.Stringer
-//     gives str(), fmt.GoStringer repr(). A *[]T (pointer to a slice) lets
-//     list.append and friends change the Go owner's slice.
+//     file objects, struct pointers objects with methods, arrays tuples;
+//     fmt.Stringer gives str(), fmt.GoStringer repr() (a struct with
+//     tagged fields prints as a dataclass does). A *[]T (pointer to a
+//     slice) lets list.append and friends change the Go owner's slice.
+//   - Every value has what Python code assumes of an object: __format__
+//     (Formatter for format specs), __doc__ (Documenter), comparisons as
+//     Python's builtins answer them, __class__ (its type as a Class).
+//     ClassOf serves a Go type as a Python class, for isinstance and for
+//     building instances. AttrGetter, AttrSetter, AttrDeleter and
+//     AttrLister answer names a value does not declare (Python's
+//     _rpyc_getattr and friends), under the same attribute policy.
+//   - A struct comes back to a T or *T parameter as itself, and a dict
+//     fills one by field name (its tagged fields, or every exported one
+//     of a struct that tags none); an argument that does not fit is a
+//     TypeError in Python's words ("expected a list of int, got float at
+//     item 0").
 //   - A returned error becomes a Python exception: vinegar.New("KeyError",
 //     k) raises that builtin, vinegar.New("mymod.MyError", msg) a custom
 //     class; other errors map to the builtin Python would raise

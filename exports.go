@@ -68,17 +68,21 @@ func (t *exportTable) add(obj any, name string) (message.IDPack, error) {
 		return message.IDPack{}, vinegar.New("MemoryError", fmt.Sprintf(
 			"the peer holds %d objects of this connection, its limit (Limits.MaxObjects): release netrefs it no longer needs", max))
 	}
-	rt := reflect.TypeOf(obj)
+	rt, isClass := classIDType(obj)
 	cid, ok := t.classes[rt]
 	if !ok {
 		t.nextID++
 		cid = t.nextID
 		t.classes[rt] = cid
 	}
-	t.nextID++
+	iid := int64(0) // a class: (name, class id, 0), as Python sends one
+	if !isClass {
+		t.nextID++
+		iid = t.nextID
+	}
 	e := &exportEntry{obj: obj, refs: 1, ident: key, keyed: keyed,
-		id: message.IDPack{Name: name, ClassID: cid, InstanceID: t.nextID}}
-	t.byID[e.id.InstanceID] = e
+		id: message.IDPack{Name: name, ClassID: cid, InstanceID: iid}}
+	t.byID[entryKey(e.id)] = e
 	if keyed {
 		t.byIdent[key] = e
 	}
@@ -102,7 +106,7 @@ func (t *exportTable) add(obj any, name string) (message.IDPack, error) {
 // id_pack is Python's KeyError(id_pack).
 func (t *exportTable) get(id message.IDPack) (any, error) {
 	t.mu.Lock()
-	e := t.byID[id.InstanceID]
+	e := t.byID[entryKey(id)]
 	t.mu.Unlock()
 	if e == nil || e.id != id {
 		return nil, vinegar.New("KeyError", id.Tuple())
@@ -117,7 +121,7 @@ func (t *exportTable) get(id message.IDPack) (any, error) {
 func (t *exportTable) getPinned(id message.IDPack) (any, *exportEntry, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	e := t.byID[id.InstanceID]
+	e := t.byID[entryKey(id)]
 	if e == nil || e.id != id {
 		return nil, nil, vinegar.New("KeyError", id.Tuple())
 	}
@@ -143,7 +147,7 @@ func (t *exportTable) unpin(pins []*exportEntry) {
 func (t *exportTable) decref(id message.IDPack, n int64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	e := t.byID[id.InstanceID]
+	e := t.byID[entryKey(id)]
 	if e == nil || e.id != id {
 		return
 	}
@@ -155,10 +159,10 @@ func (t *exportTable) decref(id message.IDPack, n int64) {
 // (t.mu held), and then what e alone kept alive.
 func (t *exportTable) forgetIfFree(e *exportEntry) {
 	for e != nil && e.refs <= 0 && e.pins <= 0 {
-		if t.byID[e.id.InstanceID] != e {
+		if t.byID[entryKey(e.id)] != e {
 			return // already forgotten (cleared at shutdown)
 		}
-		delete(t.byID, e.id.InstanceID)
+		delete(t.byID, entryKey(e.id))
 		if e.keyed {
 			delete(t.byIdent, e.ident)
 		}

@@ -157,7 +157,7 @@ func handleCmp(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
 	if v, ok, err := pyobj.CompareByMethod(ctx, args[0], args[1], op); ok {
 		return v, err
 	}
-	return pyobj.Compare(args[0], args[1], op), nil
+	return pyobj.Compare(args[0], args[1], op)
 }
 
 // handleHash is hash(obj).
@@ -244,10 +244,30 @@ func handleCtxExit(c *Conn, ctx context.Context, args brine.Tuple) (any, error) 
 	return c.policy.CtxExit(ctx, args[0], args[1])
 }
 
-// handleInstanceCheck: Go exports no classes, so nothing the peer holds is
-// an instance of one of ours.
+// handleInstanceCheck is isinstance(other, cls) for a class of ours
+// (rpyc.Class) and other, an object the peer names by its id_pack. A
+// Python client asks only when other's class id differs from the
+// class's (its instances it decides by itself): an interface type's
+// class, or another type's object. An object we no longer hold is
+// judged by its Go type, found from its class id.
 func handleInstanceCheck(c *Conn, ctx context.Context, args brine.Tuple) (any, error) {
-	return false, nil
+	id, err := message.ParseIDPack(args[1])
+	if err != nil {
+		return nil, vinegar.New("TypeError", "isinstance(): "+err.Error())
+	}
+	obj, err := c.exports.get(id)
+	if cls, ok := args[0].(*Netref); ok {
+		// A third party's class, chained through us: only its own
+		// objects (which we hold as netrefs too) can be its instances.
+		if o, ok := obj.(*Netref); err == nil && ok && o.conn == cls.conn {
+			return o.IsInstance(ctx, cls)
+		}
+		return false, nil
+	}
+	if err == nil {
+		return pyobj.IsInstance(obj, args[0])
+	}
+	return pyobj.IsInstanceType(c.exports.typeOfClass(id.ClassID), args[0])
 }
 
 // voidRoot is what GETROOT returns when the connection serves nothing.

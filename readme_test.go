@@ -90,7 +90,7 @@ var readmeImports = map[string]string{
 	"context":   "context", "errors": "errors", "fmt": "fmt", "log": "log", "net": "net",
 	"os": "os", "time": "time", "slog": "log/slog", "io": "io", "strings": "strings",
 	"tls": "crypto/tls", "exec": "os/exec", "http": "net/http",
-	"otelrpyc": "github.com/rpyc-go/rpyc/otelrpyc",
+	"otelrpyc": "github.com/rpyc-go/rpyc/otelrpyc", "sync": "sync",
 }
 
 // readmeGiven are the names README snippets use without declaring them,

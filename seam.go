@@ -7,6 +7,7 @@ package rpyc
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 
@@ -38,8 +39,8 @@ func policyOf(cfg *Config) pyobj.Policy {
 	}
 }
 
-// convertNetref is pyobj.Peer.Convert: a netref as a slice, array or map
-// (fetched by value) or a func (calling it).
+// convertNetref is pyobj.Peer.Convert: a netref as a slice, array, map
+// or struct (fetched by value) or a func (calling it).
 func convertNetref(r pyobj.Remote, t reflect.Type) (reflect.Value, error) {
 	n := r.(*Netref)
 	if t.Kind() == reflect.Func {
@@ -50,21 +51,27 @@ func convertNetref(r pyobj.Remote, t reflect.Type) (reflect.Value, error) {
 
 // convertByValue fetches a remote container (a list, tuple, set or dict
 // behind a netref) by value, at most MaxByValueItems items, and converts
-// it to t. It serves As and Go parameters of slice, array and map types;
-// it runs under the connection's context (bounded by
-// Config.SyncRequestTimeout). A netref that is not a container is a
-// *TypeError, as before.
+// it to t. It serves As and Go parameters of slice, array, map and
+// struct types (a dict fills a struct by field name); it runs under the
+// connection's context (bounded by Config.SyncRequestTimeout). A netref
+// that is not a container is a *TypeError, as is one too large to fetch
+// (which also matches ErrTooLarge), in words a Python caller reads too.
 func convertByValue(n *Netref, t reflect.Type) (reflect.Value, error) {
 	if !sequenceTypes[n.TypeName()] && !dictTypes[n.TypeName()] {
-		return reflect.Value{}, &TypeError{Want: t.String(), Got: n}
+		return reflect.Value{}, pyobj.NewTypeError(n, t, "", "", nil)
 	}
 	f := &fetcher{limit: MaxByValueItems}
 	plain, err := f.netref(n.conn.ctx, n, 0)
+	if errors.Is(err, ErrTooLarge) {
+		msg := fmt.Sprintf("fetching %s by value for %s: %v", n, t, err)
+		note := fmt.Sprintf("too large to pass by value: over %d items or %d levels deep; pass it in parts", MaxByValueItems, MaxObtainDepth)
+		return reflect.Value{}, pyobj.NewTypeError(n, t, msg, note, err)
+	}
 	if err != nil {
 		return reflect.Value{}, fmt.Errorf("fetching %s by value for %s: %w", n, t, err)
 	}
 	if _, still := plain.(*Netref); still {
-		return reflect.Value{}, &TypeError{Want: t.String(), Got: n}
+		return reflect.Value{}, pyobj.NewTypeError(n, t, "", "", nil)
 	}
 	return pyobj.ConvertTo(plain, t)
 }

@@ -52,8 +52,8 @@ package rpyc
 //	|     | types                    | builtins.list, dict, method, function,   | type is '<pkg>.<Type>'; Python's client special-     |
 //	|     |                          | generator or list_iterator ours must     | cases only the builtin names (no INSPECT)            |
 //	|     |                          | send the same                            |                                                      |
-//	| 3   | root.Counter is not a    | our 'builtins.method' ref stands for     | Go has no class objects; a constructor method is the |
-//	|     | class                    | Python's ('__main__.Counter', cid, 0)    | Go idiom, and calling it (e_) works the same         |
+//	| 3   | (retired) root.Counter   | none: it is a class now, as Python's     | rpyc.ClassOf serves a Go type as Python serves a     |
+//	|     | was a constructor method | ('__main__.Counter', cid, 0)             | class, and its instances carry the class's id        |
 //	| 4   | INSPECT reply (handler   | must be a tuple of (str, str or None)    | lists Python's object dunders and docstrings;        |
 //	|     | 16)                      | pairs                                    | already differs between 5.3.0 and 6.0.1 (README §6)  |
 //	| 5   | DIR reply (handler 13)   | sorted tuple of str, each one also in    | Go values have no __class__, __doc__, __init__ and   |
@@ -139,7 +139,8 @@ import (
 //	fail('bad value') raises ValueError('bad value')
 //	fail_custom() raises VecError('custom failure', 42) with code=42, detail="{'k': [1, 2]}", tags=('a', 'b')
 //	get_counter(10) -> a Counter; .value -> 10; .incr(5) -> 15; .incr(n=2) -> 17
-//	Counter(3) -> a Counter (root.Counter is the class)
+//	Counter(3) -> a Counter (root.Counter is the class: rpyc.ClassOf, an
+//	id_pack with instance id 0 and its instances' class id, as Python's)
 //	call_me_back(fn, 7) -> fn(7, scale=3) + 1 (the client's fn returned 21, the call 22)
 //	get_list() -> [1, 2, 3, 'four', (5, 6)]; get_dict() -> {'a': 1, 'b': [2, 3]}
 //	gen(3) -> a generator of 0, 1, 4
@@ -158,15 +159,18 @@ func (s *vectorService) RPyCParams() map[string]string {
 		"Greet":      "name, greeting='hello', punct='.'",
 		"Fail":       "msg",
 		"GetCounter": "start",
-		"Counter":    "start",
 		"CallMeBack": "fn, x",
 		"Gen":        "n",
 	}
 }
 
-// RPyCNames keeps Python's capitalised class name for the constructor.
-func (s *vectorService) RPyCNames() map[string]string {
-	return map[string]string{"Counter": "Counter"}
+// RPyCGetattr serves root.Counter as Python's server does, a class (a
+// dynamic attribute: the service stays zero-size).
+func (s *vectorService) RPyCGetattr(ctx context.Context, name string) (any, error) {
+	if name == "Counter" {
+		return ClassOf[vecCounter](), nil
+	}
+	return nil, ErrNoAttribute
 }
 
 func (s *vectorService) Add(a, b any) (any, error) { return vecAdd(a, b) }
@@ -194,9 +198,6 @@ func (s *vectorService) FailCustom() error {
 }
 
 func (s *vectorService) GetCounter(start int) *vecCounter { return &vecCounter{Value: start} }
-
-// Counter stands for the Python class: calling it makes an instance.
-func (s *vectorService) Counter(start int) *vecCounter { return &vecCounter{Value: start} }
 
 // CallMeBack calls the client's function as fn(x, scale=3). fn is a Go
 // func type: the engine turns the client's callable netref into it.
@@ -894,8 +895,8 @@ func (r *serverReplay) compareBox(rec, got any) error {
 		if !trBuiltinRefNames[rid.Name] && gid.Name != rid.Name {
 			r.tolerate("2: name_pack " + rid.Name + " -> " + gid.Name)
 		}
-		if rid.InstanceID == 0 && gid.InstanceID != 0 {
-			r.tolerate("3: class " + rid.Name + " is a " + gid.Name)
+		if (rid.InstanceID == 0) != (gid.InstanceID == 0) {
+			return fmt.Errorf("REMOTE_REF %v, Python's %v: a class only where Python sent one", gid, rid)
 		}
 		// The same live object must keep one id on both sides.
 		if prev, ok := r.ids[rid]; ok && r.recLive[rid] > 0 && prev != gid {

@@ -67,6 +67,28 @@ type Pickler interface {
 	RPyCPickle() (any, error)
 }
 
+// Documenter gives a type's values and methods their Python docstrings,
+// since a Go doc comment is not there at run time. Keys are Go method
+// names, and "" for the type itself: its __doc__, and its class's. A
+// method's __doc__ is its Python signature ("greet(name,
+// greeting='hello')"), then a blank line and the text given here.
+// Without a Documenter a value's __doc__ is None, as for a Python class
+// without a docstring. RPyCDoc is called once per type, on its zero
+// value.
+type Documenter interface {
+	RPyCDoc() map[string]string
+}
+
+// Formatter lets a type answer Python's format(obj, spec) and
+// f"{obj:spec}" itself, for every spec (the empty one included). Without
+// it, an empty spec gives str(obj), a value that is a fmt.Formatter
+// (*big.Float, ...) takes Python's numeric specs ("{:>12,.2f}"), and any
+// other spec is Python's TypeError("unsupported format string passed to
+// T.__format__"), as for a Python object without __format__.
+type Formatter interface {
+	RPyCFormat(spec string) (string, error)
+}
+
 // The model recognises these interfaces by their own declarations, which
 // must keep the same method sets.
 var (
@@ -78,7 +100,34 @@ var (
 	_ TypeNamer        = pyobj.TypeNamer(nil)
 	_ pyobj.Pickler    = Pickler(nil)
 	_ Pickler          = pyobj.Pickler(nil)
+	_ pyobj.Documenter = Documenter(nil)
+	_ Documenter       = pyobj.Documenter(nil)
+	_ pyobj.Formatter  = Formatter(nil)
+	_ Formatter        = pyobj.Formatter(nil)
 )
+
+// Class is a Go type as a Python class, for a peer that wants one:
+// isinstance(x, cls) (answered by the client itself for the type's own
+// instances, through HANDLE_INSTANCECHECK for an interface type's
+// class), cls(...) to build an instance, cls.__name__ and cls.__doc__.
+// A service exposes one as an attribute (a tagged field, or a dynamic
+// attribute, AttrGetter), and every value's __class__ is its type's
+// class. See ClassOf.
+type Class = pyobj.Class
+
+// ClassOf returns the Python class of Go type T, the same *Class on
+// every call (and the one a T value's __class__ gives). The class of a
+// struct type T is also the class of *T (a service serves its structs as
+// pointers). ClassOf also exposes the class for calling: Python then
+// builds a *T with it, arguments filling the fields a dict would set (the
+// tagged ones, or every exported field of a struct that tags none), by
+// position in declaration order or by name; missing fields keep their
+// zero value. A class only reached as __class__ answers isinstance but
+// cannot be called. The class of an interface type has every type
+// implementing it as instances and cannot be called; another type's
+// class converts its one argument to T (a list for a []T) or makes T's
+// zero value.
+func ClassOf[T any]() *Class { return pyobj.ClassOf(reflect.TypeFor[T]()) }
 
 // SnakeCase turns a Go identifier into the Python name it is exposed
 // under: GetHistory → get_history, HTTPServer → http_server, ID → id,

@@ -23,12 +23,16 @@ func (equalityService) List() *[]any {
 	return &[]any{int64(1), 2.5, "a", brine.Tuple{int64(1), "x"}, nil}
 }
 
+func (equalityService) Short() *[]any { return &[]any{int64(1), 2.5} }
+
+func (equalityService) Mixed() *[]any { return &[]any{int64(1), "a"} }
+
 func (equalityService) Dict() map[any]any {
 	return map[any]any{int64(1): "one", "a": int64(2), 2.5: "f"}
 }
 
 // TestEqualityAsPython: a Go server compares values as Debian's rpyc
-// does, asked the same questions. HANDLE_CMP calls the dunder of the
+// does, asked the same questions: ==, != and the order operators. HANDLE_CMP calls the dunder of the
 // first value's type, as Python's handler does, so 1 == 1.0 is
 // NotImplemented (int.__eq__ takes no float) while 1.0 == 1 is True; a
 // Go list answers in, index and count, and a Go map get and in, with
@@ -58,7 +62,7 @@ func TestEqualityAsPython(t *testing.T) {
 		{brine.Ellipsis, brine.Ellipsis}, {brine.Ellipsis, nil},
 	}
 	for _, p := range pairs {
-		for _, op := range []string{"__eq__", "__ne__"} {
+		for _, op := range []string{"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"} {
 			want := answer(py.Request(ctx, message.HandleCmp, p[0], p[1], op))
 			got := answer(gc.Request(ctx, message.HandleCmp, p[0], p[1], op))
 			if got != want {
@@ -87,6 +91,33 @@ func TestEqualityAsPython(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The order of lists held on the server, item by item: Python's
+	// list.__lt__ on two of its lists, ours on two Go lists, including a
+	// pair whose items do not compare (TypeError on both).
+	lists := map[string][2]any{}
+	for _, name := range []string{"list", "short", "mixed"} {
+		src := map[string]string{"list": "[1, 2.5, 'a', (1, 'x'), None]", "short": "[1, 2.5]", "mixed": "[1, 'a']"}[name]
+		pv, err := py.Eval(ctx, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gv, err := root.CallMethod(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lists[name] = [2]any{pv, gv}
+	}
+	for _, pair := range [][2]string{{"list", "short"}, {"short", "list"}, {"list", "list"}, {"mixed", "short"}} {
+		a, b := lists[pair[0]], lists[pair[1]]
+		for _, op := range []string{"__eq__", "__lt__", "__le__", "__gt__", "__ge__"} {
+			want := answer(py.Request(ctx, message.HandleCmp, a[0], b[0], op))
+			got := answer(gc.Request(ctx, message.HandleCmp, a[1], b[1], op))
+			if got != want {
+				t.Errorf("HANDLE_CMP(%s, %s, %s): got %s, want %s (Python's)", pair[0], pair[1], op, got, want)
+			}
+		}
+	}
+
 	probes := []any{1, 1.0, true, 2.5, complex(2.5, 0), "a", []byte("a"), brine.Tuple{1.0, "x"}, brine.Tuple{1, "y"}, nil, 0, false}
 	for _, c := range []struct {
 		py, goes any

@@ -67,10 +67,10 @@ func convertItem(what string, v any, t reflect.Type) (reflect.Value, error) {
 		}
 	}
 	var te *TypeError
-	if errors.As(err, &te) && te.Msg != "" {
-		return reflect.Value{}, typeError("%s: %s", what, te.Msg)
+	if errors.As(err, &te) && (te.Msg != "" || len(te.Path) > 0 || te.note != "") {
+		return reflect.Value{}, typeError("%s: %s", what, te.PythonMessage())
 	}
-	return reflect.Value{}, typeError("%s must be %s, not %s", what, t, ShortTypeName(v))
+	return reflect.Value{}, typeError("%s must be %s, not %s", what, bare(pyTypeDesc(t)), gotDesc(v))
 }
 
 // convertItems is convertItem for each value, all of them before any is

@@ -44,6 +44,10 @@ func classOf(obj any) *pyClass {
 		switch t.Elem().Kind() {
 		case reflect.Slice:
 			return listClass
+		case reflect.Array:
+			if t.Elem().Elem().Kind() != reflect.Uint8 {
+				return listClass // a list of fixed length (list.go)
+			}
 		case reflect.Map:
 			return dictClass
 		}

@@ -59,18 +59,29 @@ func equal(a, b any, depth int) bool {
 	return false // neither compares: Python falls back on identity, which eq tried
 }
 
-// Compare serves HANDLE_CMP for local objects: __eq__ and __ne__ as a's
-// type answers them (eq), NotImplemented for the order operators.
-func Compare(a, b any, op string) any {
+// Compare serves HANDLE_CMP for local objects: type(a).__op__(a, b) as
+// Python's builtin types answer it: __eq__ and __ne__ with eq, the order
+// operators with order (compare_order.go); NotImplemented where a's type
+// does not compare with b's, which the peer then tries the other way
+// round. An order comparison of containers whose items do not compare is
+// Python's TypeError. Go lists are read with every container lock held
+// shared, so a peer's append cannot change one half way.
+func Compare(a, b any, op string) (any, error) {
+	if containsList(a) || containsList(b) {
+		rlockAll()
+		defer runlockAll()
+	}
 	switch op {
 	case "__eq__", "__ne__":
 		e, ok := eq(a, b, 0)
 		if !ok {
-			return brine.NotImplemented
+			return brine.NotImplemented, nil
 		}
-		return e == (op == "__eq__")
+		return e == (op == "__eq__"), nil
+	case "__lt__", "__le__", "__gt__", "__ge__":
+		return order(a, b, op, 0)
 	}
-	return brine.NotImplemented
+	return brine.NotImplemented, nil
 }
 
 // eq is type(a).__eq__(a, b); ok is false where Python's answer is
@@ -195,6 +206,9 @@ func goList(v any) (reflect.Value, bool) {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() == reflect.Pointer && !rv.IsNil() {
 		rv = rv.Elem()
+		if rv.Kind() == reflect.Array && rv.Type().Elem().Kind() != reflect.Uint8 {
+			return rv, true // a *[N]T: a list of fixed length (list.go)
+		}
 	}
 	if rv.Kind() != reflect.Slice || rv.Type().Elem().Kind() == reflect.Uint8 {
 		return reflect.Value{}, false
@@ -259,7 +273,7 @@ func numEqual(a, b any) bool {
 }
 
 // pyCompare orders two normalized values as Python's < does: real
-// numbers by value, str, bytes, tuples lexicographically; anything else,
+// numbers by value, str, bytes, tuples and lists lexicographically; anything else,
 // or a mix, is Python's TypeError. It never takes containerMu.
 func pyCompare(a, b any) (int, error) {
 	if x, ok := a.(int); ok {
@@ -301,13 +315,14 @@ func pyCompare(a, b any) (int, error) {
 		}
 	case brine.Tuple:
 		if y, ok := b.(brine.Tuple); ok {
-			for i := 0; i < len(x) && i < len(y); i++ {
-				if Equal(x[i], y[i]) {
-					continue
-				}
-				return pyCompare(Normalize(x[i]), Normalize(y[i]))
-			}
-			return len(x) - len(y), nil
+			return compareItems(len(x), len(y), func(i int) (any, any) { return x[i], y[i] })
+		}
+	}
+	if la, ok := goList(a); ok {
+		if lb, ok := goList(b); ok {
+			return compareItems(la.Len(), lb.Len(), func(i int) (any, any) {
+				return la.Index(i).Interface(), lb.Index(i).Interface()
+			})
 		}
 	}
 	return 0, typeError("'<' not supported between instances of '%s' and '%s'", ShortTypeName(a), ShortTypeName(b))
@@ -315,7 +330,7 @@ func pyCompare(a, b any) (int, error) {
 
 // cmpOrdered is cmp.Compare without its NaN ordering: NaN is neither
 // less nor greater, as in Python.
-func cmpOrdered[T int64 | uint64 | float64](x, y T) int {
+func cmpOrdered[T int | int64 | uint64 | float64](x, y T) int {
 	switch {
 	case x < y:
 		return -1

@@ -2,6 +2,7 @@ package pyobj
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -18,9 +19,22 @@ var (
 
 // ConvertTo converts a decoded value to the Go type t, as rpyc.As
 // documents: what a Go method's parameters, a list's items and a dict's
-// keys and values go through. A peer's object becomes a slice, array or
-// map by value, or a func calling it, through Peer.Convert.
+// keys and values go through. A peer's object becomes a slice, array,
+// map or struct by value, or a func calling it, through Peer.Convert.
+// A failure is a *TypeError that knows t, for the Python caller's
+// message (TypeError.PythonMessage).
 func ConvertTo(v any, t reflect.Type) (reflect.Value, error) {
+	rv, err := convertTo(v, t)
+	if err != nil {
+		var te *TypeError
+		if errors.As(err, &te) {
+			te.top = t // the outermost call is the last to set it
+		}
+	}
+	return rv, err
+}
+
+func convertTo(v any, t reflect.Type) (reflect.Value, error) {
 	if v == nil {
 		switch t.Kind() {
 		case reflect.Pointer, reflect.Interface, reflect.Slice, reflect.Map, reflect.Func, reflect.Chan:
@@ -34,19 +48,29 @@ func ConvertTo(v any, t reflect.Type) (reflect.Value, error) {
 	}
 	if r, ok := AsRemote(v); ok {
 		switch t.Kind() {
-		case reflect.Slice, reflect.Array, reflect.Map, reflect.Func:
+		case reflect.Slice, reflect.Array, reflect.Map, reflect.Func, reflect.Struct:
 			return peer.Convert(r, t)
+		case reflect.Pointer:
+			if t.Elem().Kind() == reflect.Struct && t != bigIntType {
+				return peer.Convert(r, t)
+			}
 		}
+	}
+	if out, ok, err := convertStruct(v, rv, t); ok {
+		return out, err
 	}
 	switch t.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		n, ok := intValue(v)
+		if _, isBig := v.(*big.Int); !ok && isBig {
+			return reflect.Value{}, rangeErr(v, t, fmt.Sprintf("%s overflows %s", v, t))
+		}
 		if !ok {
 			return reflect.Value{}, convErr(v, t)
 		}
 		out := reflect.New(t).Elem()
 		if out.OverflowInt(n) {
-			return reflect.Value{}, &TypeError{Want: t.String(), Got: v, Msg: fmt.Sprintf("%d overflows %s", n, t)}
+			return reflect.Value{}, rangeErr(v, t, fmt.Sprintf("%d overflows %s", n, t))
 		}
 		out.SetInt(n)
 		return out, nil
@@ -55,12 +79,12 @@ func ConvertTo(v any, t reflect.Type) (reflect.Value, error) {
 		switch x := v.(type) {
 		case int64:
 			if x < 0 {
-				return reflect.Value{}, &TypeError{Want: t.String(), Got: v, Msg: fmt.Sprintf("%d is negative, %s is unsigned", x, t)}
+				return reflect.Value{}, rangeErr(v, t, fmt.Sprintf("%d is negative, %s is unsigned", x, t))
 			}
 			u = uint64(x)
 		case *big.Int:
 			if !x.IsUint64() {
-				return reflect.Value{}, &TypeError{Want: t.String(), Got: v, Msg: fmt.Sprintf("%s does not fit %s", x, t)}
+				return reflect.Value{}, rangeErr(v, t, fmt.Sprintf("%s does not fit %s", x, t))
 			}
 			u = x.Uint64()
 		default:
@@ -68,7 +92,7 @@ func ConvertTo(v any, t reflect.Type) (reflect.Value, error) {
 		}
 		out := reflect.New(t).Elem()
 		if out.OverflowUint(u) {
-			return reflect.Value{}, &TypeError{Want: t.String(), Got: v, Msg: fmt.Sprintf("%d overflows %s", u, t)}
+			return reflect.Value{}, rangeErr(v, t, fmt.Sprintf("%d overflows %s", u, t))
 		}
 		out.SetUint(u)
 		return out, nil
@@ -144,6 +168,11 @@ func ConvertTo(v any, t reflect.Type) (reflect.Value, error) {
 			return fillItems(reflect.MakeSlice(t, len(items), len(items)), items)
 		}
 	case reflect.Array:
+		if b, ok := v.([]byte); ok && t.Elem().Kind() == reflect.Uint8 && len(b) == t.Len() {
+			out := reflect.New(t).Elem()
+			reflect.Copy(out, reflect.ValueOf(b))
+			return out, nil
+		}
 		switch items := v.(type) {
 		case brine.Tuple:
 			if len(items) == t.Len() {
@@ -195,6 +224,19 @@ func Normalize(v any) any {
 		if rv.Type().Elem().Kind() == reflect.Uint8 && rv.Type() != reflect.TypeFor[[]byte]() {
 			return rv.Bytes()
 		}
+	case reflect.Array:
+		// A Go array is a value, as a tuple is: it travels as one (bytes
+		// for a byte array, a digest or an address).
+		if rv.Type().Elem().Kind() == reflect.Uint8 {
+			b := make([]byte, rv.Len())
+			reflect.Copy(reflect.ValueOf(b), rv)
+			return b
+		}
+		t := make(brine.Tuple, rv.Len())
+		for i := range t {
+			t[i] = rv.Index(i).Interface()
+		}
+		return t
 	case reflect.Pointer, reflect.Func, reflect.Map, reflect.Chan, reflect.Interface:
 		if rv.IsNil() {
 			return nil
@@ -207,9 +249,9 @@ func Normalize(v any) any {
 func fillItems(out reflect.Value, items brine.Tuple) (reflect.Value, error) {
 	et := out.Type().Elem()
 	for i, e := range items {
-		ev, err := ConvertTo(e, et)
+		ev, err := convertTo(e, et)
 		if err != nil {
-			return reflect.Value{}, fmt.Errorf("item %d: %w", i, err)
+			return reflect.Value{}, atPath(err, fmt.Sprintf("item %d", i))
 		}
 		out.Index(i).Set(ev)
 	}
@@ -220,13 +262,13 @@ func fillItems(out reflect.Value, items brine.Tuple) (reflect.Value, error) {
 func fillMap(t reflect.Type, m map[any]any) (reflect.Value, error) {
 	out := reflect.MakeMapWithSize(t, len(m))
 	for k, e := range m {
-		kv, err := ConvertTo(k, t.Key())
+		kv, err := convertTo(k, t.Key())
 		if err != nil {
-			return reflect.Value{}, fmt.Errorf("key %s: %w", Repr(k), err)
+			return reflect.Value{}, atPath(err, "key "+Repr(k))
 		}
-		ev, err := ConvertTo(e, t.Elem())
+		ev, err := convertTo(e, t.Elem())
 		if err != nil {
-			return reflect.Value{}, fmt.Errorf("value of key %s: %w", Repr(k), err)
+			return reflect.Value{}, atPath(err, "value of key "+Repr(k))
 		}
 		out.SetMapIndex(kv, ev)
 	}
@@ -250,26 +292,6 @@ func intValue(v any) (int64, bool) {
 		return math.MaxInt64, false
 	}
 	return 0, false
-}
-
-func convErr(v any, t reflect.Type) error {
-	return &TypeError{Want: t.String(), Got: v}
-}
-
-// TypeError is rpyc.TypeError, which documents it: a value that cannot
-// become the Go type asked for.
-type TypeError struct {
-	Want string // the Go type wanted
-	Got  any    // the value offered
-	Msg  string
-}
-
-// Error says what could not become what.
-func (e *TypeError) Error() string {
-	if e.Msg != "" {
-		return "rpyc: " + e.Msg
-	}
-	return fmt.Sprintf("rpyc: cannot convert %s to %s", Describe(e.Got), e.Want)
 }
 
 // Truthy is Python's bool() for the values a reply can hold.

@@ -35,6 +35,9 @@ import (
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
+// mapAnyType is what the peer's dict is fetched as.
+var mapAnyType = reflect.TypeFor[map[any]any]()
+
 // dictClass is the class of Go maps.
 var dictClass = &pyClass{
 	pyName: "builtins.dict",
@@ -55,6 +58,11 @@ var dictClass = &pyClass{
 		"clear":        dictWriter("clear", 0, 0, dictClear),
 		"copy":         dictReader("copy", 0, 0, dictCopy),
 		"popitem":      dictWriter("popitem", 0, 0, dictPopItem),
+		"__reversed__": dictReader("__reversed__", 0, 0, dictReversed),
+		"__or__":       dictOr,
+		"__ror__":      dictROr,
+		"__ior__":      dictIOr,
+		"fromkeys":     dictFromKeys,
 	},
 }
 
@@ -405,44 +413,76 @@ func dictUpdate(p *Policy, ctx context.Context, self reflect.Value, args brine.T
 	})
 }
 
-// updatePairs reads the (key, value) pairs of update's argument. It must
-// not be called with containerMu held.
+// updatePairs reads the (key, value) pairs of update's argument: a
+// mapping (see mappingPairs), else an iterable of pairs. It must not be
+// called with containerMu held.
 func (p *Policy) updatePairs(ctx context.Context, other any) ([][2]any, error) {
+	if pairs, ok, err := p.mappingPairs(ctx, other); ok || err != nil {
+		return pairs, err
+	}
 	other = Unroot(other)
-	var items []any
-	if x, ok := AsRemote(other); ok {
-		// Like Python, prefer the mapping protocol; a remote object
-		// without items() is taken as an iterable of pairs.
-		res, err := x.CallMethod(ctx, "items")
+	what := fmt.Sprintf("'%s' object is not iterable", ShortTypeName(other))
+	if _, ok := AsRemote(other); ok {
+		what = ""
+	}
+	items, err := p.iterableItems(ctx, other, what)
+	if err != nil {
+		return nil, err
+	}
+	return p.pairsOf(ctx, items)
+}
+
+// mappingPairs reads the (key, value) pairs of a mapping: one of our
+// maps, the peer's dict (fetched by value, as a dict argument is: its
+// items() may be refused by the peer's policy, as Python's default is),
+// or another object of the peer's with an items() method (Python prefers
+// the mapping protocol too). ok is false when other is not a mapping.
+func (p *Policy) mappingPairs(ctx context.Context, other any) (pairs [][2]any, ok bool, err error) {
+	other = Unroot(other)
+	if x, isRemote := AsRemote(other); isRemote {
+		m, err := peer.Convert(x, mapAnyType)
+		var te *TypeError
 		switch {
 		case err == nil:
-			if items, err = p.iterableItems(ctx, res, ""); err != nil {
-				return nil, err
-			}
+			return mapPairs(m), true, nil
+		case !errors.As(err, &te) || te.cause != nil:
+			return nil, true, err // the fetch failed, or was too large
+		}
+		res, err := x.CallMethod(ctx, "items")
+		switch {
 		case errors.Is(err, vinegar.ErrAttributeError):
-			if items, err = p.iterableItems(ctx, x, ""); err != nil {
-				return nil, err
-			}
-		default:
-			return nil, err
+			return nil, false, nil
+		case err != nil:
+			return nil, true, err
 		}
-	} else {
-		if rv := reflect.ValueOf(other); rv.IsValid() && (rv.Kind() == reflect.Map ||
-			rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().Kind() == reflect.Map) {
-			return readMap(rv, func(m reflect.Value) ([][2]any, error) {
-				keys, vals := mapItems(m)
-				pairs := make([][2]any, len(keys))
-				for i := range keys {
-					pairs[i] = [2]any{keys[i], vals[i]}
-				}
-				return pairs, nil
-			})
+		items, err := p.iterableItems(ctx, res, "")
+		if err != nil {
+			return nil, true, err
 		}
-		var err error
-		if items, err = p.iterableItems(ctx, other, fmt.Sprintf("'%s' object is not iterable", ShortTypeName(other))); err != nil {
-			return nil, err
-		}
+		pairs, err := p.pairsOf(ctx, items)
+		return pairs, true, err
 	}
+	rv := reflect.ValueOf(other)
+	if !rv.IsValid() || !(rv.Kind() == reflect.Map || rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().Kind() == reflect.Map) {
+		return nil, false, nil
+	}
+	pairs, err = readMap(rv, func(m reflect.Value) ([][2]any, error) { return mapPairs(m), nil })
+	return pairs, true, err
+}
+
+// mapPairs is m's (key, value) pairs in sorted-key order. Call with
+// containerMu held, unless m is not shared.
+func mapPairs(m reflect.Value) [][2]any {
+	keys, vals := mapItems(m)
+	pairs := make([][2]any, len(keys))
+	for i := range keys {
+		pairs[i] = [2]any{keys[i], vals[i]}
+	}
+	return pairs
+}
+
+// pairsOf splits the items of an iterable of pairs.
+func (p *Policy) pairsOf(ctx context.Context, items []any) ([][2]any, error) {
 	pairs := make([][2]any, len(items))
 	for i, it := range items {
 		var kv []any

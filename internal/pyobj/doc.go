@@ -14,22 +14,29 @@
 //
 // Where things are:
 //
-//	seam.go       Policy, Remote, Peer: the seam with the engine
-//	object.go     attribute access and calls: GetAttr, CallAttr, Call, Dir, ...
-//	typeinfo.go   what a Go type exposes: methods, tagged fields, RPyCNames
-//	signature.go  Python signatures over Go funcs, RPyCParams, Kwargs
-//	convert.go    Python values into Go types (ConvertTo), TypeError
-//	class.go      native classes: which Go values are lists, dicts, files
-//	list*.go      []T and *[]T as Python lists
-//	dict.go       maps as Python dicts
-//	file*.go      io.Reader and io.Writer values as Python files
-//	iterator.go   Go iterators and channels as Python iterators, BUFFITER
-//	args.go       the arguments native methods take from the peer
-//	compare.go    Python's == and < for the values containers hold, HANDLE_CMP
-//	identity.go   Python's is, id() and hash() for Go values
-//	repr.go       repr() and str()
-//	names.go      Python names of Go identifiers and types
-//	root.go       a service as GETROOT returns it
-//	restrict.go   rpyc.Restrict
-//	pickle.go     Go values as Python pickles
+//	seam.go           Policy, Remote, Peer: the seam with the engine
+//	object.go         attribute access and calls: GetAttr, CallAttr, Call, Dir, ...
+//	objectproto.go    what every object has: __format__, __doc__, __class__, ...
+//	format.go         format(obj, spec): Formatter, Python's numeric specs
+//	docstring.go      __doc__: Documenter
+//	dynattr.go        dynamic attributes: AttrGetter, AttrSetter, ...
+//	typeobject.go     Go types as Python classes (Class), isinstance
+//	typeinfo.go       what a Go type exposes: methods, tagged fields, RPyCNames
+//	signature.go      Python signatures over Go funcs, RPyCParams, Kwargs
+//	convert.go        Python values into Go types (ConvertTo)
+//	convert_struct.go structs from the peer: T and *T, dicts by field name
+//	convert_error.go  TypeError, in Go's words and in Python's
+//	class.go          native classes: which Go values are lists, dicts, files
+//	list*.go          []T, *[]T and *[N]T as Python lists
+//	dict*.go          maps as Python dicts
+//	file*.go          io.Reader and io.Writer values as Python files
+//	iterator.go       Go iterators and channels as Python iterators, BUFFITER
+//	args.go           the arguments native methods take from the peer
+//	compare*.go       Python's ==, <, <=, >, >= for the values the model handles, HANDLE_CMP
+//	identity.go       Python's is, id() and hash() for Go values
+//	repr.go           repr() and str()
+//	names.go          Python names of Go identifiers and types
+//	root.go           a service as GETROOT returns it
+//	restrict.go       rpyc.Restrict
+//	pickle.go         Go values as Python pickles
 package pyobj

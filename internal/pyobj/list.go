@@ -15,20 +15,28 @@ package pyobj
 // editing a private copy while believing it edits the shared list. Hence
 // the rule:
 //
-//   - Operations that change the length (append, extend, +=, *=, insert,
-//     pop, remove, clear, del l[i], del l[i:j], and slice assignment that
-//     changes the length) need a *[]T. They store the new header through
-//     the pointer (*p = append(*p, x), or shrink *p in place), so the owner,
-//     who reads *p after the call, sees the change. On a plain []T they
-//     raise TypeError("append needs a *[]int: pass a pointer to the slice
-//     so the Go owner sees the change"), naming the method and the type,
-//     instead of silently growing a copy.
+//   - Operations that change the length in place (append, extend,
+//     insert, pop, remove, clear, del l[i], del l[i:j], and slice
+//     assignment that changes the length) need a *[]T. They store the new
+//     header through the pointer (*p = append(*p, x), or shrink *p in
+//     place), so the owner, who reads *p after the call, sees the change.
+//     On a plain []T they raise a TypeError naming the operation and the
+//     Go type, and saying to copy the list (list(l)) to change a copy,
+//     instead of silently growing a private one.
+//   - l += x and l *= n on a plain []T make a new list, as they do on a
+//     tuple: Python rebinds the name to what __iadd__ returns, so the
+//     peer's variable moves to the new list while the owner's slice stays
+//     as it was (other references to the old list, on either side, see
+//     no change). On a *[]T they grow it in place and return it.
 //   - Operations that keep the length (l[i] = x, sort, reverse, slice
 //     assignment of as many items as it replaces) write the shared backing
 //     array and work on both forms.
 //   - Lists this package makes for the peer (l[a:b], l.copy(), l + x,
 //     l * n) are new *[]T: nobody on the Go side holds them, so the peer
 //     may grow them freely, as it would a Python list.
+//   - A pointer to a Go array (*[N]T) is a list of fixed length: items may
+//     be set, sorted and reversed in place, nothing may change its length.
+//     An array held by value ([N]T) travels by value, as a tuple.
 //
 // Locking. Each list and dict (dict.go) this package reads or
 // changes for the peer has a sync.RWMutex, found by its identity
@@ -144,6 +152,9 @@ func listOf(self reflect.Value) (reflect.Value, bool, error) {
 		if self.IsNil() {
 			return reflect.Value{}, false, typeError("nil %s is not a list", self.Type())
 		}
+		if a := self.Elem(); a.Kind() == reflect.Array {
+			return a.Slice(0, a.Len()), false, nil // a slice over the array: same items, fixed length
+		}
 		return self.Elem(), true, nil
 	}
 	return self, false, nil
@@ -156,9 +167,18 @@ func growableList(name string, self reflect.Value) (reflect.Value, error) {
 		return reflect.Value{}, err
 	}
 	if !ok {
-		return reflect.Value{}, typeError("%s needs a *%s: pass a pointer to the slice so the Go owner sees the change", name, self.Type())
+		return reflect.Value{}, cannotGrow(name, self.Type())
 	}
 	return s, nil
+}
+
+// cannotGrow is the TypeError of a length change on a list whose Go
+// owner could not see it: a plain []T, or a Go array.
+func cannotGrow(op string, t reflect.Type) error {
+	if t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Array {
+		return typeError("%s: the Go %s behind this list has a fixed length (copy it with list() to change a copy)", op, t.Elem())
+	}
+	return typeError("%s: the Go %s behind this list cannot grow where its owner sees it (copy it with list() to change a copy; the service can serve a *%s)", op, t, t)
 }
 
 // readList runs f on the slice behind self with containerMu held shared.

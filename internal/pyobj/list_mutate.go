@@ -69,10 +69,14 @@ func shrink(s reflect.Value, n int) {
 }
 
 // listIAdd is l += iterable; it returns l itself, so the peer's name
-// keeps referring to the same list.
+// keeps referring to the same list. A list that cannot grow where its
+// owner sees it gives a new list instead, as a tuple does (list.go).
 func listIAdd(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 	if err := checkArgs("__iadd__", args, kw, 1, 1); err != nil {
 		return nil, err
+	}
+	if !canGrow(self) {
+		return listAdd(p, ctx, self, args, kw)
 	}
 	if err := extendList(p, ctx, "+=", self, args[0]); err != nil {
 		return nil, err
@@ -107,10 +111,13 @@ func extendList(p *Policy, ctx context.Context, name string, self reflect.Value,
 	return err
 }
 
-// listIMul is l *= n; like +=, it returns l itself.
+// listIMul is l *= n; like +=, it returns l itself, or a new list.
 func listIMul(p *Policy, ctx context.Context, self reflect.Value, args brine.Tuple, kw Kwargs) (any, error) {
 	if err := checkArgs("__imul__", args, kw, 1, 1); err != nil {
 		return nil, err
+	}
+	if !canGrow(self) {
+		return listMul(p, ctx, self, args, kw)
 	}
 	return growList("*=", self, func(s reflect.Value) (any, error) {
 		n := s.Len()
@@ -204,4 +211,11 @@ func listRemove(s reflect.Value, args brine.Tuple) (any, error) {
 func listClear(s reflect.Value, _ brine.Tuple) (any, error) {
 	shrink(s, 0)
 	return nil, nil
+}
+
+// canGrow reports whether the list behind self can change its length
+// where its Go owner sees it: a non-nil *[]T.
+func canGrow(self reflect.Value) bool {
+	_, ok, err := listOf(self)
+	return ok && err == nil
 }

@@ -163,7 +163,7 @@ func (p *Policy) assignSlice(ctx context.Context, self reflect.Value, sl brine.S
 			stop = max(stop, start)
 			if len(vals) != stop-start {
 				if !growable {
-					return typeError("slice assignment that changes the length needs a *%s: pass a pointer to the slice so the Go owner sees the change", self.Type())
+					return cannotGrow("slice assignment that changes the length", self.Type())
 				}
 				out := reflect.MakeSlice(s.Type(), 0, s.Len()-(stop-start)+len(vals))
 				out = reflect.AppendSlice(out, s.Slice(0, start))

@@ -47,10 +47,7 @@ func (p *Policy) LocalDelattr(ctx context.Context, obj any, name string) error {
 	if n, ok := AsRemote(obj); ok {
 		return n.DelAttr(ctx, name)
 	}
-	if o, ok := obj.(Object); ok {
-		return o.RPyCDelattr(ctx, name)
-	}
-	return noAttribute(obj, name)
+	return p.delAttr(ctx, obj, name)
 }
 
 // LocalCall is fn(*args, **kw).

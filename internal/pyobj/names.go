@@ -79,13 +79,15 @@ func TypeName(v any) string {
 	switch t.Kind() {
 	case reflect.Func:
 		return "builtins.function"
-	case reflect.Slice, reflect.Array:
+	case reflect.Slice:
 		return "builtins.list"
+	case reflect.Array:
+		return "builtins.tuple" // by value: Normalize makes it one
 	case reflect.Map:
 		return "builtins.dict"
 	case reflect.Pointer:
 		switch t.Elem().Kind() {
-		case reflect.Slice:
+		case reflect.Slice, reflect.Array:
 			return "builtins.list"
 		case reflect.Map:
 			return "builtins.dict"

@@ -147,20 +147,29 @@ func (p *Policy) resolve(ctx context.Context, obj any, name string) (resolved, e
 		}
 		return p.resolve(ctx, x.value, name)
 	case *boundMethod:
-		if name == "__call__" {
+		switch name {
+		case "__call__":
 			return resolved{call: x.call}, nil
-		}
-		if name == "__doc__" {
-			if x.doc == "" {
-				return resolved{value: nil}, nil
-			}
-			return resolved{value: x.doc}, nil
+		case "__doc__":
+			return resolved{value: docValue(x.doc)}, nil
+		case "__name__":
+			return resolved{value: x.name}, nil
 		}
 	case *restricted:
 		if !x.read[name] {
 			return resolved{}, noAttribute(x.obj, name)
 		}
 		return p.resolve(ctx, x.obj, name)
+	case *Class:
+		// The class answers for the Go type; the Go methods of *Class
+		// itself are never the peer's to call.
+		if r, ok := p.classAttr(x, name); ok {
+			return r, nil
+		}
+		if r, ok := p.objectAttr(x, name); ok {
+			return r, nil
+		}
+		return resolved{}, vinegar.New("AttributeError", fmt.Sprintf("type object '%s' has no attribute '%s'", x.shortName(), name))
 	}
 	rv := reflect.ValueOf(obj)
 	if k := classOf(obj); k != nil {
@@ -184,6 +193,27 @@ func (p *Policy) resolve(ctx context.Context, obj any, name string) (resolved, e
 		}
 		return resolved{value: fv.Interface()}, nil
 	}
+	var hookErr error
+	if g, ok := obj.(AttrGetter); ok {
+		v, err := g.RPyCGetattr(ctx, name)
+		if err == nil || !notMine(err) {
+			return resolved{value: v}, err
+		}
+		hookErr = err
+	}
+	if r, ok := p.fallbackAttr(obj, rv, name); ok {
+		return r, nil
+	}
+	if hookErr != nil {
+		return resolved{}, hookError(obj, name, hookErr)
+	}
+	return resolved{}, noAttribute(obj, name)
+}
+
+// fallbackAttr is what any value answers when its type does not declare
+// name: a with block for closers, __call__ for funcs, and the object
+// protocol (objectproto.go).
+func (p *Policy) fallbackAttr(obj any, rv reflect.Value, name string) (resolved, bool) {
 	if cl, ok := obj.(io.Closer); ok && (name == "__enter__" || name == "__exit__") {
 		// Anything closable works in a with block: enter returns the
 		// object, exit closes it and lets the exception through.
@@ -192,14 +222,14 @@ func (p *Policy) resolve(ctx context.Context, obj any, name string) (resolved, e
 				return obj, nil
 			}
 			return false, cl.Close()
-		}}, nil
+		}}, true
 	}
 	if name == "__call__" && rv.Kind() == reflect.Func {
 		return resolved{call: func(ctx context.Context, args brine.Tuple, kw Kwargs) (any, error) {
 			return p.Call(ctx, obj, args, kw)
-		}}, nil
+		}}, true
 	}
-	return resolved{}, noAttribute(obj, name)
+	return p.objectAttr(obj, name)
 }
 
 func fieldValue(rv reflect.Value, f *fieldInfo) (reflect.Value, error) {
@@ -229,7 +259,7 @@ func (p *Policy) GetAttr(ctx context.Context, obj any, name string) (any, error)
 	if r.callable() {
 		m := &boundMethod{self: obj, name: name, call: r.callFunc()}
 		if r.method != nil {
-			m.doc = r.method.sig.text()
+			m.doc = r.method.doc
 		}
 		return m, nil
 	}
@@ -273,6 +303,8 @@ func (p *Policy) Call(ctx context.Context, obj any, args brine.Tuple, kw Kwargs)
 		return ownedResult(x.self, v), err
 	case *Root:
 		return p.Call(ctx, x.value, args, kw)
+	case *Class:
+		return p.newInstance(ctx, x, args, kw)
 	}
 	rv := reflect.ValueOf(obj)
 	if rv.Kind() == reflect.Func && !rv.IsNil() {
@@ -325,10 +357,16 @@ func (p *Policy) setField(ctx context.Context, obj any, name string, value any) 
 		obj = r.obj
 	}
 	rv := reflect.ValueOf(obj)
+	var f *fieldInfo
+	if obj != nil {
+		f = infoOf(rv.Type()).fields[name]
+	}
+	if s, ok := obj.(AttrSetter); ok && f == nil {
+		return hookError(obj, name, s.RPyCSetattr(ctx, name, value))
+	}
 	if obj == nil || rv.Kind() != reflect.Pointer {
 		return noAttribute(obj, name)
 	}
-	f := infoOf(rv.Type()).fields[name]
 	if f == nil || !(f.writable || p.AllowPublicAttrs) {
 		return vinegar.New("AttributeError", fmt.Sprintf("cannot set attribute '%s'", name))
 	}
@@ -341,7 +379,7 @@ func (p *Policy) setField(ctx context.Context, obj any, name string, value any) 
 	}
 	nv, err := ConvertTo(value, fv.Type())
 	if err != nil {
-		return typeError("attribute '%s': %v", name, err)
+		return typeError("attribute '%s': %s", name, pythonMessage(err))
 	}
 	fv.Set(nv)
 	return nil
@@ -356,8 +394,19 @@ func (p *Policy) DelAttr(ctx context.Context, obj any, name string) error {
 	if err != nil {
 		return err
 	}
-	if o, ok := obj.(Object); ok {
+	return p.delAttr(ctx, obj, name)
+}
+
+// delAttr deletes an attribute of a local value; the policy was checked.
+// Go values have no deletable attributes of their own: only an Object
+// or an AttrDeleter may let one go.
+func (p *Policy) delAttr(ctx context.Context, obj any, name string) error {
+	obj = Unroot(obj)
+	switch o := obj.(type) {
+	case Object:
 		return o.RPyCDelattr(ctx, name)
+	case AttrDeleter:
+		return hookError(obj, name, o.RPyCDelattr(ctx, name))
 	}
 	return vinegar.New("AttributeError", fmt.Sprintf("cannot delete attribute '%s'", name))
 }
@@ -388,6 +437,22 @@ func (p *Policy) Dir(ctx context.Context, obj any) brine.Tuple {
 		}
 		return out
 	}
+	p.protocolDir(obj, add)
+	if c, ok := obj.(*Class); ok {
+		for _, n := range c.names() {
+			add(n)
+		}
+		return sortedTuple(names)
+	}
+	if l, ok := obj.(AttrLister); ok {
+		if more, err := l.RPyCDir(ctx); err == nil {
+			for _, n := range more {
+				if _, err := p.CheckName(n, AccessGet); err == nil {
+					add(n)
+				}
+			}
+		}
+	}
 	if k := classOf(obj); k != nil {
 		for n := range k.methods {
 			add(n)
@@ -408,6 +473,10 @@ func (p *Policy) Dir(ctx context.Context, obj any) brine.Tuple {
 			}
 		}
 	}
+	return sortedTuple(names)
+}
+
+func sortedTuple(names []string) brine.Tuple {
 	sort.Strings(names)
 	out := make(brine.Tuple, len(names))
 	for i, n := range names {
@@ -428,9 +497,23 @@ func (p *Policy) Inspect(ctx context.Context, obj any) brine.Tuple {
 		}
 		return out
 	}
+	seen := map[string]bool{}
 	for _, n := range p.Dir(ctx, obj) {
 		name := n.(string)
 		if r, err := p.resolve(ctx, obj, name); err == nil && r.callable() {
+			seen[name] = true
+			out = append(out, brine.Tuple{name, nil})
+		}
+	}
+	// As Python's INSPECT lists what the class defines, whether or not
+	// the policy lets the peer call it: object's methods (so a client's
+	// format(x, spec) reaches __format__), and a class's __call__.
+	more := protocolCallables
+	if _, ok := Unroot(obj).(*Class); ok {
+		more = append([]string{"__call__"}, more...)
+	}
+	for _, name := range more {
+		if !seen[name] {
 			out = append(out, brine.Tuple{name, nil})
 		}
 	}
@@ -464,6 +547,8 @@ func IsCallable(v any) bool {
 		return err == nil
 	case *Root:
 		return IsCallable(x.value)
+	case *Class:
+		return true
 	}
 	if _, ok := AsRemote(v); ok {
 		return false

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math/big"
 	"reflect"
-	"strings"
 
 	ogorek "github.com/kisielk/og-rek"
 
@@ -151,21 +150,19 @@ func toPickle(v reflect.Value, depth int, where string) (any, error) {
 		}
 		return d, nil
 	case reflect.Struct:
+		// The fields the peer reads as attributes, under the same names
+		// (a dict of them converts back to the struct: convert_struct.go).
 		d := ogorek.NewDict()
-		for _, f := range reflect.VisibleFields(v.Type()) {
-			tag, ok := f.Tag.Lookup("rpyc")
-			if !ok || !f.IsExported() || f.Anonymous || tag == "-" {
-				continue
+		for _, f := range structFields(v.Type()).readableFields(false) {
+			fv, err := v.FieldByIndexErr(f.index)
+			if err != nil {
+				continue // behind a nil embedded pointer
 			}
-			name, _, _ := strings.Cut(tag, ",")
-			if name == "" {
-				name = SnakeCase(f.Name)
-			}
-			x, err := toPickle(v.FieldByIndex(f.Index), depth+1, where+"."+f.Name)
+			x, err := toPickle(fv, depth+1, where+"."+f.goName)
 			if err != nil {
 				return nil, err
 			}
-			d.Set(name, x)
+			d.Set(f.pyName, x)
 		}
 		return d, nil
 	}

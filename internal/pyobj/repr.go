@@ -12,7 +12,8 @@ import (
 
 // Repr is Python's repr() of a local value: brine values exactly as
 // Python prints them, slices as lists, maps as dicts (keys sorted, since Go
-// maps have no order), a fmt.GoStringer's GoString, and
+// maps have no order), a fmt.GoStringer's GoString, a struct with tagged
+// fields as a dataclass ("Reading(sensor='t1', value=21.5)"), and
 // "<pkg.Type object at 0x...>" for the rest.
 func Repr(v any) string {
 	// Lists and dicts may be changed by the peer at the same time.
@@ -73,6 +74,9 @@ func writePyRepr(b *strings.Builder, v any, depth int) {
 	case *Root:
 		b.WriteString(defaultRepr(x.value))
 		return
+	case *Class:
+		b.WriteString(x.String())
+		return
 	case fmt.GoStringer:
 		b.WriteString(x.GoString())
 		return
@@ -83,7 +87,7 @@ func writePyRepr(b *strings.Builder, v any, depth int) {
 		return
 	}
 	rv := reflect.ValueOf(v)
-	for rv.Kind() == reflect.Pointer && !rv.IsNil() && (rv.Elem().Kind() == reflect.Slice || rv.Elem().Kind() == reflect.Map) {
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() && (rv.Elem().Kind() == reflect.Slice || rv.Elem().Kind() == reflect.Map || rv.Elem().Kind() == reflect.Array) {
 		rv = rv.Elem()
 	}
 	switch rv.Kind() {
@@ -120,7 +124,49 @@ func writePyRepr(b *strings.Builder, v any, depth int) {
 		b.WriteByte('}')
 		return
 	}
+	if writeStructRepr(b, v, depth) {
+		return
+	}
 	b.WriteString(defaultRepr(v))
+}
+
+// writeStructRepr writes a struct (or a pointer to one) whose type marks
+// fields as a dataclass prints itself, with the fields the peer can
+// read: Reading(sensor='t1', value=21.5). It reports false for other
+// values, which keep object's repr.
+func writeStructRepr(b *strings.Builder, v any, depth int) bool {
+	rv := reflect.ValueOf(v)
+	st := rv.Type()
+	if st.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return false
+		}
+		st = st.Elem()
+	}
+	if st.Kind() != reflect.Struct {
+		return false
+	}
+	fields := structFields(st).readableFields(false)
+	if len(fields) == 0 {
+		return false
+	}
+	b.WriteString(ShortTypeName(v))
+	b.WriteByte('(')
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(f.pyName)
+		b.WriteByte('=')
+		fv, err := fieldValue(rv, f)
+		if err != nil {
+			b.WriteString("None") // behind a nil embedded pointer
+			continue
+		}
+		writePyRepr(b, fv.Interface(), depth+1)
+	}
+	b.WriteByte(')')
+	return true
 }
 
 // defaultRepr is Python's object.__repr__: "<module.Type object at 0x...>".

@@ -19,7 +19,7 @@ func isSlicePointer(fv reflect.Value) bool {
 func setSliceField(fv reflect.Value, name string, value any) error {
 	nv, err := ConvertTo(value, fv.Type().Elem())
 	if err != nil {
-		return typeError("attribute '%s': %v", name, err)
+		return typeError("attribute '%s': %s", name, pythonMessage(err))
 	}
 	mu := containerMu(fv)
 	mu.Lock()

@@ -195,7 +195,7 @@ func (s *signature) bindAt(off int, ctxv reflect.Value, args brine.Tuple, kw Kwa
 		}
 		rv, err := ConvertTo(vals[i], p.t)
 		if err != nil {
-			return nil, typeError("%s() argument '%s': %v", s.name, p.name, err)
+			return nil, typeError("%s() argument '%s': %s", s.name, p.name, pythonMessage(err))
 		}
 		in[off+p.at] = rv
 	}
@@ -215,7 +215,7 @@ func (s *signature) bindAt(off int, ctxv reflect.Value, args brine.Tuple, kw Kwa
 		for i, v := range extra {
 			rv, err := ConvertTo(v, et)
 			if err != nil {
-				return nil, typeError("%s() argument %d of *%s: %v", s.name, pos+i, s.varName, err)
+				return nil, typeError("%s() argument %d of *%s: %s", s.name, pos+i, s.varName, pythonMessage(err))
 			}
 			sl.Index(i).Set(rv)
 		}

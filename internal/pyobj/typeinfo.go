@@ -18,11 +18,13 @@ type Exposer interface {
 // their snake_case names, and fields marked with an `rpyc:"name"` tag
 // (`rpyc:"name,rw"` makes one settable when the config allows setattr).
 type typeInfo struct {
-	t       reflect.Type
-	methods map[string]*methodInfo
-	fields  map[string]*fieldInfo
-	names   []string // sorted exposed names, for dir()
-	err     error    // a bad RPyCParams spec
+	t         reflect.Type
+	methods   map[string]*methodInfo
+	fields    map[string]*fieldInfo
+	fieldList []*fieldInfo // fields in declaration order, for repr and class calls
+	names     []string     // sorted exposed names, for dir()
+	doc       string       // the type's __doc__ (RPyCDoc), "" for None
+	err       error        // a bad RPyCParams spec
 }
 
 type methodInfo struct {
@@ -31,6 +33,7 @@ type methodInfo struct {
 	index  int
 	fn     reflect.Value // the method with its receiver first (Method.Func)
 	sig    *signature
+	doc    string // its __doc__: the Python signature, then RPyCDoc's text
 }
 
 type fieldInfo struct {
@@ -61,18 +64,24 @@ func infoOf(t reflect.Type) *typeInfo {
 
 func buildTypeInfo(t reflect.Type) *typeInfo {
 	ti := &typeInfo{t: t, methods: map[string]*methodInfo{}, fields: map[string]*fieldInfo{}}
+	if t.Kind() == reflect.Interface {
+		return ti // no value has it as its dynamic type: nothing to expose
+	}
 	zero := reflect.Zero(t)
 	if t.Kind() == reflect.Pointer {
 		zero = reflect.New(t.Elem())
 	}
-	var renames map[string]string
-	var specs map[string]string
+	var renames, specs, docs map[string]string
 	if t.Implements(reflect.TypeFor[Exposer]()) && canCallOnZero(t) {
 		renames = safeCall(func() map[string]string { return zero.Interface().(Exposer).RPyCNames() })
 	}
 	if t.Implements(reflect.TypeFor[ParamNamer]()) && canCallOnZero(t) {
 		specs = safeCall(func() map[string]string { return zero.Interface().(ParamNamer).RPyCParams() })
 	}
+	if t.Implements(reflect.TypeFor[Documenter]()) && canCallOnZero(t) {
+		docs = safeCall(func() map[string]string { return zero.Interface().(Documenter).RPyCDoc() })
+	}
+	ti.doc = docs[""]
 	pyName := func(goName string) (string, bool) {
 		if n, ok := renames[goName]; ok {
 			return n, n != ""
@@ -104,7 +113,11 @@ func buildTypeInfo(t reflect.Type) *typeInfo {
 			ti.err = err
 			continue
 		}
-		ti.methods[name] = &methodInfo{goName: m.Name, pyName: name, index: i, fn: m.Func, sig: sig}
+		doc := sig.text()
+		if d := docs[m.Name]; d != "" {
+			doc += "\n\n" + d
+		}
+		ti.methods[name] = &methodInfo{goName: m.Name, pyName: name, index: i, fn: m.Func, sig: sig, doc: doc}
 	}
 	st := t
 	if st.Kind() == reflect.Pointer {
@@ -129,8 +142,10 @@ func buildTypeInfo(t reflect.Type) *typeInfo {
 			if _, clash := ti.methods[name]; clash {
 				continue
 			}
-			ti.fields[name] = &fieldInfo{goName: f.Name, pyName: name, index: f.Index,
+			fi := &fieldInfo{goName: f.Name, pyName: name, index: f.Index,
 				marked: marked, writable: marked && opts == "rw"}
+			ti.fields[name] = fi
+			ti.fieldList = append(ti.fieldList, fi)
 		}
 	}
 	for n := range ti.methods {
@@ -143,6 +158,39 @@ func buildTypeInfo(t reflect.Type) *typeInfo {
 	}
 	sort.Strings(ti.names)
 	return ti
+}
+
+// settableFields are the fields a dict converted to the struct, or a
+// call of its class, may set, in declaration order: those the struct
+// shows Python (its tagged fields), or every exported field when it tags
+// none (plain data) or under AllowPublicAttrs (public).
+func (ti *typeInfo) settableFields(public bool) []*fieldInfo {
+	if marked := ti.readableFields(false); len(marked) > 0 && !public {
+		return marked
+	}
+	return ti.fieldList
+}
+
+// fieldNames lists the Python names of fields, sorted.
+func fieldNames(fields []*fieldInfo) []string {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		out[i] = f.pyName
+	}
+	sort.Strings(out)
+	return out
+}
+
+// readableFields are the fields the peer may read, in declaration order:
+// the marked ones, or every exported one under AllowPublicAttrs.
+func (ti *typeInfo) readableFields(public bool) []*fieldInfo {
+	var out []*fieldInfo
+	for _, f := range ti.fieldList {
+		if f.marked || public {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // canCallOnZero: the naming hooks are called on the zero value, so they
