@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rpyc-go/rpyc"
+	"github.com/rpyc-go/rpyc/brine"
 	"github.com/rpyc-go/rpyc/classic"
 	"github.com/rpyc-go/rpyc/message"
 )
@@ -91,11 +92,62 @@ func (f *frameCounter) Heads(i int) [][]byte {
 	return f.heads[i:]
 }
 
-// Frames returns the number of frames written so far.
+// Frames returns the number of frames written so far, not counting
+// HANDLE_DEL requests: those of netrefs the garbage collector found go
+// out whenever it runs, not when a test's own calls do.
 func (f *frameCounter) Frames() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.frames
+	n := f.frames
+	for _, h := range f.heads {
+		if isDelRequest(h) {
+			n--
+		}
+	}
+	return n
+}
+
+// isDelRequest reports whether a frame's first bytes (header included)
+// are a HANDLE_DEL request, in either message layout.
+func isDelRequest(head []byte) bool {
+	if len(head) < 6 || head[4] != 0 { // compressed: not a small DEL
+		return false
+	}
+	b := head[5:]
+	var d brine.Decoder
+	next := func() (int64, bool) {
+		v, n, err := d.DecodePrefix(b)
+		if err != nil {
+			return 0, false
+		}
+		b = b[n:]
+		i, ok := v.(int64)
+		return i, ok
+	}
+	switch {
+	case b[0] == byte(message.Request): // 6.x: type, then (seq, (handler, args))
+		b = b[1:]
+		if len(b) == 0 || b[0] != brine.TagTuple2 {
+			return false
+		}
+		b = b[1:]
+	case b[0] == brine.TagTuple3: // 5.x: (type, seq, (handler, args))
+		b = b[1:]
+		if t, ok := next(); !ok || t != int64(message.Request) {
+			return false
+		}
+	default:
+		return false
+	}
+	if _, ok := next(); !ok { // seq
+		return false
+	}
+	if len(b) == 0 || b[0] != brine.TagTuple2 {
+		return false
+	}
+	b = b[1:]
+	h, ok := next()
+	return ok && h == int64(message.HandleDel)
 }
 
 // dialCounted connects to a Python server through a frameCounter.
