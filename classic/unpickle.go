@@ -771,7 +771,8 @@ func latin1(b []byte) string {
 // reduce is REDUCE for the callables Python's pickler uses for plain
 // data: set and frozenset (protocols 0-3), complex, bytearray, bytes
 // and _codecs.encode (bytes in protocols 0-2), collections.OrderedDict
-// (read as a dict).
+// (read as a dict), and dict(pairs) (what rpyc-go's own pickler writes
+// for a dict whose order matters).
 func (d *pkDecoder) reduce(fn, args any) (any, error) {
 	g, ok := fn.(*pkGlobal)
 	if !ok {
@@ -846,23 +847,28 @@ func (d *pkDecoder) reduce(fn, args any) (any, error) {
 			}
 		}
 		return nil, badPickle("_codecs.encode() arguments are not (str, encoding)")
-	case "collections.OrderedDict":
+	case "collections.OrderedDict", "builtins.dict":
 		dict := &pkDict{}
 		if len(a) == 1 {
+			if src, ok := a[0].(*pkDict); ok {
+				dict.keys = append(dict.keys, src.keys...)
+				dict.vals = append(dict.vals, src.vals...)
+				return dict, nil
+			}
 			src, ok := iterableItems(a[0])
 			if !ok {
-				return nil, badPickle("OrderedDict() of a %s", pkTypeName(a[0]))
+				return nil, badPickle("%s() of a %s", g.name, pkTypeName(a[0]))
 			}
 			for _, it := range src {
-				pair, ok := it.(*pkTuple)
-				if !ok || len(pair.items) != 2 {
-					return nil, badPickle("OrderedDict() items are not pairs")
+				pair, ok := iterableItems(it)
+				if !ok || len(pair) != 2 {
+					return nil, badPickle("%s() items are not pairs", g.name)
 				}
-				dict.keys = append(dict.keys, pair.items[0])
-				dict.vals = append(dict.vals, pair.items[1])
+				dict.keys = append(dict.keys, pair[0])
+				dict.vals = append(dict.vals, pair[1])
 			}
 		} else if len(a) > 1 {
-			return nil, badPickle("OrderedDict expected at most 1 argument, got %d", len(a))
+			return nil, badPickle("%s expected at most 1 argument, got %d", g.name, len(a))
 		}
 		return dict, nil
 	}

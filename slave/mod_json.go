@@ -12,6 +12,7 @@ import (
 
 	"github.com/rpyc-go/rpyc"
 	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/classic"
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
@@ -23,12 +24,13 @@ import (
 // msg, doc, pos, lineno and colno.
 type jsonModule struct {
 	Module
+	s *SlaveService // makes the decoded values
 	// JSONDecodeError is the decoding error class (a ValueError).
 	JSONDecodeError *vinegar.Class `rpyc:"JSONDecodeError"`
 }
 
-func newJSON() *jsonModule {
-	return &jsonModule{Module: newModule("json"), JSONDecodeError: errJSONDecodeError}
+func newJSON(s *SlaveService) *jsonModule {
+	return &jsonModule{Module: newModule("json"), s: s, JSONDecodeError: errJSONDecodeError}
 }
 
 const jsonDumpsParams = "skipkeys=False, ensure_ascii=True, check_circular=True, allow_nan=True, cls=None, " +
@@ -111,6 +113,13 @@ func (e *jsonEncoder) newline(b *strings.Builder, depth int) {
 func (e *jsonEncoder) encode(b *strings.Builder, v any, depth int) error {
 	if depth > 500 {
 		return vinegar.New("RecursionError", "maximum recursion depth exceeded while encoding a JSON object")
+	}
+	v, err := hostCopy(e.ctx, v)
+	if err != nil {
+		return err
+	}
+	if _, isSet := v.(classic.Set); isSet {
+		return e.fallback(b, v, depth)
 	}
 	switch x := v.(type) {
 	case nil:
@@ -364,7 +373,10 @@ func (m *jsonModule) Loads(ctx context.Context, s any, cls, objectHook, parseFlo
 	if objectHook != nil || objectPairsHook != nil {
 		return nil, vinegar.New("NotImplementedError", "json.loads: object_hook and object_pairs_hook are not supported by this server")
 	}
-	return v, nil
+	if m.s == nil {
+		return v, nil
+	}
+	return m.s.fresh(v)
 }
 
 // Load is json.load: loads of fp.read().

@@ -44,12 +44,13 @@ type reModule struct {
 	// Error is re.error.
 	Error *vinegar.Class `rpyc:"error"`
 
+	s     *SlaveService // makes groupdict's dicts
 	mu    sync.Mutex
 	cache map[string]*Pattern
 }
 
-func newRe() *reModule {
-	return &reModule{Module: newModule("re"), I: reIgnore, IGNORECASE: reIgnore, M: reMultiline, MULTILINE: reMultiline,
+func newRe(s *SlaveService) *reModule {
+	return &reModule{Module: newModule("re"), s: s, I: reIgnore, IGNORECASE: reIgnore, M: reMultiline, MULTILINE: reMultiline,
 		S: reDotall, DOTALL: reDotall, X: reVerbose, VERBOSE: reVerbose, A: reASCII, ASCII: reASCII, U: reUnicode,
 		UNICODE: reUnicode, L: reLocale, LOCALE: reLocale, Error: errReError, cache: map[string]*Pattern{}}
 }
@@ -83,6 +84,7 @@ func (m *reModule) Compile(pattern any, flags int) (*Pattern, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.s = m.s
 	m.mu.Lock()
 	if len(m.cache) > 512 {
 		clear(m.cache)
@@ -215,6 +217,7 @@ type Pattern struct {
 	re, anchored, full *regexp.Regexp
 	isBytes            bool
 	dollar             bool
+	s                  *SlaveService // nil for patterns made outside a connection
 }
 
 func compilePattern(pattern any, flags int) (*Pattern, error) {
@@ -837,8 +840,8 @@ func (m *MatchObject) Groups(def any) brine.Tuple {
 	return out
 }
 
-// Groupdict is groupdict(default=None).
-func (m *MatchObject) Groupdict(def any) *pyDict {
+// Groupdict is groupdict(default=None): a new dict, groups in order.
+func (m *MatchObject) Groupdict(def any) (any, error) {
 	d := newPyDict()
 	names := make([]string, 0, len(m.p.Groupindex))
 	for n := range m.p.Groupindex {
@@ -852,7 +855,10 @@ func (m *MatchObject) Groupdict(def any) *pyDict {
 		}
 		_ = d.set(n, v)
 	}
-	return d
+	if m.p.s == nil {
+		return d, nil
+	}
+	return m.p.s.fresh(d)
 }
 
 // Start is start(group=0): -1 for a group that did not take part.

@@ -166,6 +166,18 @@ func (th *Thread) toHost(v Value, byRef bool, depth int) any {
 		if byRef {
 			return th.in.exports.wrap(th.in, x)
 		}
+		if th.in.dictCopy != nil {
+			keys := make([]any, 0, x.n)
+			vals := make([]any, 0, x.n)
+			for _, e := range x.entries {
+				if !e.live || depth > maxConvertDepth {
+					continue
+				}
+				keys = append(keys, th.toHost(e.key, false, depth+1))
+				vals = append(vals, th.toHost(e.val, false, depth+1))
+			}
+			return th.in.dictCopy(keys, vals)
+		}
 		out := make(map[any]any, x.n)
 		for _, e := range x.entries {
 			if !e.live || depth > maxConvertDepth {
@@ -180,6 +192,17 @@ func (th *Thread) toHost(v Value, byRef bool, depth int) any {
 		return out
 	case *Set:
 		if byRef {
+			// A frozenset of plain values goes by value, as Python's
+			// brine sends it; a set, or one holding objects, by reference.
+			if x.frozen && depth <= maxConvertDepth {
+				out := make(brine.FrozenSet, 0, x.d.n)
+				for _, k := range x.d.Keys() {
+					out = append(out, th.toHost(k, true, depth+1))
+				}
+				if brine.Dumpable(out) {
+					return out
+				}
+			}
 			return th.in.exports.wrap(th.in, x)
 		}
 		out := make([]any, 0, x.d.n)
@@ -188,6 +211,9 @@ func (th *Thread) toHost(v Value, byRef bool, depth int) any {
 		}
 		if x.frozen {
 			return brine.FrozenSet(out)
+		}
+		if th.in.setCopy != nil {
+			return th.in.setCopy(out)
 		}
 		return out
 	}
