@@ -124,7 +124,7 @@ func (codeBuilder) Set(items []any) (any, error)   { return python.SetOf(items, 
 func (codeBuilder) FrozenSet(items []any) (any, error) {
 	return python.SetOf(items, true)
 }
-func (codeBuilder) ByteArray(b []byte) (any, error)       { return python.NewByteArray(b), nil }
+func (codeBuilder) ByteArray(b []byte) (any, error)      { return python.NewByteArray(b), nil }
 func (codeBuilder) Dict(keys, values []any) (any, error) { return python.DictOf(keys, values) }
 
 // hostCopy gives Go code a copy of an interpreter's container (one a
