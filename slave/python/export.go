@@ -285,8 +285,8 @@ func (th *Thread) plainData(v Value, depth int) (any, error) {
 		}
 		return out, nil
 	case *Set:
-		out := make([]any, 0, x.d.n)
-		for _, k := range x.d.Keys() {
+		out := make([]any, 0, x.len())
+		for _, k := range x.keys() {
 			p, err := th.plainData(k, depth+1)
 			if err != nil {
 				return nil, err

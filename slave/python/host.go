@@ -195,8 +195,8 @@ func (th *Thread) toHost(v Value, byRef bool, depth int) any {
 			// A frozenset of plain values goes by value, as Python's
 			// brine sends it; a set, or one holding objects, by reference.
 			if x.frozen && depth <= maxConvertDepth {
-				out := make(brine.FrozenSet, 0, x.d.n)
-				for _, k := range x.d.Keys() {
+				out := make(brine.FrozenSet, 0, x.len())
+				for _, k := range x.keys() {
 					out = append(out, th.toHost(k, true, depth+1))
 				}
 				if brine.Dumpable(out) {
@@ -205,8 +205,8 @@ func (th *Thread) toHost(v Value, byRef bool, depth int) any {
 			}
 			return th.in.exports.wrap(th.in, x)
 		}
-		out := make([]any, 0, x.d.n)
-		for _, k := range x.d.Keys() {
+		out := make([]any, 0, x.len())
+		for _, k := range x.keys() {
 			out = append(out, th.toHost(k, false, depth+1))
 		}
 		if x.frozen {
