@@ -2,6 +2,7 @@ package slave
 
 import (
 	"context"
+	"slices"
 
 	"github.com/rpyc-go/rpyc"
 )
@@ -23,6 +24,9 @@ func (h *codeHost) Import(ctx context.Context, name string) (any, error) {
 }
 
 func (h *codeHost) GetAttr(ctx context.Context, obj any, name string) (any, error) {
+	if ip, ok := obj.(inPlacer); ok && slices.Contains(ip.InPlace(), name) {
+		return &inPlaceMethod{h: h, obj: obj, name: name}, nil
+	}
 	return h.conn.LocalGetattr(ctx, obj, name)
 }
 
@@ -35,6 +39,9 @@ func (h *codeHost) DelAttr(ctx context.Context, obj any, name string) error {
 }
 
 func (h *codeHost) Call(ctx context.Context, fn any, args []any, kw rpyc.Kwargs) (any, error) {
+	if m, ok := fn.(*inPlaceMethod); ok {
+		return m.Call(ctx, kw, args...)
+	}
 	return h.conn.LocalCall(ctx, fn, args, kw)
 }
 
@@ -70,3 +77,34 @@ func (h *codeHost) Stdout(ctx context.Context) (any, error) { return h.s.sys.Std
 
 // Stdin is this connection's sys.stdin as it is now.
 func (h *codeHost) Stdin(ctx context.Context) (any, error) { return h.s.sys.Stdin, nil }
+
+// inPlacer is a Go object some of whose methods change their argument in
+// place (random.shuffle): their Python names.
+type inPlacer interface {
+	InPlace() []string
+}
+
+// inPlaceMethod is such a method as code gets it: code passes its lists
+// to it by reference (python.ByReference), so the method changes the
+// code's own list, as Python's does.
+type inPlaceMethod struct {
+	h    *codeHost
+	obj  any
+	name string
+}
+
+// PassByReference marks the method for the interpreter.
+func (m *inPlaceMethod) PassByReference() {}
+
+// RPyCNames makes Call the method's __call__.
+func (m *inPlaceMethod) RPyCNames() map[string]string { return map[string]string{"Call": "__call__"} }
+
+// Call calls the method.
+func (m *inPlaceMethod) Call(ctx context.Context, kw rpyc.Kwargs, args ...any) (any, error) {
+	return m.h.conn.LocalCallMethod(ctx, m.obj, m.name, args, kw)
+}
+
+// GoString is Python's repr of a bound method.
+func (m *inPlaceMethod) GoString() string {
+	return "<bound method " + m.name + " of " + pyRepr(m.obj) + ">"
+}

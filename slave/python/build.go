@@ -58,21 +58,61 @@ func (in *Interp) Export(v Value) any {
 // interpreter (something Export, eval or the namespace handed out): a
 // list as []any, a tuple as brine.Tuple, a dict and a set as
 // Options.DictCopy and SetCopy make them (else a map and a slice), a
-// bytearray as []byte; items are copied the same way. ok is false for
-// anything else, which is returned unchanged.
+// bytearray as []byte, a range, dict view, iterator or generator as the
+// []any of its items (a generator runs to its end); items are copied
+// the same way. ok is false for anything else, which is returned
+// unchanged.
 func Copy(ctx context.Context, v any) (out any, ok bool, err error) {
 	e, isExported := v.(*exported)
 	if !isExported {
 		return v, false, nil
 	}
+	var r any
 	switch e.v.(type) {
 	case *List, *Dict, *Set, *ByteArray, Tuple:
+		r, err = e.do(ctx, func(th *Thread) (any, error) { return th.toHost(e.v, false, 0), nil })
+	case *Range, *dictView, *Iterator, *Generator:
+		// Other iterables of code: their items, as a list.
+		r, err = e.do(ctx, func(th *Thread) (any, error) {
+			items, err := collect(th, e.v)
+			if err != nil {
+				return nil, err
+			}
+			return th.toHost(&List{items: items}, false, 0), nil
+		})
 	default:
 		return v, false, nil
 	}
-	r, err := e.do(ctx, func(th *Thread) (any, error) { return th.toHost(e.v, false, 0), nil })
 	if err != nil {
 		return nil, false, err
 	}
 	return r, true, nil
+}
+
+// Hash is Python's hash(v) for a plain value (numbers hash as CPython
+// hashes them).
+func Hash(v Value) (int64, error) {
+	h, err := hashOf(plainThread(), v)
+	return int64(h), err
+}
+
+// EditList runs f on the items of v when v is a list of an interpreter
+// (one Export, eval or the namespace handed out, or one code passed by
+// reference), holding that interpreter's lock: f may reorder or replace
+// the items in place (random.shuffle), not add or remove any. ok is
+// false, and f not run, for anything else.
+func EditList(ctx context.Context, v any, f func(items []any)) (ok bool, err error) {
+	e, isExported := v.(*exported)
+	if !isExported {
+		return false, nil
+	}
+	l, isList := e.v.(*List)
+	if !isList {
+		return false, nil
+	}
+	_, err = e.do(ctx, func(th *Thread) (any, error) {
+		f(l.items)
+		return nil, nil
+	})
+	return true, err
 }

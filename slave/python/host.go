@@ -127,7 +127,18 @@ func isInterpValue(v any) bool {
 // object gets Python containers by reference, Go code gets copies.
 func (th *Thread) toHostArg(callee any, v Value) any {
 	_, remote := callee.(*rpyc.Netref)
+	if _, ok := callee.(ByReference); ok {
+		remote = true
+	}
 	return th.toHost(v, remote, 0)
+}
+
+// ByReference is implemented by a foreign callable that changes the
+// lists it is given in place (random.shuffle): code passes its
+// containers to it by reference, as it passes them to a client's
+// functions, instead of as copies.
+type ByReference interface {
+	PassByReference()
 }
 
 func (th *Thread) toHost(v Value, byRef bool, depth int) any {
