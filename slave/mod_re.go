@@ -419,8 +419,15 @@ func (p *Pattern) find(s *subject, start, end int, anchored bool) []int {
 		return loc
 	}
 	loc := try(text)
-	if loc == nil && p.dollar && strings.HasSuffix(text, "\n") {
-		loc = try(text[:len(text)-1])
+	// Python's $ (without MULTILINE) matches at the end and also just
+	// before a final newline; the pattern has \z for it, so the search
+	// runs again without that newline, and the leftmost match wins (at
+	// the same start, the one that may take the newline: greedy repeats
+	// like \s*$ do in Python).
+	if p.dollar && strings.HasSuffix(text, "\n") && start < len(text) {
+		if alt := try(text[:len(text)-1]); alt != nil && (loc == nil || alt[0] < loc[0]) {
+			loc = alt
+		}
 	}
 	if loc != nil && anchored && loc[0] != start {
 		return nil
@@ -489,6 +496,9 @@ func (p *Pattern) Fullmatch(v any, pos int, endpos any) (any, error) {
 // match allowed right after a non-empty one.
 func (p *Pattern) all(s *subject, start, end int) [][]int {
 	text := s.text[:end]
+	if p.dollar && strings.HasSuffix(text, "\n") {
+		return p.allStepwise(s, start, end)
+	}
 	ms := p.re.FindAllStringSubmatchIndex(text, -1)
 	var out [][]int
 	for i, m := range ms {
@@ -508,6 +518,31 @@ func (p *Pattern) all(s *subject, start, end int) [][]int {
 				out = append(out, e)
 			}
 		}
+	}
+	return out
+}
+
+// allStepwise is all for a pattern whose $ may match before the final
+// newline too: one search after another, as Python's scanner goes (a
+// match may not be empty where the previous empty match was).
+func (p *Pattern) allStepwise(s *subject, start, end int) [][]int {
+	var out [][]int
+	pos, mustAdvance := start, false
+	for pos <= end {
+		m := p.find(s, pos, end, false)
+		if m != nil && mustAdvance && m[0] == pos && m[1] == pos {
+			m = nil
+			if pos < end {
+				_, size := utf8.DecodeRuneInString(s.text[pos:end])
+				m = p.find(s, pos+size, end, false)
+			}
+		}
+		if m == nil {
+			break
+		}
+		out = append(out, m)
+		mustAdvance = m[0] == m[1]
+		pos = m[1]
 	}
 	return out
 }
