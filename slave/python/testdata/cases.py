@@ -197,6 +197,33 @@ big = set(range(0, 6000, 7)); big -= set(range(0, 6000, 14)); print(sum(list(big
 print(set({9: 1, 1: 2, 17: 3}), set({9: 1, 1: 2, 17: 3}.keys()), frozenset([5, 13, 21]) | {29})
 print(list({1, 2, 3, 4, 5, 6, 7, 8, 9} - {2}), [x for x in {300, 200, 100}])
 print(hash((1, 2)), hash(()), hash((1.5, (2, 3))), hash(frozenset({1, 2, 3})), hash(frozenset()))
+=== frame-builtins
+def f(a, b=2, *rest, **kw):
+    c = a + b
+    def inner():
+        return c
+    return sorted(locals())
+print(f(1), f(1, 2, 3, k=4))
+def g():
+    y = 5
+    loc = locals()
+    loc['y'] = 99
+    return y, 'y' in loc, sorted(vars()), dir()
+print(g())
+class K:
+    a = 1
+    names = sorted(locals())
+print(K.names, 'f' in globals(), locals() is globals(), 'g' in dir())
+def h(x):
+    if x:
+        late = 1
+    return locals()
+print(h(0), h(1))
+def locals():
+    return "mine"
+print(locals())
+del locals
+print(type(locals()).__name__, (lambda q: locals())(3))
 === comprehensions-and-generators
 print([x * x for x in range(5)], {x: x * 2 for x in "ab"}, [(x, y) for x in range(2) for y in range(2) if x != y])
 print(list(x + 1 for x in range(3)), sum(x for x in range(10)), max((len(w), w) for w in ["a", "bbb", "cc"]))
