@@ -31,15 +31,26 @@ import (
 // size: every length is checked against the bytes left before anything
 // is made.
 
-// ErrBadPickle is returned by Unpickle for bytes that are not a valid
-// pickle (truncated, an unknown opcode, a broken stack); Python raises
-// UnpicklingError for these. A valid pickle of something other than
-// plain data is ErrNotPlainData instead.
+// ErrBadPickle is matched by the errors of Unpickle for bytes that are
+// not a valid pickle (truncated, an unknown opcode, a broken stack); each
+// is an *UnpickleError. A valid pickle of something other than plain
+// data is ErrNotPlainData instead.
 var ErrBadPickle = errors.New("classic: invalid pickle data")
 
-// ErrPickleEmpty is returned by Unpickle for empty input (Python's
-// pickle.loads raises EOFError("Ran out of input")).
-var ErrPickleEmpty = fmt.Errorf("%w: ran out of input", ErrBadPickle)
+// UnpickleError is an invalid pickle: what is wrong, in the words of
+// Python's pickle.loads, and the exception class it raises for it
+// (UnpicklingError mostly; EOFError when the data ends before an
+// opcode, ValueError for a protocol past 5, AttributeError for an
+// APPEND to something other than a list). It matches ErrBadPickle.
+type UnpickleError struct {
+	Class string
+	Msg   string
+}
+
+func (e *UnpickleError) Error() string { return ErrBadPickle.Error() + ": " + e.Msg }
+
+// Is makes errors.Is(err, ErrBadPickle) hold.
+func (e *UnpickleError) Is(target error) bool { return target == ErrBadPickle }
 
 // maxPickleProtocol is the highest protocol Python writes today.
 const maxPickleProtocol = 5
@@ -72,10 +83,13 @@ type pkDecoder struct {
 }
 
 func badPickle(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrBadPickle, fmt.Sprintf(format, args...))
+	return &UnpickleError{Class: "UnpicklingError", Msg: fmt.Sprintf(format, args...)}
 }
 
-var errTruncated = badPickle("pickle data was truncated")
+var (
+	errTruncated = badPickle("pickle data was truncated")
+	errEOF       = &UnpickleError{Class: "EOFError", Msg: "Ran out of input"}
+)
 
 func (d *pkDecoder) byte1() (byte, error) {
 	if d.pos >= len(d.data) {
@@ -130,9 +144,17 @@ func (d *pkDecoder) base() int {
 	return d.marks[len(d.marks)-1]
 }
 
+// underflow is the error of an opcode that finds too few items.
+func (d *pkDecoder) underflow() error {
+	if len(d.marks) > 0 {
+		return badPickle("unexpected MARK found")
+	}
+	return badPickle("unpickling stack underflow")
+}
+
 func (d *pkDecoder) pop() (any, error) {
 	if len(d.stack) <= d.base() {
-		return nil, badPickle("unpickling stack underflow")
+		return nil, d.underflow()
 	}
 	v := d.stack[len(d.stack)-1]
 	d.stack = d.stack[:len(d.stack)-1]
@@ -141,7 +163,7 @@ func (d *pkDecoder) pop() (any, error) {
 
 func (d *pkDecoder) top() (any, error) {
 	if len(d.stack) <= d.base() {
-		return nil, badPickle("unpickling stack underflow")
+		return nil, d.underflow()
 	}
 	return d.stack[len(d.stack)-1], nil
 }
@@ -161,10 +183,10 @@ func (d *pkDecoder) popMark() ([]any, error) {
 
 // decode runs the opcodes up to STOP and returns what STOP finds.
 func (d *pkDecoder) decode() (any, error) {
-	if len(d.data) == 0 {
-		return nil, ErrPickleEmpty
-	}
 	for {
+		if d.pos >= len(d.data) {
+			return nil, errEOF
+		}
 		op, err := d.byte1()
 		if err != nil {
 			return nil, err
@@ -187,7 +209,7 @@ func (d *pkDecoder) step(op byte) error {
 			return err
 		}
 		if p > maxPickleProtocol {
-			return badPickle("unsupported pickle protocol: %d", p)
+			return &UnpickleError{Class: "ValueError", Msg: fmt.Sprintf("unsupported pickle protocol: %d", p)}
 		}
 		return nil
 	case 0x95: // FRAME: a length hint for buffered readers; the data is all here
@@ -386,7 +408,7 @@ func (d *pkDecoder) step(op byte) error {
 	case 0x85, 0x86, 0x87: // TUPLE1, TUPLE2, TUPLE3
 		n := int(op-0x85) + 1
 		if len(d.stack)-d.base() < n {
-			return badPickle("unpickling stack underflow")
+			return d.underflow()
 		}
 		items := append([]any{}, d.stack[len(d.stack)-n:]...)
 		d.stack = d.stack[:len(d.stack)-n]
@@ -628,7 +650,7 @@ func (d *pkDecoder) appendTo(items []any) error {
 	}
 	l, ok := t.(*pkList)
 	if !ok {
-		return badPickle("APPEND to a %s, not a list", pkTypeName(t))
+		return &UnpickleError{Class: "AttributeError", Msg: fmt.Sprintf("'%s' object has no attribute 'append'", pkTypeName(t))}
 	}
 	l.items = append(l.items, items...)
 	return nil

@@ -266,13 +266,15 @@ func TestUnpickleErrors(t *testing.T) {
 		want       error
 		says       string
 	}{
-		{"empty", "", ErrPickleEmpty, "ran out of input"},
-		{"no STOP", "N", ErrBadPickle, "truncated"},
+		{"empty", "", ErrBadPickle, "Ran out of input"},
+		{"no STOP", "N", ErrBadPickle, "Ran out of input"},
+		{"cut argument", "X\x05\x00\x00\x00ab", ErrBadPickle, "truncated"},
+		{"mark then STOP", "(.", ErrBadPickle, "unexpected MARK found"},
 		{"protocol 6", "\x80\x06N.", ErrBadPickle, "unsupported pickle protocol: 6"},
 		{"unknown opcode", "\xff", ErrBadPickle, `invalid load key, '\xff'`},
 		{"underflow", "0.", ErrBadPickle, "could not find MARK"},
 		{"STOP on empty stack", ".", ErrBadPickle, "underflow"},
-		{"append to int", "K\x01K\x02a.", ErrBadPickle, "APPEND to a int"},
+		{"append to int", "K\x01K\x02a.", ErrBadPickle, "'int' object has no attribute 'append'"},
 		{"odd SETITEMS", "}(K\x01u.", ErrBadPickle, "odd number"},
 		{"memo miss", "h\x05.", ErrBadPickle, "Memo value not found at index 5"},
 		{"huge BINUNICODE8", "\x8d\x00\x00\x00\x00\x00\x00\x00\x40.", ErrBadPickle, "truncated"},
@@ -292,6 +294,13 @@ func TestUnpickleErrors(t *testing.T) {
 		_, err := Unpickle([]byte(c.data))
 		if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.says) {
 			t.Errorf("%s: got %v, want %v saying %q", c.name, err, c.want, c.says)
+		}
+	}
+	// The Python class each raises, as pickle.loads raises it.
+	for data, class := range map[string]string{"": "EOFError", "\x80\x06N.": "ValueError", "K\x01K\x02a.": "AttributeError", "\xff": "UnpicklingError"} {
+		var ue *UnpickleError
+		if _, err := Unpickle([]byte(data)); !errors.As(err, &ue) || ue.Class != class {
+			t.Errorf("%q: got %v, want an *UnpickleError of class %s", data, err, class)
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"strings"
 	"sync"
 
 	"github.com/rpyc-go/rpyc/classic"
@@ -219,11 +218,12 @@ func (m *pickleModule) Loads(data any, fixImports bool, encoding, errs string, b
 	}
 	u := &classic.Unpickler{Builder: codeBuilder{}, Encoding: encoding}
 	v, err := u.Unpickle(b)
+	var bad *classic.UnpickleError
 	switch {
-	case errors.Is(err, classic.ErrPickleEmpty):
-		return nil, vinegar.New("EOFError", "Ran out of input")
-	case errors.Is(err, classic.ErrBadPickle):
-		return nil, errUnpicklingError.New(strings.TrimPrefix(err.Error(), classic.ErrBadPickle.Error()+": "))
+	case errors.As(err, &bad) && bad.Class == "UnpicklingError":
+		return nil, errUnpicklingError.New(bad.Msg)
+	case bad != nil:
+		return nil, vinegar.New(bad.Class, bad.Msg)
 	case err != nil:
 		return nil, errUnpicklingError.New(err.Error())
 	}
