@@ -110,7 +110,9 @@ func codeValue(v any, depth int) (python.Value, error) {
 		}
 		return python.SetOf(items, true)
 	}
-	return v, nil
+	// A value the interpreter already made (what a json.loads hook
+	// returned) is itself.
+	return python.Unwrap(v), nil
 }
 
 // codeBuilder makes an unpickled value's containers as the

@@ -361,7 +361,11 @@ func (m *jsonModule) Loads(ctx context.Context, s any, cls, objectHook, parseFlo
 	if strings.HasPrefix(text, "\ufeff") {
 		return nil, jsonError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
 	}
-	d := &jsonDecoder{s: text}
+	if cls != nil {
+		return nil, vinegar.New("NotImplementedError", "json.loads(cls=...): decoder classes are not supported by this server; use object_hook or object_pairs_hook")
+	}
+	d := &jsonDecoder{s: text, ctx: ctx, objectHook: objectHook, pairsHook: objectPairsHook,
+		parseFloat: parseFloat, parseInt: parseInt, parseConstant: parseConstant, fresh: m.freshValue}
 	v, err := d.value(d.skip(0), 0)
 	if err != nil {
 		return nil, err
@@ -370,9 +374,11 @@ func (m *jsonModule) Loads(ctx context.Context, s any, cls, objectHook, parseFlo
 	if end != len(text) {
 		return nil, jsonError("Extra data", text, end)
 	}
-	if objectHook != nil || objectPairsHook != nil {
-		return nil, vinegar.New("NotImplementedError", "json.loads: object_hook and object_pairs_hook are not supported by this server")
-	}
+	return m.freshValue(v)
+}
+
+// freshValue is a decoded value as the interpreter's own containers.
+func (m *jsonModule) freshValue(v any) (any, error) {
 	if m.s == nil {
 		return v, nil
 	}
@@ -428,6 +434,23 @@ func jsonError(msg, doc string, pos int) error {
 type jsonDecoder struct {
 	s   string
 	pos int
+	// The hooks json.loads takes, when given: each object (as a dict,
+	// or as a list of pairs) and each number or constant's text go
+	// through them, as they do in Python.
+	ctx                                 context.Context
+	objectHook, pairsHook               any
+	parseFloat, parseInt, parseConstant any
+	fresh                               func(any) (any, error)
+}
+
+// hooked calls hook with the value fresh makes of v (a dict or list of
+// the interpreter, so code's hook gets a real one).
+func (d *jsonDecoder) hooked(hook, v any) (any, error) {
+	arg, err := d.fresh(v)
+	if err != nil {
+		return nil, err
+	}
+	return callValue(d.ctx, hook, arg)
 }
 
 func (d *jsonDecoder) skip(i int) int {
@@ -463,17 +486,25 @@ func (d *jsonDecoder) value(i, depth int) (any, error) {
 		return false, nil
 	case strings.HasPrefix(d.s[i:], "NaN"):
 		d.pos = i + 3
-		return math.NaN(), nil
+		return d.constant("NaN", math.NaN())
 	case strings.HasPrefix(d.s[i:], "Infinity"):
 		d.pos = i + 8
-		return math.Inf(1), nil
+		return d.constant("Infinity", math.Inf(1))
 	case strings.HasPrefix(d.s[i:], "-Infinity"):
 		d.pos = i + 9
-		return math.Inf(-1), nil
+		return d.constant("-Infinity", math.Inf(-1))
 	case c == '-' || (c >= '0' && c <= '9'):
 		return d.number(i)
 	}
 	return nil, jsonError("Expecting value", d.s, i)
+}
+
+// constant is NaN or an infinity, through parse_constant when given.
+func (d *jsonDecoder) constant(text string, v float64) (any, error) {
+	if d.parseConstant != nil {
+		return callValue(d.ctx, d.parseConstant, text)
+	}
+	return v, nil
 }
 
 func (d *jsonDecoder) number(i int) (any, error) {
@@ -514,6 +545,12 @@ func (d *jsonDecoder) number(i int) (any, error) {
 	}
 	d.pos = j
 	text := d.s[i:j]
+	if isFloat && d.parseFloat != nil {
+		return callValue(d.ctx, d.parseFloat, text)
+	}
+	if !isFloat && d.parseInt != nil {
+		return callValue(d.ctx, d.parseInt, text)
+	}
 	if isFloat {
 		f, err := strconv.ParseFloat(text, 64)
 		if err != nil && !math.IsInf(f, 0) {
@@ -605,10 +642,23 @@ func (d *jsonDecoder) unicode(j int) (rune, int, bool) {
 
 func (d *jsonDecoder) object(i, depth int) (any, error) {
 	out := newPyDict()
+	var pairs []any
+	done := func() (any, error) {
+		switch {
+		case d.pairsHook != nil:
+			if pairs == nil {
+				pairs = []any{}
+			}
+			return d.hooked(d.pairsHook, pairs)
+		case d.objectHook != nil:
+			return d.hooked(d.objectHook, out)
+		}
+		return out, nil
+	}
 	j := d.skip(i + 1)
 	if j < len(d.s) && d.s[j] == '}' {
 		d.pos = j + 1
-		return out, nil
+		return done()
 	}
 	for {
 		if j >= len(d.s) || d.s[j] != '"' {
@@ -626,11 +676,15 @@ func (d *jsonDecoder) object(i, depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		_ = out.set(key, v)
+		if d.pairsHook != nil {
+			pairs = append(pairs, brine.Tuple{key, v})
+		} else {
+			_ = out.set(key, v)
+		}
 		j = d.skip(d.pos)
 		if j < len(d.s) && d.s[j] == '}' {
 			d.pos = j + 1
-			return out, nil
+			return done()
 		}
 		if j >= len(d.s) || d.s[j] != ',' {
 			return nil, jsonError("Expecting ',' delimiter", d.s, j)

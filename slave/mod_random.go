@@ -137,14 +137,9 @@ func (r *Random) RPyCParams() map[string]string {
 		"Weibullvariate": "alpha, beta"}
 }
 
-// RPyCNames hides the Go helpers.
-func (r *Random) RPyCNames() map[string]string {
-	return map[string]string{"InPlace": ""}
-}
-
-// InPlace lists the methods that change their argument in place, so
+// RPyCInPlace lists the methods that change their argument in place, so
 // code passes its lists to them by reference (see codeHost).
-func (r *Random) InPlace() []string { return []string{"shuffle"} }
+func (r *Random) RPyCInPlace() []string { return []string{"shuffle"} }
 
 // seed is Random.seed(a) for version 2.
 func (r *Random) seed(a any) error {

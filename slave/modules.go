@@ -98,6 +98,9 @@ func (Module) isModule() {}
 // RPyCTypeName is what Python's server sends for a module: its name.
 func (m Module) RPyCTypeName() string { return m.DunderName }
 
+// RPyCModule makes code see the module's type as module.
+func (m Module) RPyCModule() {}
+
 // GoString is the module's Python repr.
 func (m Module) GoString() string { return "<module '" + m.DunderName + "' (built-in)>" }
 

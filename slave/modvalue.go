@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/rpyc-go/rpyc"
+	"github.com/rpyc-go/rpyc/slave/python"
 )
 
 // codeHost is how code reaches what the interpreter does not implement:
@@ -24,8 +25,16 @@ func (h *codeHost) Import(ctx context.Context, name string) (any, error) {
 }
 
 func (h *codeHost) GetAttr(ctx context.Context, obj any, name string) (any, error) {
-	if ip, ok := obj.(inPlacer); ok && slices.Contains(ip.InPlace(), name) {
+	if ip, ok := obj.(inPlacer); ok && slices.Contains(ip.RPyCInPlace(), name) {
 		return &inPlaceMethod{h: h, obj: obj, name: name}, nil
+	}
+	if _, isSys := obj.(*sysModule); isSys {
+		switch name {
+		case "exc_info":
+			return python.ExcInfo, nil
+		case "exception":
+			return python.Exception, nil
+		}
 	}
 	return h.conn.LocalGetattr(ctx, obj, name)
 }
@@ -81,7 +90,7 @@ func (h *codeHost) Stdin(ctx context.Context) (any, error) { return h.s.sys.Stdi
 // inPlacer is a Go object some of whose methods change their argument in
 // place (random.shuffle): their Python names.
 type inPlacer interface {
-	InPlace() []string
+	RPyCInPlace() []string
 }
 
 // inPlaceMethod is such a method as code gets it: code passes its lists
@@ -93,8 +102,8 @@ type inPlaceMethod struct {
 	name string
 }
 
-// PassByReference marks the method for the interpreter.
-func (m *inPlaceMethod) PassByReference() {}
+// RPyCByReference marks the method for the interpreter.
+func (m *inPlaceMethod) RPyCByReference() {}
 
 // RPyCNames makes Call the method's __call__.
 func (m *inPlaceMethod) RPyCNames() map[string]string { return map[string]string{"Call": "__call__"} }

@@ -116,3 +116,33 @@ func EditList(ctx context.Context, v any, f func(items []any)) (ok bool, err err
 	})
 	return true, err
 }
+
+// ExcInfo is sys.exc_info for code: the exception being handled by the
+// code that calls it, as (type, value, traceback), or three Nones. The
+// traceback is None (tracebacks of code are text here). A host gives it
+// to code as its sys module's exc_info.
+var ExcInfo Value = newBuiltin("exc_info", func(th *Thread, args []Value, kw []KV) (Value, error) {
+	if th.handling == nil {
+		return Tuple{nil, nil, nil}, nil
+	}
+	return Tuple{th.handling.class, th.handling, nil}, nil
+})
+
+// Exception is sys.exception for code (Python 3.11): the exception
+// being handled, or None.
+var Exception Value = newBuiltin("exception", func(th *Thread, args []Value, kw []KV) (Value, error) {
+	if th.handling == nil {
+		return nil, nil
+	}
+	return th.handling, nil
+})
+
+// Unwrap returns the interpreter value inside v when v is one Export or
+// eval handed out (to put it in a container made with DictOf, NewList,
+// ...); anything else is returned as it is.
+func Unwrap(v any) Value {
+	if e, ok := v.(*exported); ok {
+		return e.v
+	}
+	return v
+}

@@ -138,7 +138,13 @@ func (th *Thread) toHostArg(callee any, v Value) any {
 // containers to it by reference, as it passes them to a client's
 // functions, instead of as copies.
 type ByReference interface {
-	PassByReference()
+	RPyCByReference()
+}
+
+// ForeignModule is implemented by the host's modules (import os gives
+// one): code sees their type as module, as Python's.
+type ForeignModule interface {
+	RPyCModule()
 }
 
 func (th *Thread) toHost(v Value, byRef bool, depth int) any {

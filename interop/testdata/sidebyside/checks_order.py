@@ -211,3 +211,33 @@ def _(conn, w):
                  "    names = sorted(locals())\n"
                  "lr = (lf(1), lg(), LK.names, locals() is globals(), (lambda q: locals())(3), 'lf' in dir())")
     return repr(conn.eval("lr"))
+
+
+@check("sys.exc_info_in_code_and_client")
+def _(conn, w):
+    conn.execute("import sys\n"
+                 "try:\n"
+                 "    1 / 0\n"
+                 "except Exception:\n"
+                 "    ei = sys.exc_info()\n"
+                 "    en = (ei[0].__name__, str(ei[1]), sys.exception() is ei[1])\n"
+                 "outside = sys.exc_info()")
+    return (tuple(conn.eval("en")), tuple(conn.eval("outside")), tuple(conn.modules.sys.exc_info()),
+            conn.eval("type(sys).__name__"), conn.eval("repr(type(sys))"))
+
+
+@check("json.loads_hooks")
+def _(conn, w):
+    J = conn.modules.json
+    conn.execute("import json\n"
+                 "class JP:\n"
+                 "    def __init__(self, d):\n"
+                 "        self.d = d\n"
+                 "    def __repr__(self):\n"
+                 "        return 'JP(%r)' % sorted(self.d)\n"
+                 "jh = (repr(json.loads('[{\"x\": 1, \"y\": {\"z\": 2}}]', object_hook=JP)),\n"
+                 "      json.loads('{\"b\": 1, \"a\": 2}', object_pairs_hook=lambda p: list(reversed(p))),\n"
+                 "      json.loads('[1.25, 7, NaN]', parse_float=lambda s: 'F' + s, parse_int=lambda s: int(s) * 2,\n"
+                 "                 parse_constant=lambda s: s.lower()))")
+    return (repr(conn.eval("jh")), J.loads('{"a": {"b": 1}}', object_hook=lambda d: len(d)),
+            list(J.loads('{"b": 1, "a": 2}', object_pairs_hook=list)))
