@@ -241,3 +241,15 @@ def _(conn, w):
                  "                 parse_constant=lambda s: s.lower()))")
     return (repr(conn.eval("jh")), J.loads('{"a": {"b": 1}}', object_hook=lambda d: len(d)),
             list(J.loads('{"b": 1, "a": 2}', object_pairs_hook=list)))
+
+
+@check("json.loaded_config_to_modules")
+def _(conn, w):
+    J = conn.modules.json
+    cfg = J.loads('{"cmd": ["echo", "hi", "there"], "env": {"A": "1", "PATH": "/usr/bin:/bin"}, "parts": ["a", "b"], "n": 3}')
+    B = conn.modules.builtins
+    return (conn.modules.subprocess.run(cfg["cmd"], capture_output=True, text=True, env=cfg["env"]).stdout,
+            conn.modules.os.path.join(*cfg["parts"]), " ".join(cfg["cmd"]), B.len(cfg["parts"]) + cfg["n"],
+            B.sorted(cfg["parts"], reverse=True), B.max(cfg["parts"]), B.tuple(cfg["parts"]), list(B.zip(cfg["parts"], cfg["cmd"])),
+            B.str(cfg), list(B.list(cfg.items())), list(conn.modules.fnmatch.filter(cfg["parts"], "[a]")),
+            conn.modules.base64.b64encode(conn.eval("bytearray(b'xy')")), list(conn.eval("iter([1, 2])")))
