@@ -253,3 +253,12 @@ def _(conn, w):
             B.sorted(cfg["parts"], reverse=True), B.max(cfg["parts"]), B.tuple(cfg["parts"]), list(B.zip(cfg["parts"], cfg["cmd"])),
             B.str(cfg), list(B.list(cfg.items())), list(conn.modules.fnmatch.filter(cfg["parts"], "[a]")),
             conn.modules.base64.b64encode(conn.eval("bytearray(b'xy')")), list(conn.eval("iter([1, 2])")))
+
+
+@check("os.environ_copy_order")
+def _(conn, w):
+    e = conn.modules.os.environ
+    e["SBS_ORDER_LAST"] = "1"
+    cp = e.copy()
+    conn.execute("import os\nos.environ['SBS_ORDER_CODE'] = '2'\nec = os.environ.copy()\nel = (list(ec)[-2:], isinstance(ec, dict))")
+    return (list(cp)[-1], list(cp) == list(e), tuple(conn.eval("el")))
