@@ -1,22 +1,19 @@
 package classic
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"math/big"
 
 	ogorek "github.com/kisielk/og-rek"
 
 	"github.com/rpyc-go/rpyc"
-	"github.com/rpyc-go/rpyc/brine"
 	"github.com/rpyc-go/rpyc/message"
 )
 
 // Obtain and Deliver copy plain data between Go and the server through
-// Python's pickle (Python's rpyc.classic.obtain and deliver), with
-// github.com/kisielk/og-rek on the Go side. They need a server that
+// Python's pickle (Python's rpyc.classic.obtain and deliver): decoded by
+// this package's Unpickler, encoded by rpyc.Pickle. They need a server that
 // allows pickling (a classic server does). For lists and dicts of plain
 // data, rpyc.Obtain is faster and needs no pickle.
 //
@@ -28,9 +25,9 @@ import (
 // Go → Python: the same in reverse, plus every Go integer and float kind,
 // slices, maps and structs with `rpyc` tags (as dicts) — rpyc.Pickle.
 
-// PickleProtocol is the pickle protocol Obtain asks for: the highest that
-// og-rek decodes completely (protocol 4's set opcodes it does not).
-const PickleProtocol = 3
+// PickleProtocol is the pickle protocol Obtain asks for: Python's
+// default since 3.8, as Python's own rpyc.classic.obtain asks for it.
+const PickleProtocol = 4
 
 // ErrNotPlainData is returned by Obtain for pickled values that have no Go
 // form.
@@ -82,129 +79,14 @@ func (c *Conn) Deliver(ctx context.Context, v any) (any, error) {
 	return m.CallMethod(ctx, "loads", data)
 }
 
-// Unpickle decodes a pickle of plain data into Go values (see Obtain).
+// Unpickle decodes a pickle of plain data into Go values (see Obtain for
+// the types), with the zero Unpickler. Bytes that are not a pickle are
+// ErrBadPickle; a pickle of something else (a class instance) is
+// ErrNotPlainData, naming it.
 func Unpickle(data []byte) (any, error) {
-	d := ogorek.NewDecoderWithConfig(bytes.NewReader(data), &ogorek.DecoderConfig{PyDict: true, StrictUnicode: true})
-	v, err := d.Decode()
+	v, err := (&Unpickler{}).Unpickle(data)
 	if err != nil {
 		return nil, fmt.Errorf("classic: unpickle: %w", err)
 	}
-	return fromPickle(v, 0)
-}
-
-func fromPickle(v any, depth int) (any, error) {
-	if depth > rpyc.MaxObtainDepth*4 {
-		return nil, fmt.Errorf("%w: nested too deeply", ErrNotPlainData)
-	}
-	switch x := v.(type) {
-	case nil, ogorek.None:
-		return nil, nil
-	case bool, int64, float64, string:
-		return x, nil
-	case *big.Int:
-		if x.IsInt64() {
-			return x.Int64(), nil
-		}
-		return x, nil
-	case ogorek.Bytes:
-		return []byte(x), nil
-	case ogorek.ByteString:
-		return []byte(x), nil
-	case []byte:
-		return x, nil
-	case []any:
-		return items(x, depth)
-	case ogorek.Tuple:
-		out, err := items(x, depth)
-		return brine.Tuple(out), err
-	case ogorek.Dict:
-		out := make(map[any]any, x.Len())
-		var ferr error
-		x.Iter()(func(k, e any) bool {
-			kv, err := fromPickle(k, depth+1)
-			if err != nil {
-				ferr = err
-				return false
-			}
-			if t, ok := kv.(brine.Tuple); ok {
-				ferr = fmt.Errorf("%w: dict key %v is a tuple, which cannot be a Go map key", ErrNotPlainData, t)
-				return false
-			}
-			ev, err := fromPickle(e, depth+1)
-			if err != nil {
-				ferr = err
-				return false
-			}
-			out[kv] = ev
-			return true
-		})
-		return out, ferr
-	case map[any]any:
-		out := make(map[any]any, len(x))
-		for k, e := range x {
-			ev, err := fromPickle(e, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out[k] = ev
-		}
-		return out, nil
-	case ogorek.Call:
-		name := x.Callable.Module + "." + x.Callable.Name
-		switch name {
-		case "builtins.set", "__builtin__.set", "builtins.frozenset", "__builtin__.frozenset":
-			var src []any
-			if len(x.Args) == 1 {
-				src, _ = x.Args[0].([]any)
-			}
-			out, err := items(src, depth)
-			if err != nil {
-				return nil, err
-			}
-			if x.Callable.Name == "set" {
-				return Set(out), nil
-			}
-			return brine.FrozenSet(out), nil
-		case "builtins.complex", "__builtin__.complex":
-			if len(x.Args) == 2 {
-				re, ok1 := x.Args[0].(float64)
-				im, ok2 := x.Args[1].(float64)
-				if ok1 && ok2 {
-					return complex(re, im), nil
-				}
-			}
-		case "builtins.bytearray", "__builtin__.bytearray":
-			if len(x.Args) == 1 {
-				if b, ok := x.Args[0].(ogorek.Bytes); ok {
-					return []byte(b), nil
-				}
-			}
-		case "_codecs.encode":
-			if len(x.Args) == 2 {
-				if s, ok := x.Args[0].(string); ok {
-					b := make([]byte, 0, len(s))
-					for _, r := range s {
-						b = append(b, byte(r))
-					}
-					return b, nil
-				}
-			}
-		}
-		return nil, fmt.Errorf("%w: a %s object; convert it to plain data on the server (Execute/Eval) first", ErrNotPlainData, name)
-	case ogorek.Class:
-		return nil, fmt.Errorf("%w: the class %s.%s", ErrNotPlainData, x.Module, x.Name)
-	}
-	return nil, fmt.Errorf("%w: %T", ErrNotPlainData, v)
-}
-
-func items(src []any, depth int) ([]any, error) {
-	out := make([]any, len(src))
-	for i, e := range src {
-		v, err := fromPickle(e, depth+1)
-		if err != nil {
-			return nil, fmt.Errorf("item %d: %w", i, err)
-		}
-		out[i] = v
-	}
-	return out, nil
+	return v, nil
 }

@@ -59,8 +59,11 @@ func TestEvalExecuteNamespace(t *testing.T) {
 	if v, err := c.Eval(ctx, "big"); err != nil || fmt.Sprint(v) != "1180591620717411303424" {
 		t.Errorf("big = %v, %v; want 1 << 70", v, err)
 	}
-	if n, err := ns.Len(ctx); err != nil || n != 5 {
-		t.Errorf("len(namespace) = %d, %v; want 5 (f, items, d, big, y)", n, err)
+	if n, err := ns.Len(ctx); err != nil || n != 6 {
+		t.Errorf("len(namespace) = %d, %v; want 6 (__builtins__, f, items, d, big, y)", n, err)
+	}
+	if ok, err := ns.Contains(ctx, "__builtins__"); err != nil || !ok {
+		t.Errorf("'__builtins__' in namespace = %v, %v; want True, as exec puts it there", ok, err)
 	}
 	if ok, err := ns.Contains(ctx, "f"); err != nil || !ok {
 		t.Errorf("'f' in namespace = %v, %v", ok, err)

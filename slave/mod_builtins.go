@@ -13,6 +13,7 @@ import (
 
 	"github.com/rpyc-go/rpyc"
 	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/classic"
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
@@ -37,6 +38,7 @@ type builtinsModule struct {
 	List      *builtinType `rpyc:"list"`
 	Dict      *builtinType `rpyc:"dict"`
 	Tuple     *builtinType `rpyc:"tuple"`
+	Set       *builtinType `rpyc:"set"`
 	Frozenset *builtinType `rpyc:"frozenset"`
 	Type      *builtinType `rpyc:"type"`
 	Object    *builtinType `rpyc:"object"`
@@ -141,20 +143,33 @@ func newBuiltins(s *SlaveService) *builtinsModule {
 		return &out, nil
 	})
 	b.Dict = builtinTypeOf("dict", isDict, func(ctx context.Context, kw rpyc.Kwargs, args []any) (any, error) {
-		out := map[any]any{}
 		x, ok, err := oneArg("dict", args)
 		if err != nil {
 			return nil, err
 		}
+		out := newPyDict()
 		if ok {
-			if err := dictUpdate(ctx, out, x); err != nil {
+			if err := out.updateFrom(ctx, x); err != nil {
 				return nil, err
 			}
 		}
-		for k, v := range kw {
-			out[k] = v
+		for _, k := range sortedKeys(kw) {
+			_ = out.set(k, kw[k])
 		}
-		return out, nil
+		return s.fresh(out)
+	})
+	b.Set = builtinTypeOf("set", isSet, func(ctx context.Context, kw rpyc.Kwargs, args []any) (any, error) {
+		x, ok, err := oneArg("set", args)
+		if err != nil {
+			return nil, err
+		}
+		var items []any
+		if ok {
+			if items, err = iterate(ctx, x); err != nil {
+				return nil, err
+			}
+		}
+		return s.fresh(classic.Set(items))
 	})
 	b.Tuple = builtinTypeOf("tuple", func(v any) bool { _, ok := v.(brine.Tuple); return ok }, func(ctx context.Context, kw rpyc.Kwargs, args []any) (any, error) {
 		x, ok, err := oneArg("tuple", args)
@@ -226,6 +241,8 @@ func (b *builtinsModule) typeOf(v any) any {
 		return b.List
 	case isDict(v):
 		return b.Dict
+	case isSet(v):
+		return b.Set
 	}
 	name := typeNameOf(v)
 	mod, cls := "builtins", name
@@ -277,6 +294,10 @@ func (b *builtinsModule) Open(ctx context.Context, file any, mode string, buffer
 
 // Len is builtins.len.
 func (b *builtinsModule) Len(ctx context.Context, obj any) (int, error) {
+	obj, err := hostCopy(ctx, obj)
+	if err != nil {
+		return 0, err
+	}
 	if n, ok := obj.(*rpyc.Netref); ok {
 		return n.Len(ctx)
 	}

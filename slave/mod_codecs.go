@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"compress/zlib"
+	"context"
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -21,6 +22,7 @@ import (
 	"golang.org/x/crypto/sha3"
 
 	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/slave/python"
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
@@ -133,6 +135,9 @@ func (h *HashObject) GoString() string {
 // bytesArg reads a bytes-like argument (str is a TypeError, as in
 // Python).
 func bytesArg(v any, what string) ([]byte, error) {
+	if c, isCode, err := python.Copy(context.Background(), v); isCode && err == nil {
+		v = c // a bytearray of code
+	}
 	switch x := v.(type) {
 	case nil:
 		return nil, nil

@@ -2,6 +2,7 @@ package slave
 
 import (
 	"context"
+	"errors"
 	"io"
 	"sync"
 
@@ -163,9 +164,12 @@ func (b *BytesIO) RPyCTypeName() string { return "_io.BytesIO" }
 func (b *BytesIO) GoString() string { return "<_io.BytesIO object>" }
 
 // pickleModule is Python's pickle for plain data (None, bools, numbers,
-// str, bytes, lists, tuples, dicts, sets): what rpyc.classic.deliver
-// sends and obtain receives. Other objects are an UnpicklingError or
-// PicklingError naming them.
+// str, bytes, bytearray, lists, tuples, dicts, sets): what
+// rpyc.classic.deliver sends and obtain receives. loads reads every
+// protocol (0-5) with classic.Unpickler and builds the interpreter's
+// own containers, so dicts keep the pickle's key order as Python's do;
+// dumps writes dicts in their order. Other objects are an
+// UnpicklingError or PicklingError naming them.
 type pickleModule struct {
 	Module
 	HighestProtocol int            `rpyc:"HIGHEST_PROTOCOL"`
@@ -173,11 +177,13 @@ type pickleModule struct {
 	PickleError     *vinegar.Class `rpyc:"PickleError"`
 	PicklingError   *vinegar.Class `rpyc:"PicklingError"`
 	UnpicklingError *vinegar.Class `rpyc:"UnpicklingError"`
+
+	s *SlaveService
 }
 
-func newPickle() *pickleModule {
+func newPickle(s *SlaveService) *pickleModule {
 	return &pickleModule{Module: newModule("pickle"), HighestProtocol: 5, DefaultProtocol: 4,
-		PickleError: errPickleError, PicklingError: errPicklingError, UnpicklingError: errUnpicklingError}
+		PickleError: errPickleError, PicklingError: errPicklingError, UnpicklingError: errUnpicklingError, s: s}
 }
 
 // RPyCParams gives the functions Python's arguments.
@@ -196,67 +202,32 @@ func (m *pickleModule) Dumps(ctx context.Context, obj, protocol any, fixImports 
 	if err != nil {
 		return nil, err
 	}
-	out, err := rpyc.Pickle(plainOf(data), p)
+	out, err := rpyc.Pickle(data, p)
 	if err != nil {
 		return nil, errPicklingError.New(err.Error())
 	}
 	return out, nil
 }
 
-// plainOf turns our ordered dicts inside v into Go maps for the
-// pickler.
-func plainOf(v any) any {
-	switch x := v.(type) {
-	case *pyDict:
-		m, _ := x.plainMap()
-		return m
-	case *[]any:
-		out := make([]any, len(*x))
-		for i, it := range *x {
-			out[i] = plainOf(it)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, it := range x {
-			out[i] = plainOf(it)
-		}
-		return out
-	}
-	return v
-}
-
-// Loads is pickle.loads: lists come back as lists of this server.
+// Loads is pickle.loads: a new value, its containers the interpreter's
+// (see SlaveService.fresh), in the pickle's order.
 func (m *pickleModule) Loads(data any, fixImports bool, encoding, errs string, buffers any) (any, error) {
 	b, err := bytesArg(data, "unpickling")
 	if err != nil {
 		return nil, err
 	}
-	v, err := classic.Unpickle(b)
-	if err != nil {
+	u := &classic.Unpickler{Builder: codeBuilder{}, Encoding: encoding}
+	v, err := u.Unpickle(b)
+	var bad *classic.UnpickleError
+	switch {
+	case errors.As(err, &bad) && bad.Class == "UnpicklingError":
+		return nil, errUnpicklingError.New(bad.Msg)
+	case bad != nil:
+		return nil, vinegar.New(bad.Class, bad.Msg)
+	case err != nil:
 		return nil, errUnpicklingError.New(err.Error())
 	}
-	return mutable(v), nil
-}
-
-// mutable gives lists as *[]any (appendable by the client) and dicts as
-// ordered dicts.
-func mutable(v any) any {
-	switch x := v.(type) {
-	case []any:
-		out := make([]any, len(x))
-		for i, it := range x {
-			out[i] = mutable(it)
-		}
-		return &out
-	case map[any]any:
-		d := newPyDict()
-		for _, k := range sortedAnyKeys(x) {
-			_ = d.set(k, mutable(x[k]))
-		}
-		return d
-	}
-	return v
+	return m.s.code.Export(v), nil
 }
 
 // compatModule is rpyc.lib.compat, which rpyc.classic.deliver reaches

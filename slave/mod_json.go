@@ -12,6 +12,7 @@ import (
 
 	"github.com/rpyc-go/rpyc"
 	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/classic"
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
@@ -23,12 +24,13 @@ import (
 // msg, doc, pos, lineno and colno.
 type jsonModule struct {
 	Module
+	s *SlaveService // makes the decoded values
 	// JSONDecodeError is the decoding error class (a ValueError).
 	JSONDecodeError *vinegar.Class `rpyc:"JSONDecodeError"`
 }
 
-func newJSON() *jsonModule {
-	return &jsonModule{Module: newModule("json"), JSONDecodeError: errJSONDecodeError}
+func newJSON(s *SlaveService) *jsonModule {
+	return &jsonModule{Module: newModule("json"), s: s, JSONDecodeError: errJSONDecodeError}
 }
 
 const jsonDumpsParams = "skipkeys=False, ensure_ascii=True, check_circular=True, allow_nan=True, cls=None, " +
@@ -111,6 +113,13 @@ func (e *jsonEncoder) newline(b *strings.Builder, depth int) {
 func (e *jsonEncoder) encode(b *strings.Builder, v any, depth int) error {
 	if depth > 500 {
 		return vinegar.New("RecursionError", "maximum recursion depth exceeded while encoding a JSON object")
+	}
+	v, err := hostCopy(e.ctx, v)
+	if err != nil {
+		return err
+	}
+	if _, isSet := v.(classic.Set); isSet {
+		return e.fallback(b, v, depth)
 	}
 	switch x := v.(type) {
 	case nil:
@@ -352,7 +361,11 @@ func (m *jsonModule) Loads(ctx context.Context, s any, cls, objectHook, parseFlo
 	if strings.HasPrefix(text, "\ufeff") {
 		return nil, jsonError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
 	}
-	d := &jsonDecoder{s: text}
+	if cls != nil {
+		return nil, vinegar.New("NotImplementedError", "json.loads(cls=...): decoder classes are not supported by this server; use object_hook or object_pairs_hook")
+	}
+	d := &jsonDecoder{s: text, ctx: ctx, objectHook: objectHook, pairsHook: objectPairsHook,
+		parseFloat: parseFloat, parseInt: parseInt, parseConstant: parseConstant, fresh: m.freshValue}
 	v, err := d.value(d.skip(0), 0)
 	if err != nil {
 		return nil, err
@@ -361,10 +374,15 @@ func (m *jsonModule) Loads(ctx context.Context, s any, cls, objectHook, parseFlo
 	if end != len(text) {
 		return nil, jsonError("Extra data", text, end)
 	}
-	if objectHook != nil || objectPairsHook != nil {
-		return nil, vinegar.New("NotImplementedError", "json.loads: object_hook and object_pairs_hook are not supported by this server")
+	return m.freshValue(v)
+}
+
+// freshValue is a decoded value as the interpreter's own containers.
+func (m *jsonModule) freshValue(v any) (any, error) {
+	if m.s == nil {
+		return v, nil
 	}
-	return v, nil
+	return m.s.fresh(v)
 }
 
 // Load is json.load: loads of fp.read().
@@ -416,6 +434,23 @@ func jsonError(msg, doc string, pos int) error {
 type jsonDecoder struct {
 	s   string
 	pos int
+	// The hooks json.loads takes, when given: each object (as a dict,
+	// or as a list of pairs) and each number or constant's text go
+	// through them, as they do in Python.
+	ctx                                 context.Context
+	objectHook, pairsHook               any
+	parseFloat, parseInt, parseConstant any
+	fresh                               func(any) (any, error)
+}
+
+// hooked calls hook with the value fresh makes of v (a dict or list of
+// the interpreter, so code's hook gets a real one).
+func (d *jsonDecoder) hooked(hook, v any) (any, error) {
+	arg, err := d.fresh(v)
+	if err != nil {
+		return nil, err
+	}
+	return callValue(d.ctx, hook, arg)
 }
 
 func (d *jsonDecoder) skip(i int) int {
@@ -451,17 +486,25 @@ func (d *jsonDecoder) value(i, depth int) (any, error) {
 		return false, nil
 	case strings.HasPrefix(d.s[i:], "NaN"):
 		d.pos = i + 3
-		return math.NaN(), nil
+		return d.constant("NaN", math.NaN())
 	case strings.HasPrefix(d.s[i:], "Infinity"):
 		d.pos = i + 8
-		return math.Inf(1), nil
+		return d.constant("Infinity", math.Inf(1))
 	case strings.HasPrefix(d.s[i:], "-Infinity"):
 		d.pos = i + 9
-		return math.Inf(-1), nil
+		return d.constant("-Infinity", math.Inf(-1))
 	case c == '-' || (c >= '0' && c <= '9'):
 		return d.number(i)
 	}
 	return nil, jsonError("Expecting value", d.s, i)
+}
+
+// constant is NaN or an infinity, through parse_constant when given.
+func (d *jsonDecoder) constant(text string, v float64) (any, error) {
+	if d.parseConstant != nil {
+		return callValue(d.ctx, d.parseConstant, text)
+	}
+	return v, nil
 }
 
 func (d *jsonDecoder) number(i int) (any, error) {
@@ -502,6 +545,12 @@ func (d *jsonDecoder) number(i int) (any, error) {
 	}
 	d.pos = j
 	text := d.s[i:j]
+	if isFloat && d.parseFloat != nil {
+		return callValue(d.ctx, d.parseFloat, text)
+	}
+	if !isFloat && d.parseInt != nil {
+		return callValue(d.ctx, d.parseInt, text)
+	}
 	if isFloat {
 		f, err := strconv.ParseFloat(text, 64)
 		if err != nil && !math.IsInf(f, 0) {
@@ -593,10 +642,23 @@ func (d *jsonDecoder) unicode(j int) (rune, int, bool) {
 
 func (d *jsonDecoder) object(i, depth int) (any, error) {
 	out := newPyDict()
+	var pairs []any
+	done := func() (any, error) {
+		switch {
+		case d.pairsHook != nil:
+			if pairs == nil {
+				pairs = []any{}
+			}
+			return d.hooked(d.pairsHook, pairs)
+		case d.objectHook != nil:
+			return d.hooked(d.objectHook, out)
+		}
+		return out, nil
+	}
 	j := d.skip(i + 1)
 	if j < len(d.s) && d.s[j] == '}' {
 		d.pos = j + 1
-		return out, nil
+		return done()
 	}
 	for {
 		if j >= len(d.s) || d.s[j] != '"' {
@@ -614,11 +676,15 @@ func (d *jsonDecoder) object(i, depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		_ = out.set(key, v)
+		if d.pairsHook != nil {
+			pairs = append(pairs, brine.Tuple{key, v})
+		} else {
+			_ = out.set(key, v)
+		}
 		j = d.skip(d.pos)
 		if j < len(d.s) && d.s[j] == '}' {
 			d.pos = j + 1
-			return out, nil
+			return done()
 		}
 		if j >= len(d.s) || d.s[j] != ',' {
 			return nil, jsonError("Expecting ',' delimiter", d.s, j)

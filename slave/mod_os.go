@@ -83,7 +83,7 @@ func newOS(s *SlaveService) *osModule {
 	return &osModule{
 		Module: newModule("os"), s: s, Path: newPathModule(s),
 		Sep: string(filepath.Separator), Altsep: altsep, Pathsep: string(filepath.ListSeparator), Linesep: lineSep,
-		Curdir: ".", Pardir: "..", Extsep: ".", Devnull: os.DevNull, Name: name, Environ: newEnviron(),
+		Curdir: ".", Pardir: "..", Extsep: ".", Devnull: os.DevNull, Name: name, Environ: newEnviron(s),
 		Error:   vinegar.ErrOSError,
 		ORdonly: os.O_RDONLY, OWronly: os.O_WRONLY, ORdwr: os.O_RDWR, OCreat: os.O_CREATE,
 		OTrunc: os.O_TRUNC, OAppend: os.O_APPEND, OExcl: os.O_EXCL,

@@ -22,10 +22,11 @@ type environ struct {
 	mu   sync.Mutex
 	keys []string
 	m    map[string]string
+	s    *SlaveService // makes copy()'s dict
 }
 
-func newEnviron() *environ {
-	e := &environ{m: map[string]string{}}
+func newEnviron(s *SlaveService) *environ {
+	e := &environ{m: map[string]string{}, s: s}
 	for _, kv := range os.Environ() {
 		if i := strings.IndexByte(kv, '='); i > 0 {
 			e.setLocked(kv[:i], kv[i+1:])
@@ -273,8 +274,21 @@ func (e *environ) Update(ctx context.Context, kw rpyc.Kwargs, other ...any) erro
 	return nil
 }
 
-// Copy is copy(): a dict of the variables.
-func (e *environ) Copy() map[string]string { return e.copyMap() }
+// Copy is copy(): a new dict of the variables, in the environment's
+// order.
+func (e *environ) Copy() (any, error) {
+	keys, _ := e.snapshot()
+	d := newPyDict()
+	e.mu.Lock()
+	for _, k := range keys {
+		_ = d.set(k, e.m[k])
+	}
+	e.mu.Unlock()
+	if e.s == nil {
+		return d, nil
+	}
+	return e.s.fresh(d)
+}
 
 // Clear is clear().
 func (e *environ) Clear() {

@@ -44,12 +44,13 @@ type reModule struct {
 	// Error is re.error.
 	Error *vinegar.Class `rpyc:"error"`
 
+	s     *SlaveService // makes groupdict's dicts
 	mu    sync.Mutex
 	cache map[string]*Pattern
 }
 
-func newRe() *reModule {
-	return &reModule{Module: newModule("re"), I: reIgnore, IGNORECASE: reIgnore, M: reMultiline, MULTILINE: reMultiline,
+func newRe(s *SlaveService) *reModule {
+	return &reModule{Module: newModule("re"), s: s, I: reIgnore, IGNORECASE: reIgnore, M: reMultiline, MULTILINE: reMultiline,
 		S: reDotall, DOTALL: reDotall, X: reVerbose, VERBOSE: reVerbose, A: reASCII, ASCII: reASCII, U: reUnicode,
 		UNICODE: reUnicode, L: reLocale, LOCALE: reLocale, Error: errReError, cache: map[string]*Pattern{}}
 }
@@ -83,6 +84,7 @@ func (m *reModule) Compile(pattern any, flags int) (*Pattern, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.s = m.s
 	m.mu.Lock()
 	if len(m.cache) > 512 {
 		clear(m.cache)
@@ -215,6 +217,7 @@ type Pattern struct {
 	re, anchored, full *regexp.Regexp
 	isBytes            bool
 	dollar             bool
+	s                  *SlaveService // nil for patterns made outside a connection
 }
 
 func compilePattern(pattern any, flags int) (*Pattern, error) {
@@ -416,8 +419,15 @@ func (p *Pattern) find(s *subject, start, end int, anchored bool) []int {
 		return loc
 	}
 	loc := try(text)
-	if loc == nil && p.dollar && strings.HasSuffix(text, "\n") {
-		loc = try(text[:len(text)-1])
+	// Python's $ (without MULTILINE) matches at the end and also just
+	// before a final newline; the pattern has \z for it, so the search
+	// runs again without that newline, and the leftmost match wins (at
+	// the same start, the one that may take the newline: greedy repeats
+	// like \s*$ do in Python).
+	if p.dollar && strings.HasSuffix(text, "\n") && start < len(text) {
+		if alt := try(text[:len(text)-1]); alt != nil && (loc == nil || alt[0] < loc[0]) {
+			loc = alt
+		}
 	}
 	if loc != nil && anchored && loc[0] != start {
 		return nil
@@ -486,6 +496,9 @@ func (p *Pattern) Fullmatch(v any, pos int, endpos any) (any, error) {
 // match allowed right after a non-empty one.
 func (p *Pattern) all(s *subject, start, end int) [][]int {
 	text := s.text[:end]
+	if p.dollar && strings.HasSuffix(text, "\n") {
+		return p.allStepwise(s, start, end)
+	}
 	ms := p.re.FindAllStringSubmatchIndex(text, -1)
 	var out [][]int
 	for i, m := range ms {
@@ -505,6 +518,31 @@ func (p *Pattern) all(s *subject, start, end int) [][]int {
 				out = append(out, e)
 			}
 		}
+	}
+	return out
+}
+
+// allStepwise is all for a pattern whose $ may match before the final
+// newline too: one search after another, as Python's scanner goes (a
+// match may not be empty where the previous empty match was).
+func (p *Pattern) allStepwise(s *subject, start, end int) [][]int {
+	var out [][]int
+	pos, mustAdvance := start, false
+	for pos <= end {
+		m := p.find(s, pos, end, false)
+		if m != nil && mustAdvance && m[0] == pos && m[1] == pos {
+			m = nil
+			if pos < end {
+				_, size := utf8.DecodeRuneInString(s.text[pos:end])
+				m = p.find(s, pos+size, end, false)
+			}
+		}
+		if m == nil {
+			break
+		}
+		out = append(out, m)
+		mustAdvance = m[0] == m[1]
+		pos = m[1]
 	}
 	return out
 }
@@ -837,8 +875,8 @@ func (m *MatchObject) Groups(def any) brine.Tuple {
 	return out
 }
 
-// Groupdict is groupdict(default=None).
-func (m *MatchObject) Groupdict(def any) *pyDict {
+// Groupdict is groupdict(default=None): a new dict, groups in order.
+func (m *MatchObject) Groupdict(def any) (any, error) {
 	d := newPyDict()
 	names := make([]string, 0, len(m.p.Groupindex))
 	for n := range m.p.Groupindex {
@@ -852,7 +890,10 @@ func (m *MatchObject) Groupdict(def any) *pyDict {
 		}
 		_ = d.set(n, v)
 	}
-	return d
+	if m.p.s == nil {
+		return d, nil
+	}
+	return m.p.s.fresh(d)
 }
 
 // Start is start(group=0): -1 for a group that did not take part.

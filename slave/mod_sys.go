@@ -124,6 +124,14 @@ func newSys(o *Options) *sysModule {
 // Getdefaultencoding is sys.getdefaultencoding.
 func (m *sysModule) Getdefaultencoding() string { return "utf-8" }
 
+// ExcInfo is sys.exc_info(): a client's call handles no exception here,
+// so three Nones, as Python's server answers it. Code gets its own
+// (python.ExcInfo, given by codeHost).
+func (m *sysModule) ExcInfo() brine.Tuple { return brine.Tuple{nil, nil, nil} }
+
+// Exception is sys.exception() (Python 3.11), None for a client's call.
+func (m *sysModule) Exception() any { return nil }
+
 // Getfilesystemencoding is sys.getfilesystemencoding.
 func (m *sysModule) Getfilesystemencoding() string { return "utf-8" }
 

@@ -26,15 +26,15 @@ func init() {
 		"pathlib":    func(s *SlaveService) any { return newPathlib(s) },
 		"glob":       func(*SlaveService) any { return &globModule{Module: newModule("glob")} },
 		"signal":     func(*SlaveService) any { return newSignal() },
-		"json":       func(*SlaveService) any { return newJSON() },
-		"re":         func(*SlaveService) any { return newRe() },
+		"json":       func(s *SlaveService) any { return newJSON(s) },
+		"re":         func(s *SlaveService) any { return newRe(s) },
 		"hashlib":    func(*SlaveService) any { return newHashlib() },
 		"math":       func(*SlaveService) any { return newMath() },
 		"io":         func(s *SlaveService) any { return newIO(s) },
 		"datetime":   func(*SlaveService) any { return newDatetime() },
 		"logging":    func(s *SlaveService) any { return newLogging(s) },
 		"threading":  func(*SlaveService) any { return &threadingModule{Module: newModule("threading")} },
-		"pickle":     func(*SlaveService) any { return newPickle() },
+		"pickle":     func(s *SlaveService) any { return newPickle(s) },
 		"rpyc.lib.compat": func(s *SlaveService) any {
 			return &compatModule{Module: newModule("rpyc.lib.compat"), Pickle: s.mustModule("pickle").(*pickleModule), IsPy3k: true, IsPyGte: true}
 		},
@@ -97,6 +97,9 @@ func (Module) isModule() {}
 
 // RPyCTypeName is what Python's server sends for a module: its name.
 func (m Module) RPyCTypeName() string { return m.DunderName }
+
+// RPyCModule makes code see the module's type as module.
+func (m Module) RPyCModule() {}
 
 // GoString is the module's Python repr.
 func (m Module) GoString() string { return "<module '" + m.DunderName + "' (built-in)>" }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/rpyc-go/rpyc"
 	"github.com/rpyc-go/rpyc/brine"
@@ -233,13 +234,17 @@ func TestTemporaryDirectoryRemovedOnRelease(t *testing.T) {
 
 func waitGone(t *testing.T, c *classic.Conn, ctx context.Context, path string) {
 	t.Helper()
-	for range 200 {
+	// The release runs on the server after the client's DEL arrives:
+	// ping to push the DEL along, and give a loaded machine time.
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
 		if err := c.ServiceRoot().Conn().Ping(ctx, nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := os.Stat(path); os.IsNotExist(err) {
 			return
 		}
+		time.Sleep(5 * time.Millisecond)
 	}
 	t.Errorf("%s still exists after the client dropped its TemporaryDirectory", path)
 }

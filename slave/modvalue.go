@@ -2,8 +2,10 @@ package slave
 
 import (
 	"context"
+	"slices"
 
 	"github.com/rpyc-go/rpyc"
+	"github.com/rpyc-go/rpyc/slave/python"
 )
 
 // codeHost is how code reaches what the interpreter does not implement:
@@ -23,6 +25,17 @@ func (h *codeHost) Import(ctx context.Context, name string) (any, error) {
 }
 
 func (h *codeHost) GetAttr(ctx context.Context, obj any, name string) (any, error) {
+	if ip, ok := obj.(inPlacer); ok && slices.Contains(ip.RPyCInPlace(), name) {
+		return &inPlaceMethod{h: h, obj: obj, name: name}, nil
+	}
+	if _, isSys := obj.(*sysModule); isSys {
+		switch name {
+		case "exc_info":
+			return python.ExcInfo, nil
+		case "exception":
+			return python.Exception, nil
+		}
+	}
 	return h.conn.LocalGetattr(ctx, obj, name)
 }
 
@@ -35,6 +48,9 @@ func (h *codeHost) DelAttr(ctx context.Context, obj any, name string) error {
 }
 
 func (h *codeHost) Call(ctx context.Context, fn any, args []any, kw rpyc.Kwargs) (any, error) {
+	if m, ok := fn.(*inPlaceMethod); ok {
+		return m.Call(ctx, kw, args...)
+	}
 	return h.conn.LocalCall(ctx, fn, args, kw)
 }
 
@@ -70,3 +86,34 @@ func (h *codeHost) Stdout(ctx context.Context) (any, error) { return h.s.sys.Std
 
 // Stdin is this connection's sys.stdin as it is now.
 func (h *codeHost) Stdin(ctx context.Context) (any, error) { return h.s.sys.Stdin, nil }
+
+// inPlacer is a Go object some of whose methods change their argument in
+// place (random.shuffle): their Python names.
+type inPlacer interface {
+	RPyCInPlace() []string
+}
+
+// inPlaceMethod is such a method as code gets it: code passes its lists
+// to it by reference (python.ByReference), so the method changes the
+// code's own list, as Python's does.
+type inPlaceMethod struct {
+	h    *codeHost
+	obj  any
+	name string
+}
+
+// RPyCByReference marks the method for the interpreter.
+func (m *inPlaceMethod) RPyCByReference() {}
+
+// RPyCNames makes Call the method's __call__.
+func (m *inPlaceMethod) RPyCNames() map[string]string { return map[string]string{"Call": "__call__"} }
+
+// Call calls the method.
+func (m *inPlaceMethod) Call(ctx context.Context, kw rpyc.Kwargs, args ...any) (any, error) {
+	return m.h.conn.LocalCallMethod(ctx, m.obj, m.name, args, kw)
+}
+
+// GoString is Python's repr of a bound method.
+func (m *inPlaceMethod) GoString() string {
+	return "<bound method " + m.name + " of " + pyRepr(m.obj) + ">"
+}

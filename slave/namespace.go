@@ -26,7 +26,7 @@ import (
 // newInterp makes the connection's interpreter, reaching Go modules and
 // the client's objects through the connection's object model.
 func newInterp(s *SlaveService, conn *rpyc.Conn) *python.Interp {
-	return python.New(&python.Options{Host: &codeHost{s: s, conn: conn}})
+	return python.New(codeOptions(&codeHost{s: s, conn: conn}))
 }
 
 // exec runs statements in the connection's namespace.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/rpyc-go/rpyc"
 	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/slave/python"
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
@@ -161,60 +162,15 @@ func (d *pyDict) RPyCParams() map[string]string {
 // RPyCTypeName makes Python's client see a dict.
 func (d *pyDict) RPyCTypeName() string { return "builtins.dict" }
 
-// RPyCPickle copies the dict by value, in order (rpyc.classic.obtain):
-// as dict([(key, value), ...]).
+// RPyCPickle copies the dict by value, in order (rpyc.classic.obtain,
+// pickle.dumps): as dict([(key, value), ...]), since a Go map handed to
+// the pickler would lose the order.
 func (d *pyDict) RPyCPickle() (any, error) {
 	pairs := []any{}
 	for _, kv := range d.items() {
-		pairs = append(pairs, ogorek.Tuple{pickleForm(kv[0]), pickleForm(kv[1])})
+		pairs = append(pairs, brine.Tuple{kv[0], kv[1]})
 	}
 	return ogorek.Call{Callable: ogorek.Class{Module: "builtins", Name: "dict"}, Args: ogorek.Tuple{pairs}}, nil
-}
-
-// pickleForm is v in og-rek's own types, for a value inside an og-rek
-// call.
-func pickleForm(v any) any {
-	switch x := v.(type) {
-	case *pyDict:
-		c, _ := x.RPyCPickle()
-		return c
-	case brine.Tuple:
-		out := make(ogorek.Tuple, len(x))
-		for i, it := range x {
-			out[i] = pickleForm(it)
-		}
-		return out
-	case []byte:
-		return ogorek.Bytes(x)
-	case nil:
-		return ogorek.None{}
-	}
-	if items, ok := sliceItems(v); ok {
-		out := make([]any, len(items))
-		for i, it := range items {
-			out[i] = pickleForm(it)
-		}
-		return out
-	}
-	return v
-}
-
-// plainMap is the dict as a Go map (order lost), for callers that need
-// one.
-func (d *pyDict) plainMap() (any, error) {
-	out := map[any]any{}
-	for _, kv := range d.items() {
-		k := kv[0]
-		if t, ok := k.(brine.Tuple); ok {
-			k = brine.Repr(t)
-		}
-		v := kv[1]
-		if sub, ok := v.(*pyDict); ok {
-			v, _ = sub.plainMap()
-		}
-		out[k] = v
-	}
-	return out, nil
 }
 
 // GoString is Python's repr, in order.
@@ -362,6 +318,10 @@ func (d *pyDict) Update(ctx context.Context, kw rpyc.Kwargs, other ...any) error
 }
 
 func (d *pyDict) updateFrom(ctx context.Context, o any) error {
+	o, err := hostCopy(ctx, o)
+	if err != nil {
+		return err
+	}
 	if src, ok := o.(*pyDict); ok {
 		for _, kv := range src.items() {
 			if err := d.set(kv[0], kv[1]); err != nil {
@@ -497,6 +457,9 @@ func sliceItems(v any) ([]any, bool) {
 func toData(ctx context.Context, v any, depth int) (any, error) {
 	if depth > 100 {
 		return nil, vinegar.New("RecursionError", "maximum recursion depth exceeded while copying a value")
+	}
+	if c, isCode, err := python.Copy(ctx, v); isCode || err != nil {
+		return c, err
 	}
 	n, ok := v.(*rpyc.Netref)
 	if !ok {

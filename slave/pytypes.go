@@ -8,6 +8,7 @@ import (
 
 	"github.com/rpyc-go/rpyc"
 	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/classic"
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
@@ -164,9 +165,13 @@ func isInt(v any) bool {
 }
 
 func isList(v any) bool {
-	switch v.(type) {
+	switch x := v.(type) {
 	case []any, *[]any:
 		return true
+	case classic.Set:
+		return false
+	case rpyc.TypeNamer:
+		return x.RPyCTypeName() == "builtins.list"
 	}
 	if v == nil {
 		return false
@@ -176,6 +181,16 @@ func isList(v any) bool {
 		t = t.Elem()
 	}
 	return t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8 && t != reflect.TypeFor[brine.Tuple]() && t != reflect.TypeFor[brine.FrozenSet]()
+}
+
+func isSet(v any) bool {
+	switch x := v.(type) {
+	case classic.Set:
+		return true
+	case rpyc.TypeNamer:
+		return x.RPyCTypeName() == "builtins.set"
+	}
+	return false
 }
 
 func isDict(v any) bool {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/rpyc-go/rpyc"
 	"github.com/rpyc-go/rpyc/brine"
+	"github.com/rpyc-go/rpyc/classic"
 	"github.com/rpyc-go/rpyc/vinegar"
 )
 
@@ -70,6 +71,10 @@ func pathResult(in any, p string) any {
 // tuple by reference (one round trip), a tuple, a list built here, a
 // str (its characters) or a Go slice.
 func listOf(ctx context.Context, v any) ([]any, error) {
+	v, err := hostCopy(ctx, v)
+	if err != nil {
+		return nil, err
+	}
 	switch x := v.(type) {
 	case nil:
 		return nil, vinegar.New("TypeError", "'NoneType' object is not iterable")
@@ -142,6 +147,10 @@ func stringsOf(ctx context.Context, items []any) ([]string, error) {
 // built here) into a Go map with string keys and values, for
 // environments.
 func mapOfStrings(ctx context.Context, v any) (map[string]string, error) {
+	v, err := hostCopy(ctx, v)
+	if err != nil {
+		return nil, err
+	}
 	switch x := v.(type) {
 	case *environ:
 		return x.copyMap(), nil
@@ -252,6 +261,8 @@ func pyType(v any) string {
 		return "tuple"
 	case []any, *[]any:
 		return "list"
+	case classic.Set:
+		return "set"
 	case map[any]any, *pyDict:
 		return "dict"
 	case *rpyc.Netref:
@@ -305,6 +316,20 @@ func writeRepr(b *strings.Builder, v any, depth int) {
 		return
 	case *rpyc.Netref:
 		b.WriteString(x.String())
+		return
+	case classic.Set:
+		if len(x) == 0 {
+			b.WriteString("set()")
+			return
+		}
+		b.WriteByte('{')
+		for i, e := range x {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeRepr(b, e, depth+1)
+		}
+		b.WriteByte('}')
 		return
 	case int:
 		fmt.Fprint(b, x)
@@ -422,6 +447,10 @@ func stableSort(idx []int, less func(a, b int) bool) {
 
 // dictUpdate is dict.update(x): from a mapping or (key, value) pairs.
 func dictUpdate(ctx context.Context, out map[any]any, x any) error {
+	x, err := hostCopy(ctx, x)
+	if err != nil {
+		return err
+	}
 	switch m := x.(type) {
 	case *pyDict:
 		for _, kv := range m.items() {

@@ -282,6 +282,9 @@ func foreignClass(v Value) *Class {
 
 // foreignTypeName is the Python type name of a foreign value.
 func foreignTypeName(v Value) string {
+	if _, ok := v.(ForeignModule); ok {
+		return "module"
+	}
 	if tn, ok := v.(interface{ RPyCTypeName() string }); ok {
 		return tn.RPyCTypeName()
 	}

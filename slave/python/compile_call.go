@@ -142,6 +142,12 @@ func (c *compiler) call(n *Call) evalFn {
 	if nm, ok := n.Func.(*Name); ok && nm.ID == "super" && len(n.Args) == 0 && len(n.Keywords) == 0 && c.sc.kind == scFunction {
 		return c.zeroArgSuper(n)
 	}
+	if nm, ok := n.Func.(*Name); ok && len(n.Args) == 0 && len(n.Keywords) == 0 {
+		switch nm.ID {
+		case "locals", "vars", "dir", "globals":
+			return c.frameCall(nm)
+		}
+	}
 	args := c.args(n.Args, n.Keywords)
 	pos := c.positional(n.Args, n.Keywords)
 	sc := &scratch{}
@@ -272,5 +278,87 @@ func (c *compiler) zeroArgSuper(n *Call) evalFn {
 			return nil, fr.th.newError(ErrRuntimeError, "super(): arg[0] deleted")
 		}
 		return newSuper(fr.th, cls, self)
+	}
+}
+
+// frameCall is locals(), vars(), dir() or globals() with no arguments,
+// which read the calling frame: a function's own variables (a new dict
+// of those bound, parameters first, as CPython's locals() gives), a
+// class body's namespace, or the module's globals. The name is looked
+// up as usual, so a function of that name in code is called instead.
+func (c *compiler) frameCall(nm *Name) evalFn {
+	fn := c.expr(nm)
+	name := nm.ID
+	sc := c.sc
+	type localVar struct {
+		name string
+		ref  slotRef
+	}
+	var vars []localVar
+	if sc.isFunc() {
+		seen := map[string]bool{}
+		addVar := func(v string) {
+			if seen[v] {
+				return
+			}
+			seen[v] = true
+			if i, ok := sc.cellIdx[v]; ok {
+				vars = append(vars, localVar{v, slotRef{cell: true, idx: i}})
+			} else if i, ok := sc.fast[v]; ok {
+				vars = append(vars, localVar{v, slotRef{idx: i}})
+			}
+		}
+		for _, p := range sc.params {
+			addVar(p)
+		}
+		fast := make([]string, len(sc.fast))
+		for v, i := range sc.fast {
+			fast[i] = v
+		}
+		for _, v := range fast {
+			addVar(v)
+		}
+		for _, v := range sc.cellvars {
+			addVar(v)
+		}
+		for _, v := range sc.freevars {
+			addVar(v)
+		}
+	}
+	return func(fr *Frame) (Value, error) {
+		f, err := fn(fr)
+		if err != nil {
+			return nil, err
+		}
+		b, isBuiltin := f.(*Builtin)
+		if own, ok := fr.th.in.builtins.GetStr(name); !isBuiltin || !ok || own != b {
+			return call(fr.th, f, nil, nil)
+		}
+		var ns *Dict
+		switch {
+		case name == "globals":
+			return fr.globals, nil
+		case sc.isFunc():
+			ns = NewDict()
+			for _, v := range vars {
+				var val Value
+				if v.ref.cell {
+					val = fr.cells[v.ref.idx].v
+				} else {
+					val = fr.fast[v.ref.idx]
+				}
+				if val != unbound {
+					ns.SetStr(v.name, val)
+				}
+			}
+		case fr.ns != nil:
+			ns = fr.ns
+		default:
+			ns = fr.globals
+		}
+		if name == "dir" {
+			return strList(sortedKeys(ns)), nil
+		}
+		return ns, nil
 	}
 }

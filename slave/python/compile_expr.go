@@ -1,6 +1,7 @@
 package python
 
 import (
+	"math/big"
 	"strings"
 
 	"github.com/rpyc-go/rpyc/brine"
@@ -34,12 +35,28 @@ func (c *compiler) expr(e Expr) evalFn {
 		return c.sequence(n.Elts, func(items []Value) Value { return &List{items: items} })
 	case *SetExpr:
 		build := c.sequence(n.Elts, func(items []Value) Value { return items })
+		// CPython compiles a display of three or more constants as a
+		// frozenset constant (made from the items, then made again from
+		// that one's iteration order when the compiler merges its
+		// constants) merged into a new set, which can lay the table out
+		// differently from adding the items one by one.
+		folded := len(n.Elts) > 2
+		for _, e := range n.Elts {
+			folded = folded && isConstExpr(e)
+		}
 		return func(fr *Frame) (Value, error) {
 			items, err := build(fr)
 			if err != nil {
 				return nil, err
 			}
-			return newSetFrom(fr.th, items.([]Value), false)
+			s, err := newSetFrom(fr.th, items.([]Value), folded)
+			if err != nil || !folded {
+				return s, err
+			}
+			if s, err = newSetFrom(fr.th, s.(*Set).keys(), true); err != nil {
+				return nil, err
+			}
+			return copySet(fr.th, s.(*Set), false)
 		}
 	case *DictExpr:
 		return c.dict(n)
@@ -514,4 +531,28 @@ func (c *compiler) makeFunction(node any, name string, args *Arguments, body []S
 		}
 		return fn, nil
 	}
+}
+
+// isConstExpr reports whether CPython's compiler sees e as a constant
+// (after its folding of signs and tuples of constants).
+func isConstExpr(e Expr) bool {
+	switch n := e.(type) {
+	case *Constant:
+		return true
+	case *UnaryOp:
+		if c, ok := n.X.(*Constant); ok && (n.Op == "-" || n.Op == "+" || n.Op == "~") {
+			switch c.Value.(type) {
+			case int64, *big.Int, float64, complex128, bool:
+				return true
+			}
+		}
+	case *TupleExpr:
+		for _, x := range n.Elts {
+			if !isConstExpr(x) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }

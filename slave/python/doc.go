@@ -32,8 +32,10 @@
 //     str.format, string, bytes, number and ellipsis literals;
 //   - values: int is unbounded (int64 while it fits, math/big past it),
 //     float, complex, bool, str (Unicode code points), bytes, bytearray,
-//     list, tuple, dict (insertion-ordered), set, frozenset, range,
-//     slice, and their methods; the builtin functions (len, range,
+//     list, tuple, dict (insertion-ordered), set and frozenset (iterating
+//     in CPython's order: a table laid out as CPython's, settable.go),
+//     range, slice, and their methods; hash() of numbers, tuples and
+//     frozensets as CPython's; the builtin functions (len, range,
 //     enumerate, zip, map, filter, sorted, reversed, min, max, sum, any,
 //     all, isinstance, issubclass, type, getattr/setattr/hasattr/delattr,
 //     dir, vars, iter, next, repr, str, hex, oct, bin, ord, chr, abs,
@@ -49,6 +51,10 @@
 //     contextlib, copy, string, abc and __future__. Code imports them;
 //     conn.modules does not offer them.
 //
+// locals(), vars() and dir() read the calling frame (a function's own
+// variables, a class body's namespace, the module's globals), and exec
+// and eval put __builtins__ in the namespace, as Python's do.
+//
 // Every other module comes from the Host: the classic server gives code
 // the Go modules its clients get (package slave), through the
 // connection's object model, so an attribute, method, default or
@@ -61,6 +67,15 @@
 // (e.returncode, e.errno, e.filename). A Go error becomes the exception
 // rpyc sends for it (an *os.PathError is a FileNotFoundError with
 // errno, strerror and filename).
+//
+// Containers cross the Host by copy, as Python values cross a C call:
+// a Go function gets a list, dict or set of code as a Go copy (dicts
+// and sets in their order when Options.DictCopy and SetCopy say how; a
+// callable marked ByReference, such as random.shuffle, gets them by
+// reference to change them in place), and a fresh result a Go module
+// builds with the package's constructors (DictOf, SetOf, NewList) and
+// hands out with Export is the code's own container. Copy gives Go code
+// a copy of a container a client passes back.
 //
 // What this interpreter does not run is a SyntaxError naming the
 // construct: "async def is not supported by this server", and likewise

@@ -247,6 +247,24 @@ func (th *Thread) plainData(v Value, depth int) (any, error) {
 		}
 		return out, nil
 	case *Dict:
+		if th.in.dictCopy != nil {
+			var keys, vals []any
+			for _, en := range x.entries {
+				if !en.live {
+					continue
+				}
+				k, err := th.plainData(en.key, depth+1)
+				if err != nil {
+					return nil, err
+				}
+				val, err := th.plainData(en.val, depth+1)
+				if err != nil {
+					return nil, err
+				}
+				keys, vals = append(keys, k), append(vals, val)
+			}
+			return th.in.dictCopy(keys, vals), nil
+		}
 		out := map[any]any{}
 		for _, en := range x.entries {
 			if !en.live {
@@ -267,15 +285,20 @@ func (th *Thread) plainData(v Value, depth int) (any, error) {
 		}
 		return out, nil
 	case *Set:
-		out := make(brine.FrozenSet, 0, x.d.n)
-		for _, k := range x.d.Keys() {
+		out := make([]any, 0, x.len())
+		for _, k := range x.keys() {
 			p, err := th.plainData(k, depth+1)
 			if err != nil {
 				return nil, err
 			}
 			out = append(out, p)
 		}
-		return out, nil
+		if !x.frozen && th.in.setCopy != nil {
+			return th.in.setCopy(out), nil
+		}
+		return brine.FrozenSet(out), nil
+	case *ByteArray:
+		return append([]byte{}, x.b...), nil
 	}
 	return nil, th.typeErrorf("cannot pickle '%s' object", typeName(v))
 }

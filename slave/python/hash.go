@@ -127,20 +127,31 @@ func hashOf(th *Thread, v Value) (uint64, error) {
 			acc = acc<<31 | acc>>33
 			acc *= 0x9E3779B185EBCA87
 		}
-		return acc ^ uint64(len(x)), nil
+		// CPython's finish: the length mixed in, and -1 kept for errors.
+		acc += uint64(len(x)) ^ (0x27D4EB2F165667C5 ^ 3527539)
+		if acc == math.MaxUint64 {
+			return 1546275796, nil
+		}
+		return acc, nil
 	case *Set:
 		if !x.frozen {
 			return 0, th.typeErrorf("unhashable type: 'set'")
 		}
+		// CPython's frozenset hash: the members' hashes shuffled and
+		// xor-ed (so order does not matter), then the size mixed in.
 		var acc uint64
-		for _, e := range x.d.entries {
-			if e.live {
-				h, err := hashOf(th, e.key)
-				if err != nil {
-					return 0, err
-				}
-				acc ^= (h ^ (h << 16) ^ 89869747) * 3644798167
+		for _, k := range x.keys() {
+			h, err := hashOf(th, k)
+			if err != nil {
+				return 0, err
 			}
+			acc ^= ((h ^ 89869747) ^ (h << 16)) * 3644798167
+		}
+		acc ^= (uint64(x.len()) + 1) * 1927868237
+		acc ^= (acc >> 11) ^ (acc >> 25)
+		acc = acc*69069 + 907133923
+		if acc == math.MaxUint64 {
+			acc = 590923713
 		}
 		return acc, nil
 	case *List:

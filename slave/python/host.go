@@ -127,7 +127,24 @@ func isInterpValue(v any) bool {
 // object gets Python containers by reference, Go code gets copies.
 func (th *Thread) toHostArg(callee any, v Value) any {
 	_, remote := callee.(*rpyc.Netref)
+	if _, ok := callee.(ByReference); ok {
+		remote = true
+	}
 	return th.toHost(v, remote, 0)
+}
+
+// ByReference is implemented by a foreign callable that changes the
+// lists it is given in place (random.shuffle): code passes its
+// containers to it by reference, as it passes them to a client's
+// functions, instead of as copies.
+type ByReference interface {
+	RPyCByReference()
+}
+
+// ForeignModule is implemented by the host's modules (import os gives
+// one): code sees their type as module, as Python's.
+type ForeignModule interface {
+	RPyCModule()
 }
 
 func (th *Thread) toHost(v Value, byRef bool, depth int) any {
@@ -166,6 +183,18 @@ func (th *Thread) toHost(v Value, byRef bool, depth int) any {
 		if byRef {
 			return th.in.exports.wrap(th.in, x)
 		}
+		if th.in.dictCopy != nil {
+			keys := make([]any, 0, x.n)
+			vals := make([]any, 0, x.n)
+			for _, e := range x.entries {
+				if !e.live || depth > maxConvertDepth {
+					continue
+				}
+				keys = append(keys, th.toHost(e.key, false, depth+1))
+				vals = append(vals, th.toHost(e.val, false, depth+1))
+			}
+			return th.in.dictCopy(keys, vals)
+		}
 		out := make(map[any]any, x.n)
 		for _, e := range x.entries {
 			if !e.live || depth > maxConvertDepth {
@@ -180,14 +209,28 @@ func (th *Thread) toHost(v Value, byRef bool, depth int) any {
 		return out
 	case *Set:
 		if byRef {
+			// A frozenset of plain values goes by value, as Python's
+			// brine sends it; a set, or one holding objects, by reference.
+			if x.frozen && depth <= maxConvertDepth {
+				out := make(brine.FrozenSet, 0, x.len())
+				for _, k := range x.keys() {
+					out = append(out, th.toHost(k, true, depth+1))
+				}
+				if brine.Dumpable(out) {
+					return out
+				}
+			}
 			return th.in.exports.wrap(th.in, x)
 		}
-		out := make([]any, 0, x.d.n)
-		for _, k := range x.d.Keys() {
+		out := make([]any, 0, x.len())
+		for _, k := range x.keys() {
 			out = append(out, th.toHost(k, false, depth+1))
 		}
 		if x.frozen {
 			return brine.FrozenSet(out)
+		}
+		if th.in.setCopy != nil {
+			return th.in.setCopy(out)
 		}
 		return out
 	}

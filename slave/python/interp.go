@@ -46,6 +46,14 @@ type Options struct {
 	// MaxDepth bounds nested calls (Python's recursion limit). 0 means
 	// 1000, Python's default.
 	MaxDepth int
+	// DictCopy makes the copy of a dict that Go code receives (a Go
+	// function called from code, Copy, a pickle of a dict): its keys and
+	// values in order, already copied. nil means a map[any]any, whose
+	// order is lost.
+	DictCopy func(keys, values []any) any
+	// SetCopy makes the copy of a set (not a frozenset) that Go code
+	// receives, its items in order. nil means a []any.
+	SetCopy func(items []any) any
 }
 
 // Interp is one Python interpreter: a global namespace and the lock that
@@ -55,6 +63,8 @@ type Interp struct {
 	mu       sync.Mutex // the interpreter lock
 	host     Host
 	maxDepth int
+	dictCopy func(keys, values []any) any
+	setCopy  func(items []any) any
 	globals  *Dict
 	builtins *Dict
 	modules  map[string]Value // imported, by name
@@ -80,8 +90,8 @@ func New(opts *Options) *Interp {
 	if o.MaxDepth <= 0 {
 		o.MaxDepth = 1000
 	}
-	in := &Interp{host: o.Host, maxDepth: o.MaxDepth, globals: NewDict(), modules: map[string]Value{},
-		excClasses: map[string]*Class{}}
+	in := &Interp{host: o.Host, maxDepth: o.MaxDepth, dictCopy: o.DictCopy, setCopy: o.SetCopy,
+		globals: NewDict(), modules: map[string]Value{}, excClasses: map[string]*Class{}}
 	in.builtins = newBuiltins(in)
 	in.exports.init()
 	return in

@@ -424,7 +424,7 @@ func length(th *Thread, v Value) (int64, error) {
 	case *Dict:
 		return int64(x.n), nil
 	case *Set:
-		return int64(x.d.n), nil
+		return int64(x.len()), nil
 	case []byte:
 		return int64(len(x)), nil
 	case *ByteArray:

@@ -77,7 +77,7 @@ func getIter(th *Thread, v Value) (iterFunc, error) {
 	case *dictView:
 		return dictIter(x.d, x.kind), nil
 	case *Set:
-		return dictIter(&x.d, ClassDictKeys), nil
+		return setIter(x), nil
 	case *Iterator:
 		return x.next, nil
 	case *Generator:

@@ -43,7 +43,7 @@ func truth(th *Thread, v Value) (bool, error) {
 	case *Dict:
 		return x.n > 0, nil
 	case *Set:
-		return x.d.n > 0, nil
+		return x.len() > 0, nil
 	case []byte:
 		return len(x) > 0, nil
 	case complex128:
@@ -423,8 +423,7 @@ func contains(th *Thread, container, item Value) (bool, error) {
 		_, ok, err := x.Get(th, item)
 		return ok, err
 	case *Set:
-		_, ok, err := x.d.Get(th, item)
-		return ok, err
+		return x.has(th, item)
 	case *List:
 		return seqContains(th, x.items, item)
 	case Tuple:
@@ -624,14 +623,7 @@ func inplaceOp(th *Thread, op binop, a, b Value) (Value, error) {
 	case *Set:
 		if !x.frozen {
 			if y, ok := b.(*Set); ok {
-				r, err := setOp(th, op, x, y)
-				if err != nil {
-					return nil, err
-				}
-				if rs, ok := r.(*Set); ok {
-					x.d = rs.d
-					return x, nil
-				}
+				return setInPlace(th, op, x, y)
 			}
 		}
 	case *Dict:

@@ -51,13 +51,13 @@ func repr(th *Thread, v Value) (string, error) {
 		}
 		return reprDict(th, x)
 	case *Set:
-		if x.d.n == 0 {
+		if x.len() == 0 {
 			if x.frozen {
 				return "frozenset()", nil
 			}
 			return "set()", nil
 		}
-		s, err := reprContainer(th, x, "{", "}", x.d.Keys())
+		s, err := reprContainer(th, x, "{", "}", x.keys())
 		if x.frozen {
 			s = "frozenset(" + s + ")"
 		}

@@ -11,6 +11,7 @@ import (
 // Python exception (with a traceback in Python's format), or the
 // context's error when ctx ended first.
 func (in *Interp) Exec(ctx context.Context, src string) error {
+	in.addBuiltins(ctx)
 	code, err := compileSource(src, false)
 	if err != nil {
 		return in.exception(err)
@@ -27,6 +28,7 @@ func (in *Interp) Exec(ctx context.Context, src string) error {
 // string, brine.Tuple, ...); lists, dicts and other objects as
 // rpyc.Object values a client reaches by reference.
 func (in *Interp) Eval(ctx context.Context, src string) (any, error) {
+	in.addBuiltins(ctx)
 	ev, err := compileEval(src)
 	if err != nil {
 		return nil, in.exception(err)
@@ -44,6 +46,18 @@ func (in *Interp) Eval(ctx context.Context, src string) (any, error) {
 		return nil, in.exception(err)
 	}
 	return out, nil
+}
+
+// addBuiltins puts __builtins__ (the builtins' dict) in the namespace
+// when it is not there, as Python's exec and eval do before they
+// compile: a namespace that has run code has it.
+func (in *Interp) addBuiltins(ctx context.Context) {
+	_ = in.run(ctx, func(th *Thread) error {
+		if _, ok := in.globals.GetStr("__builtins__"); !ok {
+			in.globals.SetStr("__builtins__", in.builtins)
+		}
+		return nil
+	})
 }
 
 // Namespace is the global namespace as the client sees it (Python's

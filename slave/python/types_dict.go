@@ -231,11 +231,10 @@ func init() {
 			if len(args) == 0 {
 				return &Set{frozen: frozen}, nil
 			}
-			items, err := collect(th, args[0])
-			if err != nil {
-				return nil, err
+			if fs, ok := args[0].(*Set); ok && frozen && fs.frozen && cls == ClassFrozenSet {
+				return fs, nil
 			}
-			return newSetFrom(th, items, frozen)
+			return newSetOf(th, args[0], frozen)
 		}
 	}
 	ClassSet.new = newSet(false)
@@ -264,42 +263,89 @@ func init() {
 			})
 		}
 	}
-	for name, op := range map[string]binop{"union": opOr, "intersection": opAnd, "difference": opSub, "symmetric_difference": opXor} {
-		op := op
-		setMethod(name, true, func(th *Thread, s *Set, args []Value) (Value, error) {
-			out := &Set{frozen: s.frozen}
-			out.d = *s.d.Copy()
-			for _, a := range args {
-				o, err := setOf(th, a)
-				if err != nil {
-					return nil, err
-				}
-				r, err := setOp(th, op, out, o)
-				if err != nil {
-					return nil, err
-				}
-				out = r.(*Set)
+	setMethod("union", true, func(th *Thread, s *Set, args []Value) (Value, error) {
+		out, err := copySet(th, s, s.frozen)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range args {
+			if err := out.update(th, a); err != nil {
+				return nil, err
 			}
-			return out, nil
-		})
-	}
-	for name, op := range map[string]binop{"update": opOr, "intersection_update": opAnd, "difference_update": opSub, "symmetric_difference_update": opXor} {
-		op := op
-		setMethod(name, false, func(th *Thread, s *Set, args []Value) (Value, error) {
-			for _, a := range args {
-				o, err := setOf(th, a)
-				if err != nil {
-					return nil, err
-				}
-				r, err := setOp(th, op, s, o)
-				if err != nil {
-					return nil, err
-				}
-				s.d = r.(*Set).d
+		}
+		return out, nil
+	})
+	setMethod("intersection", true, func(th *Thread, s *Set, args []Value) (Value, error) {
+		if len(args) == 0 {
+			return copySet(th, s, s.frozen)
+		}
+		out := s
+		for _, a := range args {
+			r, err := intersection(th, out, a)
+			if err != nil {
+				return nil, err
 			}
-			return nil, nil
-		})
-	}
+			out = r
+		}
+		return out, nil
+	})
+	setMethod("difference", true, func(th *Thread, s *Set, args []Value) (Value, error) {
+		if len(args) == 0 {
+			return copySet(th, s, s.frozen)
+		}
+		out, err := difference(th, s, args[0])
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range args[1:] {
+			if err := out.differenceUpdate(th, a); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	})
+	setMethod("symmetric_difference", true, func(th *Thread, s *Set, args []Value) (Value, error) {
+		if len(args) != 1 {
+			return nil, th.typeErrorf("symmetric_difference() takes exactly one argument (%d given)", len(args))
+		}
+		return symmetricDifference(th, s, args[0])
+	})
+	setMethod("update", false, func(th *Thread, s *Set, args []Value) (Value, error) {
+		for _, a := range args {
+			if err := s.update(th, a); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	})
+	setMethod("intersection_update", false, func(th *Thread, s *Set, args []Value) (Value, error) {
+		out := s
+		for _, a := range args {
+			r, err := intersection(th, out, a)
+			if err != nil {
+				return nil, err
+			}
+			out = r
+		}
+		if out != s {
+			s.t = out.t
+		}
+		return nil, nil
+	})
+	setMethod("difference_update", false, func(th *Thread, s *Set, args []Value) (Value, error) {
+		for _, a := range args {
+			if err := s.differenceUpdate(th, a); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	})
+	setMethod("symmetric_difference_update", false, func(th *Thread, s *Set, args []Value) (Value, error) {
+		if len(args) != 1 {
+			return nil, th.typeErrorf("symmetric_difference_update() takes exactly one argument (%d given)", len(args))
+		}
+		return nil, s.symmetricDifferenceUpdate(th, args[0])
+	})
 	setMethod("add", false, func(th *Thread, s *Set, args []Value) (Value, error) {
 		if len(args) != 1 {
 			return nil, th.newError(ErrTypeError, "add() takes exactly one argument")
@@ -310,14 +356,14 @@ func init() {
 		if len(args) != 1 {
 			return nil, th.newError(ErrTypeError, "discard() takes exactly one argument")
 		}
-		_, err := s.d.Del(th, args[0])
+		_, err := s.discard(th, args[0])
 		return nil, err
 	})
 	setMethod("remove", false, func(th *Thread, s *Set, args []Value) (Value, error) {
 		if len(args) != 1 {
 			return nil, th.newError(ErrTypeError, "remove() takes exactly one argument")
 		}
-		ok, err := s.d.Del(th, args[0])
+		ok, err := s.discard(th, args[0])
 		if err != nil {
 			return nil, err
 		}
@@ -327,21 +373,21 @@ func init() {
 		return nil, nil
 	})
 	setMethod("pop", false, func(th *Thread, s *Set, args []Value) (Value, error) {
-		k, _, ok, err := s.d.popLast(th)
-		if err != nil {
-			return nil, err
-		}
+		k, ok := s.t.pop()
 		if !ok {
 			return nil, th.raise(newExc(ErrKeyError, "pop from an empty set"))
 		}
 		return k, nil
 	})
 	setMethod("clear", false, func(th *Thread, s *Set, args []Value) (Value, error) {
-		s.d.Clear()
+		s.t.clear()
 		return nil, nil
 	})
 	setMethod("copy", true, func(th *Thread, s *Set, args []Value) (Value, error) {
-		return &Set{d: *s.d.Copy(), frozen: s.frozen}, nil
+		if s.frozen {
+			return s, nil
+		}
+		return copySet(th, s, false)
 	})
 	for name, op := range map[string]cmpop{"issubset": cmpLe, "issuperset": cmpGe} {
 		op := op
@@ -364,10 +410,10 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		r, err := setOp(th, opAnd, s, o)
+		r, err := intersection(th, s, o)
 		if err != nil {
 			return nil, err
 		}
-		return r.(*Set).d.n == 0, nil
+		return r.len() == 0, nil
 	})
 }

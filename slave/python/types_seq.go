@@ -355,6 +355,9 @@ func init() {
 			return v, nil
 		})
 		def(c, "__iter__", func(th *Thread, args []Value, kw []KV) (Value, error) { return args[0], nil })
+		// No hint (operator.length_hint then guesses): Python's client
+		// asks for one when it makes a list of a netref iterator.
+		def(c, "__length_hint__", func(th *Thread, args []Value, kw []KV) (Value, error) { return NotImplemented, nil })
 	}
 }
 

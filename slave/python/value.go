@@ -41,7 +41,7 @@ func (l *List) Items() []Value { return l.items }
 
 // Set is Python's set, or frozenset when frozen.
 type Set struct {
-	d      Dict // keys only
+	t      setTable
 	frozen bool
 }
 

@@ -167,6 +167,63 @@ try:
     {[1]}
 except TypeError as e:
     print(e)
+=== set-order
+# Iteration order is CPython's table order for numbers and tuples.
+print({3, 1, 2}, {10, 5, 1}, {8, 0}, {0, 8}, {16, 8, 0}, {-1, -2, 7}, {1.5, 2.0, 0.25})
+print(set([10, 5, 1]), set((33, 1, 65, 97)), set(range(20, 0, -3)), {x * 7 for x in range(12)})
+print({(1, 2), (2, 1), (0, 0)}, {True, 2, 0}, frozenset({100, 3, 64}), {2**40, 2**61 - 1, 2**64, -2**63})
+s = {0, 8}
+s.remove(0)
+s.add(16)
+print(s, s.pop(), s)
+t = set()
+for i in range(30):
+    t.add(i * 37 % 101)
+print(t)
+for i in range(0, 30, 2):
+    t.discard(i * 37 % 101)
+t.add(999)
+print(t, len(t))
+a, b = {1, 9, 17, 25, 4}, {25, 4, 100, 33, 8}
+print(a | b, a & b, a - b, b - a, a ^ b, b ^ a)
+print(a.union([64, 2], {32}), a.intersection([25, 1, 7]), a.difference({9}, [17]), a.symmetric_difference([1, 50]))
+c = set(a); c |= b; print(c)
+c = set(a); c &= b; print(c)
+c = set(a); c -= {1}; print(c)
+c = set(a); c ^= b; print(c)
+c = set(a); c.update([40, 48], {56}); c.intersection_update(range(0, 100, 8)); print(c)
+d = set(range(50)); d.difference_update(range(0, 50, 3)); print(d)
+big = set(range(0, 6000, 7)); big -= set(range(0, 6000, 14)); print(sum(list(big)[:10]), list(big)[:8])
+print(set({9: 1, 1: 2, 17: 3}), set({9: 1, 1: 2, 17: 3}.keys()), frozenset([5, 13, 21]) | {29})
+print(list({1, 2, 3, 4, 5, 6, 7, 8, 9} - {2}), [x for x in {300, 200, 100}])
+print(hash((1, 2)), hash(()), hash((1.5, (2, 3))), hash(frozenset({1, 2, 3})), hash(frozenset()))
+=== frame-builtins
+def f(a, b=2, *rest, **kw):
+    c = a + b
+    def inner():
+        return c
+    return sorted(locals())
+print(f(1), f(1, 2, 3, k=4))
+def g():
+    y = 5
+    loc = locals()
+    loc['y'] = 99
+    return y, 'y' in loc, sorted(vars()), dir()
+print(g())
+class K:
+    a = 1
+    names = sorted(locals())
+print(K.names, 'f' in globals(), locals() is globals(), 'g' in dir())
+def h(x):
+    if x:
+        late = 1
+    return locals()
+print(h(0), h(1))
+def locals():
+    return "mine"
+print(locals())
+del locals
+print(type(locals()).__name__, (lambda q: locals())(3))
 === comprehensions-and-generators
 print([x * x for x in range(5)], {x: x * 2 for x in "ab"}, [(x, y) for x in range(2) for y in range(2) if x != y])
 print(list(x + 1 for x in range(3)), sum(x for x in range(10)), max((len(w), w) for w in ["a", "bbb", "cc"]))
