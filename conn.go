@@ -25,14 +25,18 @@ package rpyc
 //     itself, with no hand-off (inline.go): when its handler calls back
 //     into the peer, or runs past inlineSlice (1 ms), a new loop goroutine
 //     takes over reading and the old one finishes as a worker. Requests
-//     that arrive in a burst go to workers.
+//     that arrive in a burst go to workers. When the loop has delivered a
+//     reply and nothing else is under way it parks reading, and the next
+//     synchronous caller reads its reply itself (caller_reads.go); a
+//     loop starts again when nobody took reading up within parkSlice.
 //   - Workers, goroutines that serve the peer's requests, at most
 //     Config.MaxInFlight at once; more requests are parked, and past
 //     Limits.MaxParkedBytes the reader waits for room: backpressure, not
 //     an unbounded queue. A worker whose request calls back into the peer
 //     simply waits for the reply, which the reader delivers, so nested
 //     callbacks need no serving thread.
-//   - Callers: any number of user goroutines making requests. Writes are
+//   - Callers: any number of user goroutines making requests; a caller
+//     may be the reader for as long as it waits for its reply. Writes are
 //     serialised by the channel's own lock (send.go); no Conn lock is held
 //     while writing or while user code runs.
 //
@@ -136,6 +140,13 @@ type Conn struct {
 
 	// Inline serving (inline.go), under mu.
 	inline *loopState // the reader running a request itself, until taken over
+
+	// Callers reading their own replies (caller_reads.go), under mu.
+	readParked bool         // nobody reads: the next sync caller may
+	parkTimer  *time.Timer  // starts a reader when nobody took reading up
+	parkArmed  bool         // parkTimer will fire
+	parkedAt   time.Time    // when reading was last parked
+	readsTaken atomic.Int64 // calls that read their own reply (tests)
 
 	hooks    []func(*Conn) // run once after shutdown (services' on_disconnect)
 	hookOnce sync.Once
@@ -449,6 +460,12 @@ func (c *Conn) shutdown(cause error) {
 	if c.inline != nil {
 		// The reader is in a handler and will read no more: reading has
 		// ended now, for Close's wait.
+		c.closeReadDone()
+	}
+	if c.readParked {
+		// Nobody reads (caller_reads.go), and nobody will.
+		c.readParked = false
+		c.parkTimer.Stop()
 		c.closeReadDone()
 	}
 	c.mu.Unlock()

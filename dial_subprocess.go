@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rpyc-go/rpyc/internal/procgroup"
 	"github.com/rpyc-go/rpyc/stream"
 )
 
@@ -105,7 +106,7 @@ type procStream struct {
 func startProc(argv []string, o *SubprocessOptions, cfg *Config) (*procStream, error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env, cmd.Dir = o.Env, o.Dir
-	setProcessGroup(cmd)
+	procgroup.Set(cmd)
 	cmd.WaitDelay = time.Second // a grandchild holding stderr cannot hold Wait
 	tail := &tailWriter{max: 2048}
 	var errOut io.Writer = o.Stderr
@@ -157,11 +158,11 @@ func (p *procStream) Close() error {
 		select {
 		case <-p.exited:
 		case <-t.C:
-			killProcessGroup(p.cmd)
+			procgroup.Kill(p.cmd)
 			<-p.exited
 		}
 		// Anything the program left behind in its group goes too.
-		killProcessGroup(p.cmd)
+		procgroup.Kill(p.cmd)
 	})
 	return err
 }

@@ -154,7 +154,7 @@ func (f *fetcher) add(n int) error {
 
 // tooLarge is the error of a fetch past its limit.
 func (f *fetcher) tooLarge() error {
-	return fmt.Errorf("%w: more than %d items; iterate it with Netref.Iter instead", ErrTooLarge, f.limit)
+	return fmt.Errorf("%w: more than %d items; iterate over it instead of fetching it whole", ErrTooLarge, f.limit)
 }
 
 // value resolves v: containers behind netrefs (and inside tuples) are
@@ -373,7 +373,7 @@ func (f *fetcher) dict(ctx context.Context, n *Netref, depth int) (map[any]any, 
 			return nil, err
 		}
 		if kv != nil && !reflect.TypeOf(kv).Comparable() {
-			return nil, &TypeError{Got: kv, Msg: fmt.Sprintf("dict key %s of %s cannot be a Go map key; iterate items() with Netref.Iter instead", pyobj.Repr(k), n)}
+			return nil, &TypeError{Got: kv, Msg: fmt.Sprintf("dict key %s of %s cannot be a Go map key (tuple and bytes keys cannot): iterate over its items() instead", pyobj.Repr(k), n)}
 		}
 		vv, err := f.value(ctx, vals[i], depth+1)
 		if err != nil {

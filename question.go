@@ -238,6 +238,16 @@ func (c *Conn) syncPayload(ctx context.Context, p outgoing) (v any, err error) {
 			return nil, res.timeoutError(ctx)
 		}
 		res.deliver(nil, err)
+	} else if ctx != nil && c.auto.Load() && c.takeReading() {
+		// Nobody reads: this caller reads its reply itself.
+		var limit time.Duration
+		if _, has := ctx.Deadline(); !has {
+			limit = c.cfg.SyncRequestTimeout
+		}
+		if !c.readUntil(ctx, res, limit) && !res.Ready() {
+			c.forget(res.seq)
+			return nil, res.timeoutError(ctx)
+		}
 	}
 	v, err = res.wait(ctx, c.cfg.SyncRequestTimeout)
 	if err != nil && !res.Ready() {

@@ -19,7 +19,8 @@ import (
 
 // loopState is one automatic reader's own state.
 type loopState struct {
-	handedOver bool        // another loop reads now (inline.go)
+	handedOver bool        // another loop reads now (inline.go), or reading is parked (caller_reads.go)
+	reply      bool        // the last frame dispatched was a reply
 	taken      bool        // its request's reading was taken over (c.mu)
 	timer      *time.Timer // takes over after inlineSlice (inline.go)
 }
@@ -104,6 +105,17 @@ func (c *Conn) loop() {
 		}
 		if !c.dispatch(f, &ls) {
 			return
+		}
+		if ls.reply {
+			// A caller has its reply: if nothing else is under way, the
+			// next call reads for itself (caller_reads.go).
+			c.mu.Lock()
+			parked := c.parkReading()
+			c.mu.Unlock()
+			if parked {
+				ls.handedOver = true
+				return
+			}
 		}
 	}
 }
@@ -225,9 +237,15 @@ func (c *Conn) dispatch(f frame, ls *loopState) bool {
 	}
 	switch m.Type {
 	case message.Request:
+		if ls != nil {
+			ls.reply = false
+		}
 		return c.acceptRequest(m.Seq, m.Payload, c.hold.Held(), f.th, ls)
 	case message.Reply, message.Exception:
 		c.deliverReply(m)
+		if ls != nil {
+			ls.reply = true
+		}
 	}
 	c.hold.Release()
 	return true

@@ -56,6 +56,7 @@ type Channel struct {
 	// Read timeouts (timeouts.go), touched only by the receiving goroutine.
 	inFrame      bool
 	idleArmed    bool
+	awaiting     bool // AwaitWhole waits for a frame to begin: no QuickAck
 	readDeadline bool
 	readArmed    time.Time
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rpyc-go/rpyc"
+	"github.com/rpyc-go/rpyc/internal/procgroup"
 	"github.com/rpyc-go/rpyc/message"
 	"github.com/rpyc-go/rpyc/stream"
 )
@@ -95,7 +96,7 @@ func startSubproc(ctx context.Context, opts *SubprocOptions, cfg *rpyc.Config) (
 			cmd.Stderr = io.MultiWriter(opts.Stderr, tail)
 		}
 	}
-	setProcessGroup(cmd)
+	procgroup.Set(cmd)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, fmt.Errorf("classic: subprocess %s: %w", argv[0], err)
@@ -115,7 +116,7 @@ func startSubproc(ctx context.Context, opts *SubprocOptions, cfg *rpyc.Config) (
 			return nil
 		case <-time.After(subprocExitGrace):
 		}
-		killProcessGroup(cmd)
+		procgroup.Kill(cmd)
 		<-exited
 		return nil
 	}
@@ -123,7 +124,7 @@ func startSubproc(ctx context.Context, opts *SubprocOptions, cfg *rpyc.Config) (
 		layout, err := readAnnouncement(ctx, stdout)
 		if err != nil {
 			_ = stdin.Close()
-			killProcessGroup(cmd)
+			procgroup.Kill(cmd)
 			_ = reap()
 			hint := "; does it have rpyc? set SubprocOptions.Python to one that does"
 			if msg := tail.String(); msg != "" {
