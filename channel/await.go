@@ -8,7 +8,7 @@ import (
 	"io"
 	"net"
 	"os"
-	"sync"
+	"runtime"
 	"time"
 )
 
@@ -65,30 +65,49 @@ func (c *Channel) awaitByte(ctx context.Context, limit time.Duration) error {
 	c.idleArmed = true
 	c.readDeadline = true
 	c.awaiting = true
-	var mu sync.Mutex
-	waiting, cut := true, false
-	interrupt := func() {
-		mu.Lock()
-		if waiting {
-			cut = true
-			_ = c.dl.SetReadDeadline(time.Unix(1, 0))
-		}
-		mu.Unlock()
+	c.cutMu.Lock()
+	c.cutWaiting, c.cutDone = true, false
+	if c.cutFn == nil {
+		c.cutFn = c.cutWait
 	}
-	stopCtx := context.AfterFunc(ctx, interrupt)
-	var timer *time.Timer
+	if ctx.Done() != nil {
+		c.cutPending++
+	}
 	if limit > 0 {
-		timer = time.AfterFunc(limit, interrupt)
+		c.cutPending++
+	}
+	c.cutMu.Unlock()
+	var stopCtx func() bool
+	if ctx.Done() != nil {
+		stopCtx = context.AfterFunc(ctx, c.cutFn)
+	}
+	if limit > 0 {
+		if c.cutTimer == nil {
+			c.cutTimer = time.AfterFunc(limit, c.cutFn)
+		} else {
+			c.cutTimer.Reset(limit)
+		}
 	}
 	_, err := c.br.Peek(1)
-	stopCtx()
-	if timer != nil {
-		timer.Stop()
+	stopped := 0
+	if stopCtx != nil && stopCtx() {
+		stopped++
 	}
-	mu.Lock() // an interrupt under way has finished when this returns
-	waiting = false
-	wasCut := cut
-	mu.Unlock()
+	if limit > 0 && c.cutTimer.Stop() {
+		stopped++
+	}
+	c.cutMu.Lock()
+	c.cutWaiting = false
+	c.cutPending -= stopped
+	wasCut := c.cutDone
+	for c.cutPending > 0 {
+		// A cut that fired is on its way: let it find nothing to cut
+		// before a later wait can be mistaken for this one.
+		c.cutMu.Unlock()
+		runtime.Gosched()
+		c.cutMu.Lock()
+	}
+	c.cutMu.Unlock()
 	c.idleArmed = false
 	c.awaiting = false
 	if wasCut {
@@ -110,4 +129,17 @@ func (c *Channel) awaitByte(ctx context.Context, limit time.Duration) error {
 		c.recvErr = err
 	}
 	return err
+}
+
+// cutWait ends AwaitWhole's wait for a byte, if it still waits: a read
+// deadline in the past makes the Read return. It is the function of the
+// wait's context and of its timer; cutPending counts those armed.
+func (c *Channel) cutWait() {
+	c.cutMu.Lock()
+	c.cutPending--
+	if c.cutWaiting {
+		c.cutDone = true
+		_ = c.dl.SetReadDeadline(time.Unix(1, 0))
+	}
+	c.cutMu.Unlock()
 }

@@ -54,9 +54,17 @@ type Channel struct {
 	br      *bufio.Reader
 	rscrap  [HeaderSize]byte
 	// Read timeouts (timeouts.go), touched only by the receiving goroutine.
-	inFrame      bool
-	idleArmed    bool
-	awaiting     bool // AwaitWhole waits for a frame to begin: no QuickAck
+	inFrame   bool
+	idleArmed bool
+	awaiting  bool // AwaitWhole waits for a frame to begin: no QuickAck
+
+	// AwaitWhole's cut (await.go): cutFn and cutTimer are made once.
+	cutMu        sync.Mutex
+	cutWaiting   bool
+	cutDone      bool
+	cutPending   int
+	cutFn        func()
+	cutTimer     *time.Timer
 	readDeadline bool
 	readArmed    time.Time
 

@@ -56,9 +56,9 @@ const (
 
 	// firstReadChunk is the largest buffer allocated for a frame body before
 	// its bytes have arrived (more when more is already buffered). Bigger
-	// bodies grow the buffer by doubling as data actually arrives, so a
-	// peer that lies about the length cannot make us allocate more than
-	// about twice what it sent.
+	// bodies are read in pooled chunks as data actually arrives (readBody),
+	// so a peer that lies about the length cannot make us hold more than
+	// what it sent and one chunk.
 	firstReadChunk = 16 << 10
 
 	// vectoredWriteMin is the uncompressed message size from which Send

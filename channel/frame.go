@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 )
 
 // AppendFrame appends the frame carrying msg to dst and returns the extended
@@ -115,12 +116,15 @@ func readFrame(r io.Reader, s *settings, scratch *[HeaderSize]byte, ch *Hold) (m
 	return msg, true, err
 }
 
-// readBody reads an n-byte body into memory charged to ch as it grows.
-// The first buffer holds what is already buffered, at least
-// firstReadChunk (all of a body that small); past that it doubles as
-// bytes arrive, so memory (and the budget) tracks what the peer actually
-// sent rather than what it declared: thousands of peers that declare
-// large frames and send a byte each hold a few KiB apiece.
+// readBody reads an n-byte body into memory charged to ch as bytes
+// arrive. A body no larger than what is already buffered, or than
+// firstReadChunk, is read straight into its own buffer. A larger one is
+// read into pooled chunks of bodyChunk bytes, each charged as it is
+// taken, and assembled once all of it is in: memory (and the budget)
+// tracks what the peer actually sent, not what it declared, so thousands
+// of peers that declare large frames and send a byte each hold a few KiB
+// apiece, and a body that does arrive costs one copy, not a series of
+// ever larger buffers.
 func readBody(r io.Reader, n int, ch *Hold) ([]byte, error) {
 	size := n
 	if n > firstReadChunk {
@@ -129,33 +133,72 @@ func readBody(r io.Reader, n int, ch *Hold) ([]byte, error) {
 			size = min(n, max(size, b.Buffered()))
 		}
 	}
-	if err := ch.take(int64(size)); err != nil {
+	if size == n {
+		if err := ch.take(int64(n)); err != nil {
+			return nil, err
+		}
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
+	}
+	// The first chunk is small (a peer that sends a byte and stalls holds
+	// no more than that); the rest are bodyChunk.
+	var first *[firstReadChunk]byte
+	var chunks []*[bodyChunk]byte
+	defer func() {
+		if first != nil {
+			smallChunks.Put(first)
+		}
+		for _, c := range chunks {
+			bodyChunks.Put(c)
+		}
+	}()
+	if err := ch.take(firstReadChunk); err != nil {
 		return nil, err
 	}
-	buf := make([]byte, size)
-	got := 0
-	for {
-		m, err := io.ReadFull(r, buf[got:])
+	charged := int64(firstReadChunk)
+	first = smallChunks.Get().(*[firstReadChunk]byte)
+	if _, err := io.ReadFull(r, first[:]); err != nil {
+		return nil, err
+	}
+	for got := firstReadChunk; got < n; {
+		if err := ch.take(bodyChunk); err != nil {
+			return nil, err
+		}
+		charged += bodyChunk
+		c := bodyChunks.Get().(*[bodyChunk]byte)
+		chunks = append(chunks, c)
+		m, err := io.ReadFull(r, c[:min(bodyChunk, n-got)])
 		got += m
 		if err != nil {
 			return nil, err
 		}
-		if got == n {
-			return buf, nil
-		}
-		// The old buffer's charge moves to the new one (the copy's brief
-		// overlap is not charged: a frame near the whole budget must not
-		// be refused for it).
-		grown := min(doubled(len(buf)), n)
-		ch.drop(int64(len(buf)))
-		if err := ch.take(int64(grown)); err != nil {
-			return nil, err
-		}
-		next := make([]byte, grown)
-		copy(next, buf)
-		buf = next
 	}
+	// The chunks' charge moves to the body (their brief overlap is not
+	// charged: a frame near the whole budget must not be refused for it).
+	ch.drop(charged)
+	if err := ch.take(int64(n)); err != nil {
+		return nil, err
+	}
+	buf := make([]byte, n)
+	copy(buf, first[:])
+	for i, c := range chunks {
+		copy(buf[firstReadChunk+i*bodyChunk:], c[:])
+	}
+	return buf, nil
 }
+
+// bodyChunk is the piece a large frame body is read in after its first
+// firstReadChunk bytes (readBody).
+const bodyChunk = 64 << 10
+
+// smallChunks and bodyChunks hold the pieces large bodies are read in.
+var (
+	smallChunks = sync.Pool{New: func() any { return new([firstReadChunk]byte) }}
+	bodyChunks  = sync.Pool{New: func() any { return new([bodyChunk]byte) }}
+)
 
 // readError wraps a read failure, turning an end of stream inside a frame
 // into io.ErrUnexpectedEOF.

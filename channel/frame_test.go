@@ -241,18 +241,27 @@ func TestHugeDeclarationCostsNothing(t *testing.T) {
 	}
 }
 
-// TestLargeBodyGrowth exercises the incremental body buffer past several
-// doublings with a reader that returns short reads.
-func TestLargeBodyGrowth(t *testing.T) {
+// TestLargeBodyInChunks reads bodies that end on, before and after the
+// edges of the chunks a large body is read in, through a reader that
+// returns short reads.
+func TestLargeBodyInChunks(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{firstReadChunk + 1, firstReadChunk + bodyChunk - 1, firstReadChunk + bodyChunk,
+		firstReadChunk + bodyChunk + 1, firstReadChunk + 3*bodyChunk, 5<<20 + 7} {
+		msg := testPayload(rng, n, false)
+		frame, err := AppendFrame(nil, msg, &Config{NoCompress: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadFrame(iotest.HalfReader(bytes.NewReader(frame)), nil)
+		if err != nil || !bytes.Equal(got, msg) {
+			t.Fatalf("%d bytes: got %d bytes, %v", n, len(got), err)
+		}
+	}
 	msg := testPayload(rng, 5<<20+7, false)
 	frame, err := AppendFrame(nil, msg, &Config{NoCompress: true})
 	if err != nil {
 		t.Fatal(err)
-	}
-	got, err := ReadFrame(iotest.HalfReader(bytes.NewReader(frame)), nil)
-	if err != nil || !bytes.Equal(got, msg) {
-		t.Fatalf("got %d bytes, %v", len(got), err)
 	}
 	// Cut short after a few MiB: an unexpected EOF, not a partial message.
 	_, err = ReadFrame(bytes.NewReader(frame[:3<<20]), nil)
