@@ -8,6 +8,11 @@
 #
 #   git worktree add /tmp/old <commit> && (cd /tmp/old && go build -o /tmp/oldbin/server ./bench/server && go build -o /tmp/oldbin/client ./bench/client)
 #   OLD=/tmp/oldbin bench/ab.sh
+#
+# OLD=python puts Python rpyc's own BENCH server (the shared peer's
+# server.py) in the old build's place: Python's client against Python's
+# server and against ours, alternating rounds in one run (the Go client
+# then speaks the 5.x layout to Python's server).
 # Environment: OLD (required), ROUNDS=2, REPS=3, DUR=1, ONLY=b_add,f_,i_, SHARED=../shared, PY=/usr/bin/python3,
 # PIN=split (servers on CPU 0, clients on CPU 1) or PIN=none (unpinned, as users run)
 set -u
@@ -25,12 +30,17 @@ S="taskset -c 0"; C="taskset -c 1"
 command -v taskset >/dev/null || { S=""; C=""; }
 [ "${PIN:-split}" = none ] && { S=""; C=""; }
 run() {  # run TAG BINDIR ROUND
-  local tag=$1 bin=$2 r=$3 port=18990
-  $S "$bin/server" -port $port > "$OUT/$tag-server.log" 2>&1 &
+  local tag=$1 bin=$2 r=$3 port=18990 layout=6
+  if [ "$bin" = python ]; then
+    $S "$PY" "$PEERS/python/server.py" --port $port > "$OUT/$tag-server.log" 2>&1 &
+    layout=5
+  else
+    $S "$bin/server" -port $port > "$OUT/$tag-server.log" 2>&1 &
+  fi
   local pid=$!
   for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
   $C "$PY" "$PEERS/python/client.py" 127.0.0.1 $port --reps "$REPS" --duration "$DUR" --only "$ONLY" > "$OUT/$tag-py-$r.json" 2>/dev/null
-  $C "$bin/client" -addr 127.0.0.1:$port -layout 6 -reps "$REPS" -duration "$DUR" -only "$ONLY" > "$OUT/$tag-go-$r.json" 2>/dev/null
+  $C "$bin/client" -addr 127.0.0.1:$port -layout $layout -reps "$REPS" -duration "$DUR" -only "$ONLY" > "$OUT/$tag-go-$r.json" 2>/dev/null
   kill $pid; wait $pid 2>/dev/null
 }
 for r in $(seq "$ROUNDS"); do
