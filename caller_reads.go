@@ -87,6 +87,7 @@ func (c *Conn) takeReading() bool {
 		return false
 	}
 	c.readParked = false
+	c.callerReads = true
 	c.readsTaken.Add(1)
 	return true
 }
@@ -117,6 +118,9 @@ func (c *Conn) readUntil(ctx context.Context, res *AsyncResult, limit time.Durat
 		if ls.timer != nil {
 			ls.timer.Stop()
 		}
+		c.mu.Lock()
+		c.callerReads = false
+		c.mu.Unlock()
 	}()
 	var deadline time.Time
 	if limit > 0 {
@@ -157,6 +161,13 @@ func (c *Conn) readUntil(ctx context.Context, res *AsyncResult, limit time.Durat
 				c.closeReadDone() // the connection ended
 			}
 			return true
+		}
+		if !res.Ready() {
+			// Something else came first: acknowledge at once what comes
+			// next (expectingReply).
+			c.mu.Lock()
+			c.callerReads = false
+			c.mu.Unlock()
 		}
 	}
 	c.handReading()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -226,5 +227,78 @@ func TestCloseWhileReadingIsParked(t *testing.T) {
 	}
 	if _, err := root.CallMethod(ctx, "sleep", 0); !errors.Is(err, ErrClosed) {
 		t.Fatalf("a call after Close: %v, want ErrClosed", err)
+	}
+}
+
+// quickAckCounter is a client stream that counts the channel's requests
+// to acknowledge at once.
+type quickAckCounter struct {
+	net.Conn
+	n *atomic.Int64
+}
+
+func (q quickAckCounter) QuickAck() { q.n.Add(1) }
+
+// A caller reading its own reply that first reads something else (the
+// reply to the DEL of a netref released just before: Python's "as
+// written" root.add(1, 2) is GETATTR, CALL, DEL) acknowledges at once
+// before it waits again. A Python peer, with Nagle's algorithm on, holds
+// our reply back until it sees that ACK: without it every such call took
+// the 40 ms of a delayed ACK.
+func TestReadingCallerAcknowledgesWhatCameFirst(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		s, err := l.Accept()
+		if err != nil {
+			return
+		}
+		srv, err := NewServerConn(s, &hardService{}, quietConfig())
+		if err != nil {
+			return
+		}
+		srv.Start()
+		t.Cleanup(func() { srv.Close() })
+	}()
+	a, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var acks atomic.Int64
+	cli, err := Connect(quickAckCounter{a, &acks}, nil, quietConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	ctx := contextWithTimeout(t, 20*time.Second)
+	root, err := cli.Root(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 300 {
+		v, err := root.GetAttr(ctx, "recurse")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, ok := v.(*Netref)
+		if !ok {
+			t.Fatalf("recurse is a %T, want a bound method netref", v)
+		}
+		if _, err := m.Call(ctx, 0, nil); err != nil {
+			t.Fatal(err)
+		}
+		m.Release()
+		if i == 0 {
+			acks.Store(0)
+		}
+	}
+	if cli.readsTaken.Load() == 0 {
+		t.Fatal("no call read its own reply")
+	}
+	if acks.Load() == 0 {
+		t.Error("no caller acknowledged the DEL replies it read before its own: a Nagle peer would hold every reply 40 ms")
 	}
 }

@@ -142,11 +142,12 @@ type Conn struct {
 	inline *loopState // the reader running a request itself, until taken over
 
 	// Callers reading their own replies (caller_reads.go), under mu.
-	readParked bool         // nobody reads: the next sync caller may
-	parkTimer  *time.Timer  // starts a reader when nobody took reading up
-	parkArmed  bool         // parkTimer will fire
-	parkedAt   time.Time    // when reading was last parked
-	readsTaken atomic.Int64 // calls that read their own reply (tests)
+	readParked  bool         // nobody reads: the next sync caller may
+	parkTimer   *time.Timer  // starts a reader when nobody took reading up
+	parkArmed   bool         // parkTimer will fire
+	parkedAt    time.Time    // when reading was last parked
+	readsTaken  atomic.Int64 // calls that read their own reply (tests)
+	callerReads bool         // a caller reads its own reply now
 
 	hooks    []func(*Conn) // run once after shutdown (services' on_disconnect)
 	hookOnce sync.Once

@@ -120,11 +120,21 @@ func (c *Conn) loop() {
 	}
 }
 
-// expectingReply reports whether a call of ours awaits its reply.
+// expectingReply reports whether a call of ours awaits a reply the peer
+// may hold back under Nagle's algorithm until it sees our ACK (the
+// channel then sends that ACK at once). A caller reading its own reply
+// does not count until it has read something else: its request carried
+// the ACK of everything the peer had sent before it, but what came after
+// (the reply to a DEL sent just before, say) waits for our delayed ACK,
+// and a Python peer holds our reply back behind it for 40 ms.
 func (c *Conn) expectingReply() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return len(c.pending) > 0
+	n := len(c.pending)
+	if c.callerReads {
+		n--
+	}
+	return n > 0
 }
 
 // busy reports whether anything is in flight in either direction: the

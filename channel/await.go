@@ -64,7 +64,6 @@ func (c *Channel) awaitByte(ctx context.Context, limit time.Duration) error {
 	// this wait clears whatever is left (readDeadline).
 	c.idleArmed = true
 	c.readDeadline = true
-	c.awaiting = true
 	c.cutMu.Lock()
 	c.cutWaiting, c.cutDone = true, false
 	if c.cutFn == nil {
@@ -109,7 +108,6 @@ func (c *Channel) awaitByte(ctx context.Context, limit time.Duration) error {
 	}
 	c.cutMu.Unlock()
 	c.idleArmed = false
-	c.awaiting = false
 	if wasCut {
 		// The deadline in the past must not reach the frame's reads.
 		_ = c.dl.SetReadDeadline(time.Time{})

@@ -114,11 +114,8 @@ func (t timedReader) Read(p []byte) (int, error) {
 	// it sees our ACK (Nagle's algorithm, on in Python's sockets), send
 	// the ACK now instead of after the kernel's delayed-ACK timer (40 ms).
 	// That is so inside a frame, or between frames while we wait for a
-	// reply; an idle server waiting for requests does not need it, nor a
-	// caller that has just sent its request and reads its reply itself
-	// (AwaitWhole): that request carried the ACK of all the peer sent
-	// before, so Nagle's algorithm holds nothing of the reply back.
-	if c.qa != nil && (c.inFrame || !c.awaiting && c.ExpectingReply != nil && c.ExpectingReply()) {
+	// reply; an idle server waiting for requests does not need it.
+	if c.qa != nil && (c.inFrame || c.ExpectingReply != nil && c.ExpectingReply()) {
 		c.qa.QuickAck()
 	}
 	if c.dl != nil {
