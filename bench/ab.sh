@@ -30,8 +30,9 @@ S="taskset -c 0"; C="taskset -c 1"
 command -v taskset >/dev/null || { S=""; C=""; }
 [ "${PIN:-split}" = none ] && { S=""; C=""; }
 run() {  # run TAG BINDIR ROUND
-  local tag=$1 bin=$2 r=$3 port=18990 layout=6
+  local tag=$1 bin=$2 r=$3 port=18990 layout=6 cbin=$2
   if [ "$bin" = python ]; then
+    cbin=$ROOT/bench/bin # this tree's Go client meets Python's server
     $S "$PY" "$PEERS/python/server.py" --port $port > "$OUT/$tag-server.log" 2>&1 &
     layout=5
   else
@@ -40,7 +41,7 @@ run() {  # run TAG BINDIR ROUND
   local pid=$!
   for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
   $C "$PY" "$PEERS/python/client.py" 127.0.0.1 $port --reps "$REPS" --duration "$DUR" --only "$ONLY" > "$OUT/$tag-py-$r.json" 2>/dev/null
-  $C "$bin/client" -addr 127.0.0.1:$port -layout $layout -reps "$REPS" -duration "$DUR" -only "$ONLY" > "$OUT/$tag-go-$r.json" 2>/dev/null
+  $C "$cbin/client" -addr 127.0.0.1:$port -layout $layout -reps "$REPS" -duration "$DUR" -only "$ONLY" > "$OUT/$tag-go-$r.json" 2>/dev/null
   kill $pid; wait $pid 2>/dev/null
 }
 for r in $(seq "$ROUNDS"); do
