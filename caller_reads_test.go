@@ -36,20 +36,7 @@ func tcpPair(t *testing.T, svc, cliSvc any, srvCfg, cliCfg *Config) (*Conn, *Con
 	if !ok {
 		t.Fatal("accept failed")
 	}
-	srv, err := NewServerConn(b, svc, srvCfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Start()
-	cli, err := Connect(a, cliSvc, cliCfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cli.Close()
-		srv.Close()
-	})
-	return cli, srv
+	return startPair(t, a, b, svc, cliSvc, srvCfg, cliCfg)
 }
 
 // callerService is what the server side calls on the client.

@@ -130,12 +130,19 @@ func pair(t *testing.T, svc any, layout message.Layout, tcp bool) (*Conn, *Conn)
 func memPair(t *testing.T, svc any, srvCfg, cliCfg *Config) (*Conn, *Conn) {
 	t.Helper()
 	a, b := stream.MemPipe()
+	return startPair(t, a, b, svc, nil, srvCfg, cliCfg)
+}
+
+// startPair serves svc on b (started) and connects a client serving
+// cliSvc on a; both are closed at cleanup.
+func startPair(t *testing.T, a, b io.ReadWriteCloser, svc, cliSvc any, srvCfg, cliCfg *Config) (*Conn, *Conn) {
+	t.Helper()
 	srv, err := NewServerConn(b, svc, srvCfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv.Start()
-	cli, err := Connect(a, nil, cliCfg)
+	cli, err := Connect(a, cliSvc, cliCfg)
 	if err != nil {
 		t.Fatal(err)
 	}
