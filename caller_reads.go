@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/rpyc-go/rpyc/channel"
+	"github.com/rpyc-go/rpyc/message"
 )
 
 // Callers reading their own replies: the client's half of the sync path
@@ -17,19 +18,20 @@ import (
 // reply and nothing else is under way on the connection (no call
 // awaiting a reply, no request being served, nothing buffered), it stops
 // reading and parks reading instead. The next synchronous call takes it
-// up: its caller reads the stream itself, dispatching whatever arrives
-// (other callers' replies, the peer's requests, run on that goroutine
-// as a reader runs them) until its own reply is in, then parks reading
-// again. Python's client works this way (whoever waits serves); unlike
+// up: its caller reads the stream itself, delivering the replies that
+// arrive (its own, other callers') until its own is in, then parks
+// reading again; a request of the peer's that arrives meanwhile goes,
+// with reading, to a reader goroutine. Python's client works this way (whoever waits serves); unlike
 // Python's, ours never leaves the connection unread for long: when no
 // call takes reading up within parkSlice, a reader goroutine starts
 // again, so the peer's requests and pings are served as before.
 //
 // A reading caller keeps every promise of a waiting one: it returns at
-// its deadline (the wait for a frame is cut short; a frame that has begun
-// is left to a reader goroutine rather than read past the deadline), a
-// handler it runs that blocks hands reading over as inline serving does,
-// and the connection's end ends its wait.
+// its deadline (the wait for a frame is cut short, the deadline is
+// checked between frames, and a frame that has begun is left to a reader
+// goroutine rather than read past the deadline), it never runs the
+// peer's handlers nor waits for room to park its requests, and the
+// connection's end ends its wait.
 
 // parkSlice is how long the connection may go unread after a caller's
 // reply, waiting for the next call to read it.
@@ -108,16 +110,14 @@ func (c *Conn) handReading() {
 	}
 }
 
-// readUntil reads and dispatches frames on the caller's goroutine until
-// res is ready. It reports false when ctx ended, or limit (when
-// positive) passed, before res was ready. Reading is handed on when it
-// returns, or was handed over meanwhile.
+// readUntil reads frames on the caller's goroutine until res is ready.
+// Replies it delivers itself; the first request of the peer's it leaves,
+// decoded, to a reader goroutine (loopAfter), which goes on reading, so
+// that a caller never runs the peer's handlers nor waits for room to
+// park them. It reports false when ctx ended, or limit (when positive)
+// passed, before res was ready. Reading is handed on when it returns.
 func (c *Conn) readUntil(ctx context.Context, res *AsyncResult, limit time.Duration) bool {
-	var ls loopState
 	defer func() {
-		if ls.timer != nil {
-			ls.timer.Stop()
-		}
 		c.mu.Lock()
 		c.callerReads = false
 		c.mu.Unlock()
@@ -126,13 +126,21 @@ func (c *Conn) readUntil(ctx context.Context, res *AsyncResult, limit time.Durat
 	if limit > 0 {
 		deadline = time.Now().Add(limit)
 	}
-	for !res.Ready() {
+	for first := true; !res.Ready(); first = false {
 		var left time.Duration
 		if limit > 0 {
-			if left = time.Until(deadline); left <= 0 {
-				c.handReading()
-				return false
-			}
+			left = time.Until(deadline)
+		}
+		if ctx.Err() != nil || limit > 0 && left <= 0 {
+			c.handReading()
+			return false
+		}
+		if !first {
+			// Something else came first: acknowledge at once what comes
+			// next (expectingReply).
+			c.mu.Lock()
+			c.callerReads = false
+			c.mu.Unlock()
 		}
 		whole, err := c.ch.AwaitWhole(ctx, left)
 		if errors.Is(err, channel.ErrInterrupted) {
@@ -156,19 +164,16 @@ func (c *Conn) readUntil(ctx context.Context, res *AsyncResult, limit time.Durat
 			c.closeReadDone()
 			return true
 		}
-		if !c.dispatch(f, &ls) {
-			if !ls.handedOver {
-				c.closeReadDone() // the connection ended
-			}
+		m, ok := c.decode(f)
+		if !ok {
+			c.closeReadDone() // the connection ended
 			return true
 		}
-		if !res.Ready() {
-			// Something else came first: acknowledge at once what comes
-			// next (expectingReply).
-			c.mu.Lock()
-			c.callerReads = false
-			c.mu.Unlock()
+		if m.Type == message.Request {
+			go c.loopAfter(&firstRequest{m, f.th})
+			return true
 		}
+		c.act(m, f.th, nil)
 	}
 	c.handReading()
 	return true

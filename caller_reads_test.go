@@ -289,3 +289,62 @@ func TestReadingCallerAcknowledgesWhatCameFirst(t *testing.T) {
 		t.Error("no caller acknowledged the DEL replies it read before its own: a Nagle peer would hold every reply 40 ms")
 	}
 }
+
+// blockingService is a client's service whose method blocks.
+type blockingService struct{ release chan struct{} }
+
+func (b blockingService) Block() { <-b.release }
+
+// A caller reading its own reply never runs the peer's requests itself: a
+// request of the peer's that blocks, arriving while the caller waits,
+// does not keep the call past its deadline.
+func TestReadingCallerDoesNotRunThePeersRequests(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	cli, srv := tcpPair(t, &hardService{}, blockingService{release}, quietConfig(), quietConfig())
+	ctx := contextWithTimeout(t, 20*time.Second)
+	root, err := cli.Root(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peer, err := srv.Root(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		for range 3 {
+			if _, err := root.CallMethod(ctx, "sleep", 0); err != nil { // reading is parked after it
+				t.Fatal(err)
+			}
+		}
+		before := cli.readsTaken.Load()
+		go func() {
+			time.Sleep(20 * time.Millisecond)
+			peer.CallMethodAsync("block") // arrives while the call below waits
+		}()
+		callCtx, cancel := context.WithTimeout(ctx, 150*time.Millisecond)
+		start := time.Now()
+		done := make(chan error, 1)
+		go func() { // a caller stuck in the peer's request must not hang the test
+			_, err := root.CallMethod(callCtx, "sleep", 400)
+			done <- err
+		}()
+		var err error
+		select {
+		case err = <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("round %d: the call did not return (it runs the peer's blocking request)", i)
+		}
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("round %d: err = %v, want the deadline", i, err)
+		}
+		if d := time.Since(start); d > 350*time.Millisecond {
+			t.Fatalf("round %d: the call returned after %v, want about 150ms (it ran the peer's blocking request?)", i, d)
+		}
+		if cli.readsTaken.Load() == before {
+			t.Logf("round %d: the call found a reader goroutine (a loaded machine)", i)
+		}
+		time.Sleep(500 * time.Millisecond) // the late reply comes and goes
+	}
+}

@@ -74,7 +74,18 @@ func (c *Conn) setLayout(l message.Layout) {
 // loop is the automatic reader: read, dispatch, repeat. It ends when the
 // connection does, or when it hands reading over to another loop while
 // it runs a request (inline.go).
-func (c *Conn) loop() {
+func (c *Conn) loop() { c.loopAfter(nil) }
+
+// firstRequest is a request a caller reading its own reply decoded and
+// leaves to a reader goroutine (caller_reads.go).
+type firstRequest struct {
+	m  message.Message
+	th message.Threads
+}
+
+// loopAfter is loop, acting first on a request already decoded when
+// first is not nil.
+func (c *Conn) loopAfter(first *firstRequest) {
 	var ls loopState
 	defer func() {
 		if ls.timer != nil {
@@ -84,6 +95,9 @@ func (c *Conn) loop() {
 			c.closeReadDone()
 		}
 	}()
+	if first != nil && !c.act(first.m, first.th, &ls) {
+		return
+	}
 	for {
 		if d := c.cfg.Limits.IdleTimeout; d > 0 {
 			if err := c.ch.AwaitFrame(d); err == channel.ErrIdle {
@@ -208,6 +222,16 @@ func (c *Conn) chargeDecode(n int64) error {
 // ls is the automatic reader's state (nil when dispatching by hand): only
 // that reader runs requests itself (inline.go).
 func (c *Conn) dispatch(f frame, ls *loopState) bool {
+	m, ok := c.decode(f)
+	if !ok {
+		return false
+	}
+	return c.act(m, f.th, ls)
+}
+
+// decode decodes one frame, charging what it decodes into to c.hold. On
+// a message it cannot decode it ends the connection and reports false.
+func (c *Conn) decode(f frame) (message.Message, bool) {
 	c.hold = channel.NewIncomingHold(c.budget, c.ctx, c.cfg.Limits.ReadTimeout, f.held)
 	data := f.data
 	layout := message.Layout(c.layout.Load())
@@ -234,7 +258,7 @@ func (c *Conn) dispatch(f frame, ls *loopState) bool {
 				c.log.Warn("rpyc: closing connection: a message decodes past the memory budget", "err", err, "len", len(data))
 			}
 			c.shutdown(fmt.Errorf("%w: %w", ErrProtocol, err))
-			return false
+			return m, false
 		}
 		// Python 5.3 sends HANDLE_CLOSE and closes on a message it cannot
 		// read; so do we, with a log line naming the problem.
@@ -243,14 +267,19 @@ func (c *Conn) dispatch(f frame, ls *loopState) bool {
 			_ = c.sendRequest(message.HandleClose, nil, brine.Tuple{})
 		}
 		c.shutdown(fmt.Errorf("%w: %w", ErrProtocol, err))
-		return false
+		return m, false
 	}
+	return m, true
+}
+
+// act hands a decoded message on (see dispatch).
+func (c *Conn) act(m message.Message, th message.Threads, ls *loopState) bool {
 	switch m.Type {
 	case message.Request:
 		if ls != nil {
 			ls.reply = false
 		}
-		return c.acceptRequest(m.Seq, m.Payload, c.hold.Held(), f.th, ls)
+		return c.acceptRequest(m.Seq, m.Payload, c.hold.Held(), th, ls)
 	case message.Reply, message.Exception:
 		c.deliverReply(m)
 		if ls != nil {
