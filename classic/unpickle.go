@@ -500,13 +500,9 @@ func (d *pkDecoder) step(op byte) error {
 		return nil
 
 	case 'p': // PUT: decimal index
-		s, err := d.line()
+		n, err := d.decimalIndex("PUT")
 		if err != nil {
 			return err
-		}
-		n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 63)
-		if err != nil {
-			return badPickle("invalid PUT index %q", s)
 		}
 		return d.put(n)
 	case 'q': // BINPUT
@@ -524,13 +520,9 @@ func (d *pkDecoder) step(op byte) error {
 	case 0x94: // MEMOIZE
 		return d.put(uint64(len(d.memo)))
 	case 'g': // GET
-		s, err := d.line()
+		n, err := d.decimalIndex("GET")
 		if err != nil {
 			return err
-		}
-		n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 63)
-		if err != nil {
-			return badPickle("invalid GET index %q", s)
 		}
 		return d.get(n)
 	case 'h': // BINGET
@@ -1090,4 +1082,17 @@ func escapeDecode(s string) ([]byte, error) {
 		}
 	}
 	return out, nil
+}
+
+// decimalIndex reads the memo index of a text PUT or GET: a decimal line.
+func (d *pkDecoder) decimalIndex(op string) (uint64, error) {
+	s, err := d.line()
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 63)
+	if err != nil {
+		return 0, badPickle("invalid %s index %q", op, s)
+	}
+	return n, nil
 }

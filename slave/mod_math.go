@@ -70,8 +70,9 @@ func normBig(n *big.Int) any {
 	return n
 }
 
-// Floor is math.floor.
-func (m *mathModule) Floor(x any) (any, error) {
+// roundToInt is floor, ceil and trunc: an int as it is, a float rounded
+// by round to an int.
+func roundToInt(x any, round func(float64) float64) (any, error) {
 	if isInt(x) {
 		return normInt(x), nil
 	}
@@ -79,32 +80,17 @@ func (m *mathModule) Floor(x any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return toInt(math.Floor(f), 10, false)
+	return toInt(round(f), 10, false)
 }
+
+// Floor is math.floor.
+func (m *mathModule) Floor(x any) (any, error) { return roundToInt(x, math.Floor) }
 
 // Ceil is math.ceil.
-func (m *mathModule) Ceil(x any) (any, error) {
-	if isInt(x) {
-		return normInt(x), nil
-	}
-	f, err := num(x)
-	if err != nil {
-		return nil, err
-	}
-	return toInt(math.Ceil(f), 10, false)
-}
+func (m *mathModule) Ceil(x any) (any, error) { return roundToInt(x, math.Ceil) }
 
 // Trunc is math.trunc.
-func (m *mathModule) Trunc(x any) (any, error) {
-	if isInt(x) {
-		return normInt(x), nil
-	}
-	f, err := num(x)
-	if err != nil {
-		return nil, err
-	}
-	return toInt(math.Trunc(f), 10, false)
-}
+func (m *mathModule) Trunc(x any) (any, error) { return roundToInt(x, math.Trunc) }
 
 // Log is math.log(x[, base]).
 func (m *mathModule) Log(x any, base ...any) (float64, error) {
